@@ -1,0 +1,186 @@
+//! Delivery from emitters to sessions: each session's [`Mailbox`], the [`Subscribers`] of
+//! each signal, and [`emit`], which serializes a signal once and shares the bytes.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use tokio::sync::Notify;
+
+use crate::protocol::Frame;
+use crate::protocol::json::JsonBuf;
+use crate::published::{ErasedObject, ObjectCore};
+use crate::session::{CloseReason, SessionId};
+
+/// Something that happened which one session must act on.
+pub(crate) enum Event {
+    /// A serialized `signal` message, shared by every recipient.
+    Signal(Frame),
+    /// A property's notify signal fired; `args` is the JSON array of its arguments.
+    Notify {
+        object: Arc<dyn ErasedObject>,
+        signal: usize,
+        args: Frame,
+    },
+    /// The session must end.
+    Close(CloseReason),
+}
+
+/// The queue of events waiting for one session. Bounded: a session that falls too far
+/// behind is closed instead of growing without limit.
+pub(crate) struct Mailbox {
+    queue: Mutex<Queue>,
+    wake: Notify,
+    limit: usize,
+}
+
+#[derive(Default)]
+struct Queue {
+    events: VecDeque<Event>,
+    closed: bool,
+}
+
+impl Mailbox {
+    pub(crate) fn new(limit: usize) -> Self {
+        Self {
+            queue: Mutex::default(),
+            wake: Notify::new(),
+            limit,
+        }
+    }
+
+    pub(crate) fn push(&self, event: Event) {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        if queue.closed {
+            return;
+        }
+        let was_empty = queue.events.is_empty();
+        if let Event::Close(_) = event {
+            queue.closed = true;
+        } else if queue.events.len() >= self.limit {
+            queue.events.clear();
+            queue.events.push_back(Event::Close(CloseReason::Overflow));
+            queue.closed = true;
+            drop(queue);
+            self.wake.notify_one();
+            return;
+        }
+        queue.events.push_back(event);
+        drop(queue);
+        // The session drains everything at once, so only the first event needs to wake it.
+        if was_empty {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Moves every queued event into `into`.
+    pub(crate) fn drain_into(&self, into: &mut Vec<Event>) {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        into.extend(queue.events.drain(..));
+    }
+
+    /// Resolves when events have arrived since the last drain.
+    pub(crate) async fn wait(&self) {
+        self.wake.notified().await;
+    }
+}
+
+/// The sessions connected to one signal.
+#[derive(Default)]
+pub(crate) struct Subscribers(RwLock<IndexMap<SessionId, Arc<Mailbox>>>);
+
+impl Subscribers {
+    /// Adds the session; returns false when it was already connected.
+    pub(crate) fn insert(&self, session: SessionId, mailbox: &Arc<Mailbox>) -> bool {
+        let mut map = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if map.contains_key(&session) {
+            return false;
+        }
+        map.insert(session, Arc::clone(mailbox));
+        true
+    }
+
+    /// Removes the session; returns false when it was not connected.
+    pub(crate) fn remove(&self, session: SessionId) -> bool {
+        let mut map = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        map.swap_remove(&session).is_some()
+    }
+
+    fn deliver(&self, frame: &Frame) {
+        let map = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        for mailbox in map.values() {
+            mailbox.push(Event::Signal(frame.clone()));
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_empty()
+    }
+}
+
+/// Emits the signal at position `signal` of `object` with `args` (a JSON array).
+///
+/// A plain signal is serialized once and the frame is shared by every connected session;
+/// nothing is serialized when no session is connected. A notify signal is recorded by
+/// every session, which sends the property's current value when its client is idle.
+pub(crate) fn emit<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal: usize, args: &A) {
+    let core = object.core();
+    let Some(&is_notify) = core.is_notify.get(signal) else {
+        tracing::error!(object = %core.name, signal, "emitted a signal the object does not have");
+        return;
+    };
+    if is_notify {
+        let Some(channel) = core.channel.upgrade() else {
+            return;
+        };
+        let mut json = JsonBuf::with_capacity(16);
+        if write_args(&mut json, core, signal, args) {
+            let args = json.into_frame();
+            channel.broadcast(|| Event::Notify {
+                object: Arc::clone(object),
+                signal,
+                args: args.clone(),
+            });
+        }
+        return;
+    }
+    let subscribers = &core.subscribers[signal];
+    if subscribers.is_empty() {
+        return;
+    }
+    let mut json = JsonBuf::with_capacity(core.signal_head.len() + 64);
+    json.raw(&core.signal_head)
+        .number(u64::from(core.meta.signal_index(signal)));
+    let before_args = json.len();
+    json.raw(",\"args\":");
+    let args_start = json.len();
+    if !write_args(&mut json, core, signal, args) {
+        return;
+    }
+    // Like Qt, leave `args` out when there are none.
+    if json.len() - args_start == 2 {
+        json.truncate(before_args);
+    }
+    json.raw("}");
+    subscribers.deliver(&json.into_frame());
+}
+
+fn write_args<A: Serialize + ?Sized>(
+    json: &mut JsonBuf,
+    core: &ObjectCore,
+    signal: usize,
+    args: &A,
+) -> bool {
+    match json.value(args) {
+        Ok(()) => true,
+        Err(error) => {
+            let name = core.meta.signals[signal].name;
+            tracing::error!(object = %core.name, signal = name, %error, "signal arguments could not be serialized; not emitted");
+            false
+        }
+    }
+}

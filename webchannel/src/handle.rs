@@ -1,0 +1,132 @@
+//! What user code holds: [`Handle`] (a registered object), [`Context`] (the current call),
+//! and [`Emitter`] (what generated signal methods emit through).
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, Weak};
+
+use serde::Serialize;
+use tokio::sync::{RwLockReadGuard, RwLockWriteGuard};
+
+use crate::fanout;
+use crate::object::Object;
+use crate::published::{ErasedObject, Published};
+use crate::session::SessionId;
+
+/// A registered object: emit its signals (`handle.keep_alive()`, through auto-deref to the
+/// generated `<Type>Signals`) and reach its state from outside any call.
+///
+/// Cloning is cheap; every clone refers to the same object.
+pub struct Handle<T: Object>(pub(crate) Arc<Published<T>>);
+
+impl<T: Object> Handle<T> {
+    /// The name clients know the object by.
+    pub fn name(&self) -> &str {
+        &self.0.core().name
+    }
+
+    /// Shared access to the object's state. Waits while a call holds it mutably.
+    pub async fn read(&self) -> RwLockReadGuard<'_, T> {
+        self.0.state.read().await
+    }
+
+    /// Exclusive access to the object's state, for changes made outside any call (timers,
+    /// background tasks). Emit the matching signals after changing it.
+    pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
+        self.0.state.write().await
+    }
+
+    pub(crate) fn try_read(&self) -> Option<RwLockReadGuard<'_, T>> {
+        self.0.state.try_read().ok()
+    }
+
+    pub(crate) fn try_write(&self) -> Option<RwLockWriteGuard<'_, T>> {
+        self.0.state.try_write().ok()
+    }
+}
+
+impl<T: Object> Clone for Handle<T> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<T: Object> Deref for Handle<T> {
+    type Target = T::Signals;
+
+    fn deref(&self) -> &T::Signals {
+        &self.0.signals
+    }
+}
+
+impl<T: Object> fmt::Debug for Handle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Handle").field(&self.name()).finish()
+    }
+}
+
+/// The call in progress: who is calling, and the object's signals.
+///
+/// Declare a parameter of type `&Context<Self>` on a method to receive it; it is injected
+/// by the runtime and is not part of the method's signature in JavaScript. Signals are
+/// emitted through auto-deref: `cx.user_list_changed()`.
+pub struct Context<T: Object> {
+    object: Handle<T>,
+    session: SessionId,
+}
+
+impl<T: Object> Context<T> {
+    pub(crate) fn new(object: Handle<T>, session: SessionId) -> Self {
+        Self { object, session }
+    }
+
+    /// The session (one connected client) that made the call.
+    pub fn session(&self) -> SessionId {
+        self.session
+    }
+}
+
+impl<T: Object> Deref for Context<T> {
+    type Target = T::Signals;
+
+    fn deref(&self) -> &T::Signals {
+        &self.object
+    }
+}
+
+impl<T: Object> fmt::Debug for Context<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("object", &self.object.name())
+            .field("session", &self.session)
+            .finish()
+    }
+}
+
+/// Emits the signals of one object. Generated `<Type>Signals` structs wrap one.
+#[derive(Clone)]
+pub struct Emitter(Weak<dyn ErasedObject>);
+
+impl Emitter {
+    pub(crate) fn new(object: Weak<dyn ErasedObject>) -> Self {
+        Self(object)
+    }
+
+    /// Emits the signal at `signal` (a position in the type's signal list) with `args`,
+    /// which must serialize as a JSON array. Does nothing once the object is gone.
+    #[doc(hidden)]
+    pub fn emit<A: Serialize + ?Sized>(&self, signal: usize, args: &A) {
+        if let Some(object) = self.0.upgrade() {
+            fanout::emit(&object, signal, args);
+        }
+    }
+}
+
+impl fmt::Debug for Emitter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.upgrade() {
+            Some(object) => f.debug_tuple("Emitter").field(&object.core().name).finish(),
+            None => f.write_str("Emitter(<dropped>)"),
+        }
+    }
+}

@@ -1,0 +1,32 @@
+#![doc = include_str!("../../README.md")]
+
+// The macro's output names `::webchannel`; this lets the crate's own tests use it.
+#[cfg(test)]
+extern crate self as webchannel;
+
+mod channel;
+mod config;
+mod error;
+mod fanout;
+mod handle;
+pub mod meta;
+mod object;
+pub mod protocol;
+mod published;
+mod serve;
+mod session;
+pub mod transport;
+
+pub use channel::Channel;
+pub use config::Config;
+pub use error::{InvokeError, InvokeErrorKind, RegisterError};
+pub use handle::{Context, Emitter, Handle};
+pub use object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
+pub use serve::Inbound;
+pub use session::{CloseReason, SessionId};
+pub use transport::memory::MemoryClient;
+pub use webchannel_derive::object;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;

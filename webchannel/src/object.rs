@@ -1,0 +1,178 @@
+//! [`Object`]: the trait `#[webchannel::object]` implements, and the values that cross it.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::handle::{Context, Emitter, Handle};
+use crate::meta::{ObjectMeta, ParamMeta};
+use crate::protocol::json::JsonBuf;
+use crate::{InvokeError, InvokeErrorKind};
+
+/// A Rust type published to QWebChannel clients.
+///
+/// Implemented by `#[webchannel::object]`; there is no need to implement it by hand. Its
+/// items are the contract between the generated code and the runtime and are hidden from
+/// the documentation.
+pub trait Object: Sized + Send + Sync + 'static {
+    /// The generated signal emitters (`<Type>Signals`), reached through
+    /// [`Handle`] and [`Context`] by auto-deref: `handle.new_message(...)`.
+    type Signals: Send + Sync + 'static;
+
+    #[doc(hidden)]
+    const META: &'static ObjectMeta;
+
+    #[doc(hidden)]
+    fn signals(emitter: Emitter) -> Self::Signals;
+
+    /// Calls the method at `method` (a position in `META.methods`); the runtime has
+    /// already checked the number of arguments.
+    #[doc(hidden)]
+    fn invoke(
+        object: &Handle<Self>,
+        method: usize,
+        args: Args<'_>,
+        cx: Context<Self>,
+    ) -> Invocation;
+
+    /// Appends the current value of the property at `property` as JSON.
+    #[doc(hidden)]
+    fn read_property(&self, property: usize, out: &mut ValueOut<'_>) -> Result<(), InvokeError>;
+
+    /// Writes the property at `property` from a client's `setProperty`.
+    #[doc(hidden)]
+    fn write_property(
+        object: &Handle<Self>,
+        property: usize,
+        value: &RawValue,
+        cx: Context<Self>,
+    ) -> Invocation;
+}
+
+/// A successful result, serialized as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply(String);
+
+impl Reply {
+    /// Serializes `value` as the result of a call.
+    pub fn new<T: Serialize + ?Sized>(value: &T) -> Result<Self, InvokeError> {
+        serde_json::to_string(value).map(Self).map_err(|error| {
+            InvokeError::new(
+                InvokeErrorKind::Serialization,
+                format!("the result could not be serialized: {error}"),
+            )
+        })
+    }
+
+    /// The result of a call that returns nothing (`null` on the wire).
+    pub fn null() -> Self {
+        Self("null".to_owned())
+    }
+
+    /// The JSON text.
+    pub fn as_json(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A boxed future that completes a call.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// How a call proceeds.
+pub enum Invocation {
+    /// The call is done.
+    Ready(Result<Reply, InvokeError>),
+    /// The object is locked by another call; this future takes the lock and then proceeds.
+    /// The session does not start later calls until it resolves, so calls from one client
+    /// start in the order they arrived.
+    Locking(BoxFuture<Invocation>),
+    /// The call has started and runs concurrently (an `async fn` method).
+    Running(BoxFuture<Result<Reply, InvokeError>>),
+}
+
+impl Invocation {
+    /// A call that could not be carried out.
+    pub fn failed(error: InvokeError) -> Self {
+        Self::Ready(Err(error))
+    }
+}
+
+impl fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Ready(result) => f.debug_tuple("Ready").field(result).finish(),
+            Self::Locking(_) => f.write_str("Locking(..)"),
+            Self::Running(_) => f.write_str("Running(..)"),
+        }
+    }
+}
+
+/// The arguments of one call, still as JSON, with the parameters they are meant for.
+#[derive(Debug, Clone, Copy)]
+pub struct Args<'a> {
+    raw: &'a [&'a RawValue],
+    params: &'static [ParamMeta],
+}
+
+impl<'a> Args<'a> {
+    pub(crate) fn new(raw: &'a [&'a RawValue], params: &'static [ParamMeta]) -> Self {
+        Self { raw, params }
+    }
+
+    /// Deserializes the argument at `position`. A missing trailing argument reads as
+    /// `null`, so `Option` parameters may be left out.
+    pub fn get<T: DeserializeOwned>(&self, position: usize) -> Result<T, InvokeError> {
+        let json = self.raw.get(position).map_or("null", |raw| raw.get());
+        serde_json::from_str(json).map_err(|error| {
+            let param = self.params.get(position);
+            let name = param.map_or("?", |param| param.name);
+            let ty = param.map_or("?", |param| param.ty.rust);
+            let error = error.to_string();
+            // serde_json appends " at line 1 column N", which means nothing to a caller.
+            let error = error.split(" at line ").next().unwrap_or(&error);
+            InvokeError::new(
+                InvokeErrorKind::ArgumentType,
+                format!("argument {} ({name}) must be {ty}: {error}", position + 1),
+            )
+        })
+    }
+
+    /// How many arguments the client sent.
+    pub fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    /// Whether the client sent no arguments.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+}
+
+/// Where a property getter's value is written.
+pub struct ValueOut<'a>(&'a mut JsonBuf);
+
+impl<'a> ValueOut<'a> {
+    pub(crate) fn new(buf: &'a mut JsonBuf) -> Self {
+        Self(buf)
+    }
+
+    /// Serializes `value` as the property's current value.
+    pub fn write<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InvokeError> {
+        self.0.value(value).map_err(|error| {
+            InvokeError::new(
+                InvokeErrorKind::Serialization,
+                format!("the property value could not be serialized: {error}"),
+            )
+        })
+    }
+}
+
+impl fmt::Debug for ValueOut<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ValueOut")
+    }
+}

@@ -1,0 +1,66 @@
+//! The axum adapter: `GET /` upgrades to a WebSocket and runs a session on it.
+
+use std::future::ready;
+
+use axum::Router;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use axum::routing::get;
+use futures_util::{SinkExt, StreamExt};
+
+use crate::channel::Channel;
+use crate::protocol::Frame;
+use crate::serve::Inbound;
+
+impl Channel {
+    /// An axum router that serves this channel: a WebSocket upgrade on `/`.
+    ///
+    /// Merge it into a larger application or serve it alone:
+    /// `axum::serve(listener, channel.router()).await`.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/", get(upgrade))
+            .with_state(self.clone())
+    }
+}
+
+async fn upgrade(State(channel): State<Channel>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| serve_socket(channel, socket))
+}
+
+/// What a WebSocket message means to the session loop.
+enum Received {
+    Message(Inbound),
+    Control,
+    End,
+}
+
+async fn serve_socket(channel: Channel, socket: WebSocket) {
+    let (mut sink, stream) = socket.split();
+    let incoming = stream
+        .map(|message| match message {
+            Ok(Message::Text(text)) => Received::Message(Inbound::Text(Frame::from(text))),
+            Ok(Message::Binary(data)) => Received::Message(Inbound::Binary(data.len())),
+            Ok(Message::Ping(_) | Message::Pong(_)) => Received::Control,
+            Ok(Message::Close(_)) | Err(_) => Received::End,
+        })
+        .take_while(|received| ready(!matches!(received, Received::End)))
+        .filter_map(|received| {
+            ready(match received {
+                Received::Message(inbound) => Some(inbound),
+                Received::Control | Received::End => None,
+            })
+        });
+    let outgoing = (&mut sink)
+        .with(|frame: Frame| ready(Ok::<_, axum::Error>(Message::Text(frame.into_utf8_bytes()))));
+    let reason = channel.run_session(incoming, outgoing).await;
+    if let Some(code) = reason.close_code() {
+        let close = CloseFrame {
+            code,
+            reason: reason.as_str().into(),
+        };
+        // The client may already be gone; there is nothing more to do either way.
+        let _ = sink.send(Message::Close(Some(close))).await;
+    }
+}
