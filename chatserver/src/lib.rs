@@ -1,1 +1,13 @@
-//! placeholder
+//! Qt's WebChannel ChatServer example, rebuilt on [`webchannel`].
+//!
+//! [`ChatServer`] is the published object (`chatserver` on the wire); [`serve`] runs it
+//! with its keep-alive timer on a WebSocket listener. Qt's own clients (the QML
+//! ChatClient, the HTML ChatClient, `qwebchannel.js` from Node) work against it unchanged.
+
+mod chat;
+mod keepalive;
+mod server;
+
+pub use chat::{ChatServer, ChatServerSignals};
+pub use keepalive::KeepAlive;
+pub use server::{Settings, serve};

@@ -1,1 +1,117 @@
-fn main() {}
+//! The `chatserver` binary: Qt's WebChannel ChatServer example, in Rust.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{ArgAction, Parser};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use chatserver::{KeepAlive, Settings};
+
+/// The QWebChannel chat server that Qt's ChatClient examples connect to.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Address to listen on (Qt's clients use 127.0.0.1:12345).
+    #[arg(long, default_value = "127.0.0.1:12345", value_name = "ADDR")]
+    listen: String,
+
+    /// Time between two keep-alive signals (for example 10s or 500ms).
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
+    keep_alive_interval: Duration,
+
+    /// How long clients have to answer a keep-alive before their user is dropped.
+    #[arg(long, default_value = "2s", value_parser = parse_duration, value_name = "DURATION")]
+    keep_alive_grace: Duration,
+
+    /// Log more (-v: debug, -vv: trace). RUST_LOG, when set, takes precedence.
+    #[arg(short, long, action = ArgAction::Count)]
+    verbose: u8,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration: jiff::SignedDuration = text
+        .parse()
+        .map_err(|error| format!("{text:?} is not a duration like 10s or 500ms: {error}"))?;
+    let duration = Duration::try_from(duration).map_err(|_| "durations must be positive".to_owned())?;
+    if duration.is_zero() {
+        return Err("durations must be positive".to_owned());
+    }
+    Ok(duration)
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    if cli.keep_alive_grace >= cli.keep_alive_interval {
+        eprintln!("error: --keep-alive-grace must be shorter than --keep-alive-interval");
+        return ExitCode::from(2);
+    }
+    let listener = match TcpListener::bind(&cli.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("error: cannot listen on {}: {error}", cli.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    match listener.local_addr() {
+        Ok(address) => println!("listening on ws://{address}"),
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let settings = Settings {
+        keep_alive: KeepAlive {
+            interval: cli.keep_alive_interval,
+            grace: cli.keep_alive_grace,
+        },
+        ..Settings::default()
+    };
+    match chatserver::serve(listener, settings, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -114,7 +114,7 @@ impl Subscribers {
         }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0
             .read()
             .unwrap_or_else(PoisonError::into_inner)

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::handle::{Context, Emitter, Handle};
-use crate::meta::{ObjectMeta, ParamMeta};
+use crate::meta::{MethodMeta, ObjectMeta};
 use crate::protocol::json::JsonBuf;
 use crate::{InvokeError, InvokeErrorKind};
 
@@ -111,32 +111,37 @@ impl fmt::Debug for Invocation {
     }
 }
 
-/// The arguments of one call, still as JSON, with the parameters they are meant for.
+/// The arguments of one call, still as JSON, with the method they are meant for.
 #[derive(Debug, Clone, Copy)]
 pub struct Args<'a> {
     raw: &'a [&'a RawValue],
-    params: &'static [ParamMeta],
+    object: &'a str,
+    method: &'static MethodMeta,
 }
 
 impl<'a> Args<'a> {
-    pub(crate) fn new(raw: &'a [&'a RawValue], params: &'static [ParamMeta]) -> Self {
-        Self { raw, params }
+    pub(crate) fn new(raw: &'a [&'a RawValue], object: &'a str, method: &'static MethodMeta) -> Self {
+        Self { raw, object, method }
     }
 
     /// Deserializes the argument at `position`. A missing trailing argument reads as
     /// `null`, so `Option` parameters may be left out.
     pub fn get<T: DeserializeOwned>(&self, position: usize) -> Result<T, InvokeError> {
-        let json = self.raw.get(position).map_or("null", |raw| raw.get());
-        serde_json::from_str(json).map_err(|error| {
-            let param = self.params.get(position);
+        let Some(raw) = self.raw.get(position) else {
+            return serde_json::from_str("null")
+                .map_err(|_| arity_error(self.object, self.method, self.raw.len()));
+        };
+        serde_json::from_str(raw.get()).map_err(|error| {
+            let param = self.method.params.get(position);
             let name = param.map_or("?", |param| param.name);
             let ty = param.map_or("?", |param| param.ty.rust);
-            let error = error.to_string();
-            // serde_json appends " at line 1 column N", which means nothing to a caller.
-            let error = error.split(" at line ").next().unwrap_or(&error);
             InvokeError::new(
                 InvokeErrorKind::ArgumentType,
-                format!("argument {} ({name}) must be {ty}: {error}", position + 1),
+                format!(
+                    "argument {} ({name}) must be {ty}: {}",
+                    position + 1,
+                    without_position(&error)
+                ),
             )
         })
     }
@@ -149,6 +154,28 @@ impl<'a> Args<'a> {
     /// Whether the client sent no arguments.
     pub fn is_empty(&self) -> bool {
         self.raw.is_empty()
+    }
+}
+
+/// The error for a call with the wrong number of arguments.
+pub(crate) fn arity_error(object: &str, method: &MethodMeta, got: usize) -> InvokeError {
+    let expected = method.params.len();
+    InvokeError::new(
+        InvokeErrorKind::ArgumentCount,
+        format!(
+            "{object}.{} takes {expected} argument{}, got {got}",
+            method.name,
+            if expected == 1 { "" } else { "s" },
+        ),
+    )
+}
+
+/// A serde_json error without its " at line 1 column N", which means nothing to a caller.
+pub(crate) fn without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.find(" at line ") {
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
     }
 }
 

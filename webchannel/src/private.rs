@@ -14,6 +14,7 @@ pub use crate::meta::{
     EnumMeta, MethodMeta, ObjectMeta, ParamMeta, PropertyMeta, SignalMeta, TypeMeta,
 };
 pub use crate::object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
+use crate::object::without_position;
 pub use crate::{InvokeError, InvokeErrorKind};
 
 use futures_util::FutureExt;
@@ -89,11 +90,14 @@ pub fn property_value<T: DeserializeOwned>(
     property: &PropertyMeta,
 ) -> Result<T, InvokeError> {
     serde_json::from_str(value.get()).map_err(|error| {
-        let error = error.to_string();
-        let error = error.split(" at line ").next().unwrap_or(&error);
         InvokeError::new(
             InvokeErrorKind::ArgumentType,
-            format!("{} must be {}: {error}", property.name, property.ty.rust),
+            format!(
+                "{} must be {}: {}",
+                property.name,
+                property.ty.rust,
+                without_position(&error)
+            ),
         )
     })
 }

@@ -123,7 +123,8 @@ impl<T: Object> ErasedObject for Published<T> {
         };
         let handle = Handle(self);
         let cx = Context::new(handle.clone(), session);
-        T::invoke(&handle, method, Args::new(args, meta.params), cx)
+        let args = Args::new(args, &handle.0.core.name, meta);
+        T::invoke(&handle, method, args, cx)
     }
 
     fn write_property(

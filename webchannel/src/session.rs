@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use crate::channel::Channel;
 use crate::fanout::{Event, Mailbox};
 use crate::meta::DESTROYED_SIGNAL;
-use crate::object::{BoxFuture, Invocation, Reply};
+use crate::object::{BoxFuture, Invocation, Reply, arity_error};
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
 use crate::protocol::message::{self, Invoke, MethodRef, Request};
@@ -345,17 +345,7 @@ impl Session {
         };
         let method = &meta.methods[position];
         if invoke.args.len() > method.params.len() {
-            return Err(InvokeError::new(
-                InvokeErrorKind::ArgumentCount,
-                format!(
-                    "{}.{} takes {} argument{}, got {}",
-                    name,
-                    method.name,
-                    method.params.len(),
-                    if method.params.len() == 1 { "" } else { "s" },
-                    invoke.args.len()
-                ),
-            ));
+            return Err(arity_error(name, method, invoke.args.len()));
         }
         Ok((object, position))
     }
@@ -569,3 +559,6 @@ fn read_value(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
