@@ -1,0 +1,30 @@
+//! Where things are: the workspace, the Node tests, and a scratch directory under `target/`.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the directory holding the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    let tests_crate = Path::new(env!("CARGO_MANIFEST_DIR"));
+    tests_crate
+        .parent()
+        .expect("the tests crate lives inside the workspace")
+        .to_path_buf()
+}
+
+/// The Node package with the real-client tests (`tests/js`).
+pub fn js_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("js")
+}
+
+/// A directory of this crate's own under the build's target directory, for lock files:
+/// it is ignored by git and shared by every test process of one checkout.
+pub(crate) fn scratch_dir() -> PathBuf {
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    };
+    let dir = target.join("webchannel-tests");
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|error| panic!("cannot create {}: {error}", dir.display()));
+    dir
+}
