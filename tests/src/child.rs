@@ -119,3 +119,38 @@ pub(crate) fn copy_into(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    use super::run_to_completion;
+
+    #[test]
+    fn captures_both_streams_and_the_status() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo out; echo err >&2; exit 4"]);
+        let completed = run_to_completion(&mut command, Duration::from_secs(10)).expect("sh runs");
+        assert_eq!(completed.status.and_then(|status| status.code()), Some(4));
+        assert!(!completed.succeeded());
+        assert!(completed.output.contains("out") && completed.output.contains("err"));
+    }
+
+    #[test]
+    fn a_command_that_overruns_is_killed_with_its_children() {
+        let started = Instant::now();
+        let mut command = Command::new("sh");
+        // The child `sleep` holds the pipes open: only killing the group ends the read.
+        command.args(["-c", "echo before; sleep 30 & sleep 30"]);
+        let completed =
+            run_to_completion(&mut command, Duration::from_millis(300)).expect("sh runs");
+        assert!(completed.status.is_none());
+        assert!(completed.output.contains("before"));
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -48,6 +48,7 @@ impl ServerProcess {
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
+            // Left in the test's process group, so that Ctrl-C on `cargo test` ends it too.
             .stderr(Stdio::piped());
         let mut child = command
             .spawn()
@@ -182,4 +183,60 @@ fn first_stdout_line(child: &mut Child) -> Receiver<String> {
         });
     }
     receiver
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServerProcess;
+
+    // `sh` stands in for a server: what matters here is the process handling.
+
+    #[test]
+    fn finds_the_address_keeps_the_log_and_stops_on_sigint() {
+        let server = ServerProcess::spawn(
+            "sh",
+            [
+                "-c",
+                "trap 'echo bye >&2; exit 0' INT; echo 'listening on ws://127.0.0.1:4321'; \
+                 echo 'started' >&2; while :; do sleep 0.05; done",
+            ],
+        );
+        assert_eq!(server.url(), "ws://127.0.0.1:4321");
+        let status = server.stop_with_sigint();
+        assert!(status.success(), "{status}");
+    }
+
+    #[test]
+    #[should_panic(expected = "closed stdout without printing its address")]
+    fn a_server_that_exits_at_once_fails_with_its_log() {
+        ServerProcess::spawn("sh", ["-c", "echo 'cannot bind' >&2; exit 3"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "instead of `listening on ws://ADDR`")]
+    fn a_server_that_prints_something_else_fails() {
+        ServerProcess::spawn("sh", ["-c", "echo 'ready!'; exec sleep 5"]);
+    }
+
+    #[test]
+    fn the_log_can_be_read_while_it_runs() {
+        let mut server = ServerProcess::spawn(
+            "sh",
+            [
+                "-c",
+                "echo 'WARN noted' >&2; echo 'listening on ws://[::1]:1'; sleep 5",
+            ],
+        );
+        server.assert_running();
+        // The log line was written before the address, but by another pipe.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !server.stderr().contains("WARN noted") && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(
+            server.stderr().contains("WARN noted"),
+            "{}",
+            server.stderr()
+        );
+    }
 }
