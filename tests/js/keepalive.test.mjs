@@ -33,7 +33,7 @@ for (const flavour of clientFlavours) {
             for (const client of [observer, alive, silent]) {
                 const list = await client.userListChanges.until(
                     () => !client.chat.userList.includes(silentName) && client.chat.userList,
-                    `the keep-alive check to drop ${silentName}`,
+                    () => `the keep-alive check to drop ${silentName} from ${JSON.stringify(client.chat.userList)}`,
                     dropWithinMs,
                 );
                 assertSorted(list);

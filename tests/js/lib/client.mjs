@@ -169,7 +169,7 @@ export class ChatClient {
     waitForUserList(condition, what) {
         return this.userListChanges.until(
             () => condition(this.chat.userList) && this.chat.userList,
-            `userList at ${this.userName ?? 'a client'} to ${what}; it is ${JSON.stringify(this.chat.userList)}`,
+            () => `userList at ${this.userName ?? 'a client'} to ${what}; it is ${JSON.stringify(this.chat.userList)}`,
         );
     }
 

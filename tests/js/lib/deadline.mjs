@@ -3,11 +3,17 @@
 
 import { waitMs } from './environment.mjs';
 
-/** Resolves like `promise`, or rejects once `ms` have passed, naming what was awaited. */
+/**
+ * Resolves like `promise`, or rejects once `ms` have passed, naming what was awaited.
+ * `what` may be a function, called only on timeout, to describe the state at that moment.
+ */
 export function withTimeout(promise, what, ms = waitMs) {
     let timer;
     const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+        timer = setTimeout(() => {
+            const description = typeof what === 'function' ? what() : what;
+            reject(new Error(`timed out after ${ms} ms waiting for ${description}`));
+        }, ms);
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -32,7 +32,8 @@ export class SignalRecorder {
 
     /**
      * Resolves with `condition()`'s value as soon as it is truthy, checking now and after
-     * each emission; rejects after the timeout, saying `what` was awaited.
+     * each emission; rejects after the timeout, saying `what` (a string, or a function
+     * describing the state at that moment) was awaited.
      */
     until(condition, what, ms) {
         let check;
@@ -54,7 +55,8 @@ export class SignalRecorder {
             this.waiters.add(check);
             check();
         });
-        return withTimeout(settled, `${what} (${this.name}: ${this.count} emissions recorded)`, ms).finally(() => {
+        const describe = () => `${typeof what === 'function' ? what() : what} (${this.name}: ${this.count} emissions recorded)`;
+        return withTimeout(settled, describe, ms).finally(() => {
             this.waiters.delete(check);
         });
     }
