@@ -1,0 +1,154 @@
+//! Command-line arguments.
+
+use std::time::Duration;
+
+use clap::Parser;
+
+/// Drives a QWebChannel chat server (Qt's ChatServer example or ours) with many
+/// WebSocket clients and prints one JSON report on stdout.
+///
+/// Every client connects, initialises the channel, connects to `newMessage` and
+/// `keepAlive`, and logs in under its own name; then the senders call
+/// `sendMessage` as fast as the server answers, and every client counts what it
+/// receives and its end-to-end latency. Exits non-zero when deliveries are
+/// incomplete or anything fails.
+#[derive(Debug, Parser)]
+#[command(name = "chat-load", version, about)]
+pub(crate) struct Cli {
+    /// The chat server's WebSocket URL.
+    #[arg(long, default_value = "ws://127.0.0.1:12345", value_name = "URL")]
+    pub(crate) url: String,
+
+    /// Clients to connect and log in.
+    #[arg(long, value_name = "C")]
+    pub(crate) clients: usize,
+
+    /// How many of the clients send (the first S).
+    #[arg(long, value_name = "S")]
+    pub(crate) senders: usize,
+
+    /// Chat messages to send in total, split evenly between the senders; every
+    /// client receives every one.
+    #[arg(long, value_name = "M")]
+    pub(crate) messages: u64,
+
+    /// Most sendMessage calls a sender has outstanding.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub(crate) in_flight: usize,
+
+    /// The server's process id: adds its CPU time and memory to the report.
+    #[arg(long, value_name = "PID")]
+    pub(crate) server_pid: Option<u32>,
+
+    /// Bound on the whole run (for example 120s or 2m).
+    #[arg(long, default_value = "120s", value_parser = parse_duration, value_name = "DURATION")]
+    pub(crate) timeout: Duration,
+
+    /// Clients connecting and logging in at the same time. Qt's server listens with
+    /// a backlog of 50; more handshakes than that at once overflow its accept queue,
+    /// and every dropped SYN adds a second to connect + login.
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    pub(crate) connect_concurrency: usize,
+
+    /// Fully parse one received frame in this many to check the byte scanning.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub(crate) sample_every: u64,
+
+    /// User names are this prefix, a dash and the client's number.
+    #[arg(long, default_value = "load", value_name = "PREFIX")]
+    pub(crate) name_prefix: String,
+
+    /// Worker threads of the generator (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
+}
+
+impl Cli {
+    /// Checks what clap cannot.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if self.clients == 0 {
+            return Err("--clients must be at least 1".to_owned());
+        }
+        if self.senders == 0 || self.senders > self.clients {
+            return Err("--senders must be between 1 and --clients".to_owned());
+        }
+        if self.messages == 0 {
+            return Err("--messages must be at least 1".to_owned());
+        }
+        if self.in_flight == 0 || self.connect_concurrency == 0 || self.sample_every == 0 {
+            return Err(
+                "--in-flight, --connect-concurrency and --sample-every must be at least 1"
+                    .to_owned(),
+            );
+        }
+        if self.threads == Some(0) {
+            return Err("--threads must be at least 1".to_owned());
+        }
+        Ok(())
+    }
+
+    /// How many messages sender `index` sends: an even split, the remainder going
+    /// to the first senders; clients that are not senders send none.
+    pub(crate) fn share(&self, index: usize) -> u64 {
+        if index >= self.senders {
+            return 0;
+        }
+        let senders = self.senders as u64;
+        self.messages / senders + u64::from((index as u64) < self.messages % senders)
+    }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let signed: jiff::SignedDuration = text
+        .parse()
+        .map_err(|error| format!("{text:?} is not a duration like 120s or 2m: {error}"))?;
+    let duration =
+        Duration::try_from(signed).map_err(|_| "the duration must be positive".to_owned())?;
+    if duration.is_zero() {
+        return Err("the duration must be positive".to_owned());
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("chat-load").chain(args.iter().copied()))
+            .expect("arguments")
+    }
+
+    #[test]
+    fn messages_split_evenly() {
+        let cli = cli(&["--clients", "5", "--senders", "3", "--messages", "20"]);
+        let shares: Vec<u64> = (0..5).map(|index| cli.share(index)).collect();
+        assert_eq!(shares, [7, 7, 6, 0, 0]);
+        assert_eq!(cli.validate(), Ok(()));
+    }
+
+    #[test]
+    fn defaults_and_durations() {
+        let cli = cli(&[
+            "--clients",
+            "1",
+            "--senders",
+            "1",
+            "--messages",
+            "1",
+            "--timeout",
+            "2m",
+        ]);
+        assert_eq!(cli.url, "ws://127.0.0.1:12345");
+        assert_eq!(cli.in_flight, 16);
+        assert_eq!(cli.timeout, Duration::from_secs(120));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn rejects_more_senders_than_clients() {
+        let cli = cli(&["--clients", "2", "--senders", "3", "--messages", "1"]);
+        assert!(cli.validate().is_err());
+    }
+}

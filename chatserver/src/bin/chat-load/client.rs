@@ -1,0 +1,405 @@
+//! One simulated chat client's protocol state, without I/O: frames in, frames out.
+//!
+//! A client asks for the object descriptions, goes idle, connects to `newMessage`
+//! and `keepAlive`, logs in under its own name, answers every `propertyUpdate` with
+//! `idle` and every `keepAlive` with `keepAliveResponse`, counts the chat messages
+//! it receives with their latency, and, if it is a sender, keeps up to
+//! `max_in_flight` `sendMessage` calls outstanding until it has sent its share.
+//! [`crate::connection`] moves its frames over a WebSocket.
+
+use serde_json::Value;
+
+use crate::description;
+use crate::latency::BATCH;
+use crate::scan::{self, Frame, SignalIndices};
+use crate::tally::Tally;
+use crate::verify;
+use crate::wire;
+
+/// What is the same for every client of a run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientConfig {
+    /// Chat messages every client should receive (all of them, its own included).
+    pub(crate) expected: u64,
+    /// Most `sendMessage` calls a sender has outstanding.
+    pub(crate) max_in_flight: usize,
+    /// One received frame in this many is also fully parsed to check the scanner.
+    pub(crate) sample_every: u64,
+}
+
+/// A change the connection reports to the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Milestone {
+    /// The server accepted the login.
+    LoggedIn,
+    /// Every expected message has arrived.
+    Finished,
+}
+
+/// One client's protocol state.
+#[derive(Debug)]
+pub(crate) struct Client {
+    index: usize,
+    /// The user name, as a JSON string literal.
+    user: String,
+    config: ClientConfig,
+    /// Known once the init response has arrived.
+    signals: Option<SignalIndices>,
+    logged_in: bool,
+    frames: u64,
+    received: u64,
+    unreported_deliveries: u64,
+    unreported_verified: u64,
+    latencies_us: Vec<u64>,
+    to_send: u64,
+    in_flight: usize,
+    next_id: u64,
+    outbox: Vec<String>,
+}
+
+impl Client {
+    /// Client number `index`, logging in as `user`, sending `to_send` messages.
+    pub(crate) fn new(index: usize, user: &str, to_send: u64, config: ClientConfig) -> Self {
+        Self {
+            index,
+            user: wire::json_string(user),
+            config,
+            signals: None,
+            logged_in: false,
+            frames: 0,
+            received: 0,
+            unreported_deliveries: 0,
+            unreported_verified: 0,
+            latencies_us: Vec::new(),
+            to_send,
+            in_flight: 0,
+            next_id: wire::FIRST_SEND_ID,
+            outbox: Vec::new(),
+        }
+    }
+
+    /// Queues the first frame, `init`.
+    pub(crate) fn start(&mut self) {
+        self.outbox.push(wire::init());
+    }
+
+    /// Frames to send, in order.
+    pub(crate) fn outbox(&mut self) -> std::vec::Drain<'_, String> {
+        self.outbox.drain(..)
+    }
+
+    /// Handles one received text frame at `now_ns` (nanoseconds since the run's start).
+    pub(crate) fn on_frame(
+        &mut self,
+        frame: &[u8],
+        now_ns: u64,
+        tally: &Tally,
+    ) -> Result<Option<Milestone>, String> {
+        self.frames += 1;
+        let Some(signals) = self.signals else {
+            return self.before_init_response(frame);
+        };
+        let scanned = scan::classify(frame, signals);
+        // Spread the sampled frames over clients rather than all on the same count,
+        // and check every client's first chat message and anything not recognised.
+        let sampled = (self.frames + self.index as u64).is_multiple_of(self.config.sample_every)
+            || (self.received == 0 && matches!(scanned, Frame::NewMessage { .. }))
+            || scanned == Frame::Other;
+        if sampled {
+            verify::check(frame, scanned, signals)?;
+            self.unreported_verified += 1;
+        }
+        match scanned {
+            Frame::NewMessage {
+                sent_ns: Some(sent_ns),
+            } => {
+                self.received += 1;
+                self.unreported_deliveries += 1;
+                self.latencies_us
+                    .push(now_ns.saturating_sub(sent_ns) / 1000);
+                if self.received == self.config.expected {
+                    self.report(tally);
+                    return Ok(Some(Milestone::Finished));
+                }
+                if self.latencies_us.len() >= BATCH {
+                    self.report(tally);
+                }
+            }
+            Frame::NewMessage { sent_ns: None } => {
+                return Err(format!(
+                    "received a chat message that this run did not send: {}",
+                    verify::excerpt(frame)
+                ));
+            }
+            Frame::KeepAlive => {
+                // Qt adds every answer to its list of live users, so a client that
+                // is not logged in yet must not answer.
+                if self.logged_in {
+                    self.outbox.push(wire::keep_alive_response(&self.user));
+                }
+            }
+            Frame::PropertyUpdate => {
+                tally.add_property_update();
+                self.outbox.push(wire::IDLE.to_owned());
+            }
+            Frame::Response => return self.on_response(frame, now_ns),
+            Frame::Other => {}
+        }
+        Ok(None)
+    }
+
+    /// Until the init response arrives, frames are few: parse them.
+    fn before_init_response(&mut self, frame: &[u8]) -> Result<Option<Milestone>, String> {
+        let value: Value = serde_json::from_slice(frame).map_err(|error| {
+            format!(
+                "received a frame that is not JSON ({error}): {}",
+                verify::excerpt(frame)
+            )
+        })?;
+        let message_type = value.get("type").and_then(Value::as_u64);
+        let id = value.get("id").and_then(Value::as_u64);
+        match (message_type, id) {
+            (Some(10), Some(wire::INIT_ID)) => {
+                let data = value.get("data").unwrap_or(&Value::Null);
+                let signals = description::signal_indices(data)?;
+                self.signals = Some(signals);
+                self.outbox.push(wire::IDLE.to_owned());
+                self.outbox
+                    .push(wire::connect_to_signal(signals.new_message));
+                self.outbox
+                    .push(wire::connect_to_signal(signals.keep_alive));
+                self.outbox.push(wire::login(&self.user));
+            }
+            (Some(2), _) => self.outbox.push(wire::IDLE.to_owned()),
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    /// Responses are one per call we make, few next to deliveries: parse them.
+    fn on_response(&mut self, frame: &[u8], now_ns: u64) -> Result<Option<Milestone>, String> {
+        let value: Value = serde_json::from_slice(frame).map_err(|error| {
+            format!(
+                "received a response that is not JSON ({error}): {}",
+                verify::excerpt(frame)
+            )
+        })?;
+        let data = value.get("data");
+        match value.get("id").and_then(Value::as_u64) {
+            Some(wire::LOGIN_ID) => {
+                if data != Some(&Value::Bool(true)) {
+                    return Err(format!(
+                        "login as {} was refused: {}",
+                        self.user,
+                        verify::excerpt(frame)
+                    ));
+                }
+                self.logged_in = true;
+                Ok(Some(Milestone::LoggedIn))
+            }
+            Some(id) if id >= wire::FIRST_SEND_ID && id < self.next_id => {
+                if data != Some(&Value::Bool(true)) {
+                    return Err(format!(
+                        "sendMessage as {} was refused (was the user dropped?): {}",
+                        self.user,
+                        verify::excerpt(frame)
+                    ));
+                }
+                self.in_flight = self.in_flight.saturating_sub(1);
+                self.send_more(now_ns);
+                Ok(None)
+            }
+            // keepAliveResponse answers, and anything we did not ask for.
+            _ => Ok(None),
+        }
+    }
+
+    /// Starts sending this client's share of messages, if it has one.
+    pub(crate) fn start_sending(&mut self, now_ns: u64) {
+        self.send_more(now_ns);
+    }
+
+    fn send_more(&mut self, now_ns: u64) {
+        while self.to_send > 0 && self.in_flight < self.config.max_in_flight {
+            self.outbox
+                .push(wire::send_message(&self.user, now_ns, self.next_id));
+            self.next_id += 1;
+            self.to_send -= 1;
+            self.in_flight += 1;
+        }
+    }
+
+    /// Adds what this client has counted since the last report to `tally`.
+    pub(crate) fn report(&mut self, tally: &Tally) {
+        tally.latency.add(self.index, &mut self.latencies_us);
+        tally.add_deliveries(std::mem::take(&mut self.unreported_deliveries));
+        tally.add_verified(std::mem::take(&mut self.unreported_verified));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const INIT_RESPONSE: &str = r#"{"data":{"chatserver":{
+        "methods":[["login",11],["sendMessage",13],["keepAliveResponse",14]],
+        "properties":[[1,"userList",[1,7],[]]],
+        "signals":[["newMessage",5],["keepAlive",6]]}},"id":0,"type":10}"#;
+
+    fn config(expected: u64) -> ClientConfig {
+        ClientConfig {
+            expected,
+            max_in_flight: 2,
+            sample_every: 1,
+        }
+    }
+
+    fn sent(client: &mut Client) -> Vec<Value> {
+        client
+            .outbox()
+            .map(|frame| serde_json::from_str(&frame).expect("we send JSON"))
+            .collect()
+    }
+
+    fn message(sent_ns: u64) -> String {
+        format!(
+            r##"{{"args":["12:00:00","load-0","#t{sent_ns}"],"object":"chatserver","signal":5,"type":1}}"##
+        )
+    }
+
+    /// A client that has been through init and login.
+    fn logged_in(to_send: u64, expected: u64, tally: &Tally) -> Client {
+        let mut client = Client::new(0, "load-0", to_send, config(expected));
+        client.start();
+        assert_eq!(sent(&mut client), [json!({"type": 3, "id": 0})]);
+        let step = client.on_frame(INIT_RESPONSE.as_bytes(), 0, tally);
+        assert_eq!(step, Ok(None));
+        assert_eq!(
+            sent(&mut client),
+            [
+                json!({"type": 4}),
+                json!({"type": 7, "object": "chatserver", "signal": 5}),
+                json!({"type": 7, "object": "chatserver", "signal": 6}),
+                json!({"type": 6, "object": "chatserver", "method": "login", "args": ["load-0"], "id": 1}),
+            ]
+        );
+        let step = client.on_frame(br#"{"data":true,"id":1,"type":10}"#, 0, tally);
+        assert_eq!(step, Ok(Some(Milestone::LoggedIn)));
+        client
+    }
+
+    #[test]
+    fn logs_in_and_answers_the_protocol() {
+        let tally = Tally::new(1);
+        let mut client = logged_in(0, 1, &tally);
+        let update = br#"{"data":[{"object":"chatserver","properties":{"1":["load-0"]},"signals":{"7":[]}}],"type":2}"#;
+        assert_eq!(client.on_frame(update, 0, &tally), Ok(None));
+        assert_eq!(sent(&mut client), [json!({"type": 4})]);
+        assert_eq!(tally.property_updates(), 1);
+        let keep_alive = br#"{"object":"chatserver","signal":6,"type":1}"#;
+        assert_eq!(client.on_frame(keep_alive, 0, &tally), Ok(None));
+        assert_eq!(
+            sent(&mut client),
+            [
+                json!({"type": 6, "object": "chatserver", "method": "keepAliveResponse", "args": ["load-0"], "id": 2})
+            ]
+        );
+    }
+
+    #[test]
+    fn does_not_answer_keep_alive_before_login() {
+        let tally = Tally::new(1);
+        let mut client = Client::new(0, "load-0", 0, config(1));
+        client.start();
+        client
+            .on_frame(INIT_RESPONSE.as_bytes(), 0, &tally)
+            .expect("init");
+        let _ = sent(&mut client);
+        let keep_alive = br#"{"object":"chatserver","signal":6,"type":1}"#;
+        assert_eq!(client.on_frame(keep_alive, 0, &tally), Ok(None));
+        assert!(sent(&mut client).is_empty());
+    }
+
+    #[test]
+    fn refused_login_fails() {
+        let tally = Tally::new(1);
+        let mut client = Client::new(0, "load-0", 0, config(1));
+        client
+            .on_frame(INIT_RESPONSE.as_bytes(), 0, &tally)
+            .expect("init");
+        let error = client
+            .on_frame(br#"{"data":false,"id":1,"type":10}"#, 0, &tally)
+            .expect_err("refused");
+        assert!(error.contains("refused"), "{error}");
+    }
+
+    #[test]
+    fn sender_keeps_calls_in_flight_until_its_share_is_sent() {
+        let tally = Tally::new(1);
+        let mut client = logged_in(3, 3, &tally);
+        client.start_sending(1_000);
+        let first = sent(&mut client);
+        assert_eq!(first.len(), 2, "at most two in flight");
+        assert_eq!(first[0]["args"], json!(["load-0", "#t1000"]));
+        assert_eq!(first[0]["id"], 3);
+        assert_eq!(first[1]["id"], 4);
+        client
+            .on_frame(br#"{"data":true,"id":3,"type":10}"#, 5_000, &tally)
+            .expect("response");
+        let next = sent(&mut client);
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0]["args"], json!(["load-0", "#t5000"]));
+        assert_eq!(next[0]["id"], 5);
+        for id in [4, 5] {
+            let response = format!(r#"{{"data":true,"id":{id},"type":10}}"#);
+            client
+                .on_frame(response.as_bytes(), 6_000, &tally)
+                .expect("response");
+        }
+        assert!(sent(&mut client).is_empty(), "its share is sent");
+        let error = client
+            .on_frame(br#"{"data":false,"id":5,"type":10}"#, 0, &tally)
+            .expect_err("a refused message fails the run");
+        assert!(error.contains("sendMessage"), "{error}");
+    }
+
+    #[test]
+    fn counts_messages_and_latency_then_finishes() {
+        let tally = Tally::new(1);
+        let mut client = logged_in(0, 2, &tally);
+        let step = client.on_frame(message(1_000_000).as_bytes(), 3_000_000, &tally);
+        assert_eq!(step, Ok(None));
+        let step = client.on_frame(message(2_000_000).as_bytes(), 6_000_000, &tally);
+        assert_eq!(step, Ok(Some(Milestone::Finished)));
+        assert_eq!(tally.deliveries(), 2);
+        let latency = tally.latency.merged();
+        assert_eq!(latency.len(), 2);
+        assert_eq!(latency.min(), 2000);
+        assert!(latency.max() >= 4000 && latency.max() < 4010);
+        assert!(tally.verified() >= 2, "every frame is sampled here");
+    }
+
+    #[test]
+    fn a_message_without_our_stamp_fails() {
+        let tally = Tally::new(1);
+        let mut client = logged_in(0, 2, &tally);
+        let foreign =
+            br#"{"args":["12:00:00","alice","hi"],"object":"chatserver","signal":5,"type":1}"#;
+        let error = client.on_frame(foreign, 0, &tally).expect_err("not ours");
+        assert!(error.contains("did not send"), "{error}");
+    }
+
+    #[test]
+    fn a_frame_the_scanner_misreads_fails() {
+        let tally = Tally::new(1);
+        let mut client = logged_in(0, 2, &tally);
+        let spaced =
+            br##"{"type": 1, "object": "chatserver", "signal" : 5, "args": ["t", "u", "#t1"]}"##;
+        let error = client
+            .on_frame(spaced, 0, &tally)
+            .expect_err("scanner misses it");
+        assert!(error.contains("disagrees"), "{error}");
+    }
+}

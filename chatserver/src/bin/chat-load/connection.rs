@@ -1,0 +1,152 @@
+//! One client's WebSocket: connects, then moves frames between the socket and the
+//! client's protocol state until the run stops.
+//!
+//! Reading comes first: the task always goes back to the socket as soon as it has
+//! written what the last frame asked for, so the server never waits on a slow
+//! reader here.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{Semaphore, watch};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async_with_config};
+
+use crate::client::{Client, Milestone};
+use crate::tally::Tally;
+
+/// Bytes read from the socket at a time; larger frames grow the buffer as needed.
+const READ_BUFFER: usize = 8 * 1024;
+
+/// Outgoing bytes gathered before they are written.
+const WRITE_BUFFER: usize = 4 * 1024;
+
+/// How long a client waits for its close frame to go out at the end.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Where the run is; every client follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Clients connect and log in.
+    Login,
+    /// Senders send; everyone counts.
+    Messaging,
+    /// Clients report and close.
+    Stop,
+}
+
+/// What every connection of a run shares.
+#[derive(Debug)]
+pub(crate) struct Connector {
+    /// The server's WebSocket URL.
+    pub(crate) url: String,
+    /// The instant message stamps count from.
+    pub(crate) start: Instant,
+    /// Limits how many clients connect and log in at the same time, so that the
+    /// server's accept queue is not overrun (a dropped SYN costs a second).
+    pub(crate) connect_slots: Semaphore,
+    /// Progress and counts.
+    pub(crate) tally: Tally,
+}
+
+impl Connector {
+    fn now_ns(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Runs `client` until the run stops or it fails; failures go to the tally.
+pub(crate) async fn run(
+    mut client: Client,
+    connector: Arc<Connector>,
+    phase: watch::Receiver<Phase>,
+) {
+    let result = drive(&mut client, &connector, phase).await;
+    client.report(&connector.tally);
+    if let Err(error) = result {
+        connector.tally.failed(error);
+    }
+}
+
+type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn drive(
+    client: &mut Client,
+    connector: &Connector,
+    mut phase: watch::Receiver<Phase>,
+) -> Result<(), String> {
+    let tally = &connector.tally;
+    let mut slot = Some(
+        connector
+            .connect_slots
+            .acquire()
+            .await
+            .map_err(|_| "the run ended before this client connected".to_owned())?,
+    );
+    let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER);
+    let (mut socket, _) = connect_async_with_config(connector.url.as_str(), Some(config), true)
+        .await
+        .map_err(|error| format!("cannot connect to {}: {error}", connector.url))?;
+    client.start();
+    send_outbox(&mut socket, client).await?;
+    loop {
+        tokio::select! {
+            biased;
+            message = socket.next() => {
+                let text = match message {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Close(frame))) => {
+                        return Err(format!("the server closed the connection: {frame:?}"));
+                    }
+                    // Pings are answered by tungstenite; nothing else is expected.
+                    Some(Ok(_)) => continue,
+                    Some(Err(error)) => return Err(format!("connection failed: {error}")),
+                    None => return Err("the server closed the connection".to_owned()),
+                };
+                match client.on_frame(text.as_bytes(), connector.now_ns(), tally)? {
+                    Some(Milestone::LoggedIn) => {
+                        slot = None;
+                        tally.logged_in();
+                    }
+                    Some(Milestone::Finished) => tally.finished(),
+                    None => {}
+                }
+            }
+            changed = phase.changed() => {
+                let now = if changed.is_ok() { *phase.borrow_and_update() } else { Phase::Stop };
+                match now {
+                    Phase::Login => {}
+                    Phase::Messaging => client.start_sending(connector.now_ns()),
+                    Phase::Stop => break,
+                }
+            }
+        }
+        send_outbox(&mut socket, client).await?;
+    }
+    drop(slot);
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, socket.close(None)).await;
+    Ok(())
+}
+
+async fn send_outbox(socket: &mut Socket, client: &mut Client) -> Result<(), String> {
+    let mut any = false;
+    for frame in client.outbox() {
+        socket
+            .feed(Message::text(frame))
+            .await
+            .map_err(|error| format!("cannot send: {error}"))?;
+        any = true;
+    }
+    if any {
+        socket
+            .flush()
+            .await
+            .map_err(|error| format!("cannot send: {error}"))?;
+    }
+    Ok(())
+}

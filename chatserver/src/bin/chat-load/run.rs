@@ -1,0 +1,196 @@
+//! One load run: connect and log in every client, send, wait for every delivery,
+//! and measure the server and the generator along the way.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::cli::Cli;
+use crate::client::{Client, ClientConfig};
+use crate::connection::{self, Connector, Phase};
+use crate::latency::{round3, summarize};
+use crate::procfs::Process;
+use crate::report::{Report, ServerReport};
+use crate::tally::Tally;
+
+/// After the last login, the run waits until no `propertyUpdate` has arrived for
+/// this long, so that the user-list updates the logins caused are not charged to
+/// the messaging phase.
+const QUIET: Duration = Duration::from_millis(300);
+
+/// How long clients get to report and close after the run stops.
+const WIND_DOWN: Duration = Duration::from_secs(5);
+
+/// Latency histogram shards (see [`crate::latency`]).
+const LATENCY_SHARDS: usize = 16;
+
+/// The server's figures taken at the start of the run.
+struct ServerBaseline {
+    process: Process,
+    pid: u32,
+    rss_kb: u64,
+    cpu_s: f64,
+}
+
+/// Runs the load described by `cli`; `Err` when the server's `/proc` entry cannot be read.
+pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
+    let deadline = Instant::now() + cli.timeout;
+    let baseline = match cli.server_pid {
+        Some(pid) => {
+            let process = Process::Pid(pid);
+            Some(ServerBaseline {
+                process,
+                pid,
+                rss_kb: process.status_kb("VmRSS")?,
+                cpu_s: process.cpu_seconds()?,
+            })
+        }
+        None => None,
+    };
+
+    let start = Instant::now();
+    let connector = Arc::new(Connector {
+        url: cli.url.clone(),
+        start,
+        connect_slots: Semaphore::new(cli.connect_concurrency),
+        tally: Tally::new(LATENCY_SHARDS),
+    });
+    let tally = &connector.tally;
+    let config = ClientConfig {
+        expected: cli.messages,
+        max_in_flight: cli.in_flight,
+        sample_every: cli.sample_every,
+    };
+    let (phase, phase_receiver) = watch::channel(Phase::Login);
+    let mut tasks = JoinSet::new();
+    for index in 0..cli.clients {
+        let name = format!("{}-{index}", cli.name_prefix);
+        let client = Client::new(index, &name, cli.share(index), config);
+        tasks.spawn(connection::run(
+            client,
+            Arc::clone(&connector),
+            phase_receiver.clone(),
+        ));
+    }
+
+    let clients = cli.clients;
+    let all_logged_in = tally
+        .wait_until(deadline, |t| t.logged_in_count() == clients)
+        .await;
+    let connect_login = start.elapsed();
+    if all_logged_in {
+        settle(tally, deadline).await;
+    }
+    let server_after_login = match &baseline {
+        Some(server) => Some((
+            server.process.status_kb("VmRSS")?,
+            server.process.cpu_seconds()?,
+        )),
+        None => None,
+    };
+    let generator_cpu_before = Process::This.cpu_seconds()?;
+
+    let messaging_start = Instant::now();
+    let mut all_delivered = false;
+    if all_logged_in {
+        let _ = phase.send(Phase::Messaging);
+        all_delivered = tally
+            .wait_until(deadline, |t| t.finished_count() == clients)
+            .await;
+    }
+    let duration = messaging_start.elapsed();
+    let server_end = match &baseline {
+        Some(server) => Some((
+            server.process.cpu_seconds()?,
+            server.process.status_kb("VmHWM")?,
+        )),
+        None => None,
+    };
+    let generator_cpu = Process::This.cpu_seconds()? - generator_cpu_before;
+
+    let _ = phase.send(Phase::Stop);
+    let _ = tokio::time::timeout(WIND_DOWN, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    tasks.abort_all();
+
+    let expected = cli.messages * cli.clients as u64;
+    let received = tally.deliveries();
+    let per_delivery_us =
+        |seconds: f64| (received > 0).then(|| round3(seconds * 1e6 / received as f64));
+    let mut errors = tally.errors();
+    if !all_logged_in && tally.failed_count() == 0 {
+        errors.push(format!(
+            "only {} of {clients} clients logged in before the timeout",
+            tally.logged_in_count()
+        ));
+    } else if all_logged_in && !all_delivered && tally.failed_count() == 0 {
+        errors.push(format!(
+            "only {} of {clients} clients received every message before the timeout",
+            tally.finished_count()
+        ));
+    }
+    let server = match (baseline, server_after_login, server_end) {
+        (Some(server), Some((rss_after_login, cpu_after_login)), Some((cpu_end, peak_rss))) => {
+            Some(ServerReport {
+                server_pid: server.pid,
+                server_cpu_s: round3(cpu_end - cpu_after_login),
+                server_cpu_us_per_delivery: per_delivery_us(cpu_end - cpu_after_login),
+                server_cpu_login_s: round3(cpu_after_login - server.cpu_s),
+                server_peak_rss_kb: peak_rss,
+                server_rss_kb_before_connect: server.rss_kb,
+                server_rss_kb_after_login: rss_after_login,
+                rss_per_client_kb: round3(
+                    (rss_after_login as f64 - server.rss_kb as f64) / clients as f64,
+                ),
+            })
+        }
+        _ => None,
+    };
+    let seconds = duration.as_secs_f64();
+    Ok(Report {
+        url: cli.url.clone(),
+        clients,
+        senders: cli.senders,
+        messages: cli.messages,
+        in_flight: cli.in_flight,
+        connect_login_ms: round3(connect_login.as_secs_f64() * 1000.0),
+        deliveries_expected: expected,
+        deliveries_received: received,
+        complete: received == expected && errors.is_empty(),
+        duration_s: round3(seconds),
+        deliveries_per_s: if seconds > 0.0 {
+            (received as f64 / seconds).round()
+        } else {
+            0.0
+        },
+        latency_ms: summarize(&tally.latency.merged()),
+        frames_verified: tally.verified(),
+        property_updates: tally.property_updates(),
+        generator_cpu_s: round3(generator_cpu),
+        generator_cpu_us_per_delivery: per_delivery_us(generator_cpu),
+        generator_peak_rss_kb: Process::This.status_kb("VmHWM").ok(),
+        server,
+        failed_clients: tally.failed_count(),
+        errors,
+    })
+}
+
+/// Waits until no `propertyUpdate` has arrived for [`QUIET`] (or the deadline).
+async fn settle(tally: &Tally, deadline: Instant) {
+    let mut seen = tally.property_updates();
+    loop {
+        let wake = (Instant::now() + QUIET).min(deadline);
+        tokio::time::sleep_until(wake).await;
+        let now = tally.property_updates();
+        if now == seen || wake == deadline {
+            return;
+        }
+        seen = now;
+    }
+}
