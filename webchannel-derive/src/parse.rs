@@ -1,0 +1,263 @@
+//! Tokens → [`Input`]: reads the macro arguments, the impl block and every
+//! `#[webchannel(...)]` attribute, and removes from the impl block what must not be
+//! re-emitted (those attributes and the signal declarations). Only syntax is checked
+//! here; what the items mean is `check`'s business.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::spanned::Spanned;
+use syn::{
+    Attribute, Expr, ExprLit, ForeignItemFn, Ident, ImplItem, Item, Lit, LitStr, Meta, Path,
+    PathSegment,
+};
+
+use crate::attr::{
+    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, DOC, NAME, NOTIFY, PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
+};
+use crate::display::type_text;
+use crate::errors::Errors;
+use crate::model::{CopiedAttrs, FnInput, Input, Options};
+
+/// Reads `#[webchannel::object(args)] item`. `None` when `item` is not an impl block at
+/// all (the error is in `errors`).
+pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -> Option<Input> {
+    let krate = parse_args(args, errors);
+    let mut item = match syn::parse2::<Item>(item) {
+        Ok(Item::Impl(item)) => item,
+        Ok(other) => {
+            let (span, what) = describe(&other);
+            errors.at(
+                span,
+                format_args!(
+                    "#[webchannel::object] goes on an inherent impl block \
+                     (`impl MyType {{ ... }}`), not on {what}"
+                ),
+            );
+            return None;
+        }
+        Err(error) => {
+            errors.push(error);
+            return None;
+        }
+    };
+
+    let mut fns = Vec::new();
+    let mut kept = Vec::with_capacity(item.items.len());
+    for impl_item in std::mem::take(&mut item.items) {
+        match impl_item {
+            ImplItem::Fn(mut function) => {
+                let options = take_options(&mut function.attrs, errors);
+                fns.push(FnInput {
+                    options,
+                    copied: copied_attrs(&function.attrs),
+                    vis: function.vis.clone(),
+                    sig: function.sig.clone(),
+                    body: Some(function.block.brace_token.span.open()),
+                });
+                kept.push(ImplItem::Fn(function));
+            }
+            // `fn name(...);` is not valid in an impl, so syn leaves it as tokens. A
+            // declaration becomes a signal (or an error) and is not re-emitted.
+            ImplItem::Verbatim(tokens) => match syn::parse2::<ForeignItemFn>(tokens.clone()) {
+                Ok(mut declaration) => {
+                    let options = take_options(&mut declaration.attrs, errors);
+                    fns.push(FnInput {
+                        options,
+                        copied: copied_attrs(&declaration.attrs),
+                        vis: declaration.vis,
+                        sig: declaration.sig,
+                        body: None,
+                    });
+                }
+                Err(_) => kept.push(ImplItem::Verbatim(tokens)),
+            },
+            mut other => {
+                if let Some(attrs) = other_attrs(&mut other) {
+                    reject_options(attrs, errors);
+                }
+                kept.push(other);
+            }
+        }
+    }
+    item.items = kept;
+    Some(Input { krate, item, fns })
+}
+
+/// `crate = "path"`, the only macro argument; the default path otherwise.
+fn parse_args(args: TokenStream, errors: &mut Errors) -> Path {
+    let mut krate: Option<Path> = None;
+    let parser = syn::meta::parser(|meta| {
+        if !meta.path.is_ident(CRATE) {
+            return Err(meta.error(format_args!(
+                "unknown argument `{}` to #[webchannel::object]; the only argument is \
+                 `crate = \"path::to::webchannel\"`",
+                type_text(&meta.path)
+            )));
+        }
+        let literal: LitStr = meta.value()?.parse().map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                "`crate` takes the path to the webchannel crate as a string: \
+                 `crate = \"my_crate::webchannel\"`",
+            )
+        })?;
+        let path = literal.parse::<Path>().map_err(|_| {
+            syn::Error::new(
+                literal.span(),
+                "`crate` takes the path to the webchannel crate as a string: \
+                 `crate = \"my_crate::webchannel\"`",
+            )
+        })?;
+        if krate.replace(path).is_some() {
+            return Err(syn::Error::new(literal.span(), "`crate` is given twice"));
+        }
+        Ok(())
+    });
+    if let Err(error) = parser.parse2(args) {
+        errors.push(error);
+    }
+    krate.unwrap_or_else(default_crate)
+}
+
+/// `::webchannel`.
+fn default_crate() -> Path {
+    let name = crate::attr::DEFAULT_CRATE.trim_start_matches("::");
+    let mut path = Path::from(PathSegment::from(Ident::new(name, Span::call_site())));
+    path.leading_colon = Some(Default::default());
+    path
+}
+
+/// Removes every `#[webchannel(...)]` from `attrs` and reads what they say.
+fn take_options(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    attrs.retain(|attr| {
+        if !attr.path().is_ident(WEBCHANNEL) {
+            return true;
+        }
+        if let Err(error) = read_options(attr, &mut options) {
+            errors.push(error);
+        }
+        false
+    });
+    options
+}
+
+/// Removes `#[webchannel(...)]` from an impl item that cannot carry one, with an error.
+fn reject_options(attrs: &mut Vec<Attribute>, errors: &mut Errors) {
+    attrs.retain(|attr| {
+        if !attr.path().is_ident(WEBCHANNEL) {
+            return true;
+        }
+        errors.over(
+            attr,
+            "#[webchannel(...)] goes on fns only: methods, property getters and signals",
+        );
+        false
+    });
+}
+
+fn read_options(attr: &Attribute, options: &mut Options) -> syn::Result<()> {
+    attr.parse_nested_meta(|meta| {
+        let span = meta.path.span();
+        let flag = |slot: &mut Option<Span>, key: &str| {
+            if slot.replace(span).is_some() {
+                return Err(syn::Error::new(
+                    span,
+                    format_args!("`{key}` is given twice"),
+                ));
+            }
+            Ok(())
+        };
+        if meta.path.is_ident(PROPERTY) {
+            flag(&mut options.property, PROPERTY)
+        } else if meta.path.is_ident(SIGNAL) {
+            flag(&mut options.signal, SIGNAL)
+        } else if meta.path.is_ident(SKIP) {
+            flag(&mut options.skip, SKIP)
+        } else if meta.path.is_ident(CONSTANT) {
+            flag(&mut options.constant, CONSTANT)
+        } else if meta.path.is_ident(NAME) {
+            let literal: LitStr = meta.value()?.parse().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "`name` takes the published name as a string: `name = \"reset\"`",
+                )
+            })?;
+            if options.name.replace(literal).is_some() {
+                return Err(syn::Error::new(span, "`name` is given twice"));
+            }
+            Ok(())
+        } else if meta.path.is_ident(NOTIFY) {
+            let signal: Ident = meta.value()?.parse().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "`notify` takes the Rust name of a signal declared in this impl: \
+                     `notify = value_changed`",
+                )
+            })?;
+            if options.notify.replace(signal).is_some() {
+                return Err(syn::Error::new(span, "`notify` is given twice"));
+            }
+            Ok(())
+        } else {
+            Err(meta.error(format_args!(
+                "unknown webchannel option `{}`; expected one of: {ACCEPTED_KEYS}",
+                type_text(&meta.path)
+            )))
+        }
+    })
+}
+
+/// The docs and cfgs of an item, which everything generated from it carries too.
+fn copied_attrs(attrs: &[Attribute]) -> CopiedAttrs {
+    let mut copied = CopiedAttrs::default();
+    let mut lines = Vec::new();
+    for attr in attrs {
+        if attr.path().is_ident(DOC) {
+            copied.docs.push(attr.clone());
+            if let Meta::NameValue(name_value) = &attr.meta
+                && let Expr::Lit(ExprLit {
+                    lit: Lit::Str(text),
+                    ..
+                }) = &name_value.value
+            {
+                let text = text.value();
+                lines.extend(
+                    text.split('\n')
+                        .map(|line| line.strip_prefix(' ').unwrap_or(line).to_owned()),
+                );
+            }
+        } else if attr.path().is_ident(CFG) {
+            copied.cfgs.push(attr.clone());
+        }
+    }
+    copied.doc_text = lines.join("\n");
+    copied
+}
+
+/// The attributes of an impl item other than a fn.
+fn other_attrs(item: &mut ImplItem) -> Option<&mut Vec<Attribute>> {
+    match item {
+        ImplItem::Const(item) => Some(&mut item.attrs),
+        ImplItem::Type(item) => Some(&mut item.attrs),
+        ImplItem::Macro(item) => Some(&mut item.attrs),
+        _ => None,
+    }
+}
+
+/// Where to point, and what to call an item that is not an impl block.
+fn describe(item: &Item) -> (Span, &'static str) {
+    match item {
+        Item::Struct(item) => (item.struct_token.span, "a struct"),
+        Item::Enum(item) => (item.enum_token.span, "an enum"),
+        Item::Union(item) => (item.union_token.span, "a union"),
+        Item::Fn(item) => (item.sig.fn_token.span, "a fn"),
+        Item::Trait(item) => (item.trait_token.span, "a trait"),
+        Item::Mod(item) => (item.mod_token.span, "a module"),
+        Item::Const(item) => (item.const_token.span, "a const"),
+        Item::Static(item) => (item.static_token.span, "a static"),
+        Item::Type(item) => (item.type_token.span, "a type alias"),
+        Item::Use(item) => (item.use_token.span, "a use declaration"),
+        _ => (Span::call_site(), "this item"),
+    }
+}

@@ -1,0 +1,146 @@
+//! The Qt type name a Rust type takes in Qt-style signatures (`login(QString)`), chosen
+//! by the last path segment and, for containers, the element type.
+
+use syn::{GenericArgument, PathArguments, Type};
+
+/// The Qt name of a value of type `ty` as it travels over the wire.
+///
+/// Unknown types are `QVariant`; references, `Box`, `Arc`, `Rc`, `Cow` and `Option` are
+/// looked through; `Result<T, E>` (a return type) is named after `T`.
+pub(crate) fn qt_type(ty: &Type) -> &'static str {
+    match ty {
+        Type::Reference(reference) => qt_type(&reference.elem),
+        Type::Paren(paren) => qt_type(&paren.elem),
+        Type::Group(group) => qt_type(&group.elem),
+        Type::Slice(slice) => list_of(&slice.elem),
+        Type::Array(array) => list_of(&array.elem),
+        Type::Tuple(tuple) if tuple.elems.is_empty() => "void",
+        Type::Tuple(_) => "QVariantList",
+        Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return "QVariant";
+            };
+            let first_arg = || first_type_argument(&last.arguments);
+            match last.ident.to_string().as_str() {
+                "String" | "str" => "QString",
+                "bool" => "bool",
+                "i8" | "i16" | "i32" => "int",
+                "u8" | "u16" | "u32" => "uint",
+                "i64" | "isize" => "qlonglong",
+                "u64" | "usize" => "qulonglong",
+                "f32" => "float",
+                "f64" => "double",
+                "char" => "QChar",
+                "Value" => "QJsonValue",
+                "Vec" => first_arg().map_or("QVariantList", list_of),
+                "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "LinkedList" => "QVariantList",
+                "HashMap" | "BTreeMap" | "IndexMap" => "QVariantMap",
+                "Option" | "Box" | "Arc" | "Rc" | "Cow" | "Result" => {
+                    first_arg().map_or("QVariant", qt_type)
+                }
+                _ => "QVariant",
+            }
+        }
+        _ => "QVariant",
+    }
+}
+
+/// A sequence of `element`: a list of strings is a `QStringList`.
+fn list_of(element: &Type) -> &'static str {
+    if qt_type(element) == "QString" {
+        "QStringList"
+    } else {
+        "QVariantList"
+    }
+}
+
+/// The first type among `<...>` arguments (`Cow<'a, str>` → `str`).
+fn first_type_argument(arguments: &PathArguments) -> Option<&Type> {
+    let PathArguments::AngleBracketed(arguments) = arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|argument| match argument {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(ty: Type, expected: &str) {
+        assert_eq!(qt_type(&ty), expected);
+    }
+
+    #[test]
+    fn scalars() {
+        check(syn::parse_quote!(bool), "bool");
+        for ty in ["i8", "i16", "i32"] {
+            check(syn::parse_str(ty).expect("a type"), "int");
+        }
+        for ty in ["u8", "u16", "u32"] {
+            check(syn::parse_str(ty).expect("a type"), "uint");
+        }
+        check(syn::parse_quote!(i64), "qlonglong");
+        check(syn::parse_quote!(isize), "qlonglong");
+        check(syn::parse_quote!(u64), "qulonglong");
+        check(syn::parse_quote!(usize), "qulonglong");
+        check(syn::parse_quote!(f32), "float");
+        check(syn::parse_quote!(f64), "double");
+        check(syn::parse_quote!(char), "QChar");
+        check(syn::parse_quote!(()), "void");
+    }
+
+    #[test]
+    fn strings() {
+        check(syn::parse_quote!(String), "QString");
+        check(syn::parse_quote!(std::string::String), "QString");
+        check(syn::parse_quote!(&str), "QString");
+        check(syn::parse_quote!(&'static str), "QString");
+        check(syn::parse_quote!(Cow<'_, str>), "QString");
+        check(syn::parse_quote!(std::borrow::Cow<'static, str>), "QString");
+        check(syn::parse_quote!(Box<str>), "QString");
+        check(syn::parse_quote!(Arc<str>), "QString");
+    }
+
+    #[test]
+    fn lists_and_maps() {
+        check(syn::parse_quote!(Vec<String>), "QStringList");
+        check(syn::parse_quote!(Vec<&str>), "QStringList");
+        check(syn::parse_quote!([String]), "QStringList");
+        check(syn::parse_quote!(&[String]), "QStringList");
+        check(syn::parse_quote!([String; 3]), "QStringList");
+        check(syn::parse_quote!(Vec<i64>), "QVariantList");
+        check(syn::parse_quote!(Vec<Vec<String>>), "QVariantList");
+        check(syn::parse_quote!(VecDeque<String>), "QVariantList");
+        check(syn::parse_quote!(HashSet<String>), "QVariantList");
+        check(
+            syn::parse_quote!(std::collections::BTreeSet<u8>),
+            "QVariantList",
+        );
+        check(syn::parse_quote!(&[u8]), "QVariantList");
+        check(syn::parse_quote!([f64; 2]), "QVariantList");
+        check(syn::parse_quote!((i32, String)), "QVariantList");
+        check(syn::parse_quote!(HashMap<String, i64>), "QVariantMap");
+        check(syn::parse_quote!(BTreeMap<String, Value>), "QVariantMap");
+    }
+
+    #[test]
+    fn wrappers_and_the_rest() {
+        check(syn::parse_quote!(serde_json::Value), "QJsonValue");
+        check(syn::parse_quote!(Value), "QJsonValue");
+        check(syn::parse_quote!(Option<String>), "QString");
+        check(syn::parse_quote!(Option<i32>), "int");
+        check(syn::parse_quote!(Option<Vec<String>>), "QStringList");
+        check(syn::parse_quote!(Result<i64, String>), "qlonglong");
+        check(syn::parse_quote!(Result<(), String>), "void");
+        check(syn::parse_quote!(Box<i64>), "qlonglong");
+        check(syn::parse_quote!(Option), "QVariant");
+        check(syn::parse_quote!(MyStruct), "QVariant");
+        check(syn::parse_quote!(chrono::DateTime<Utc>), "QVariant");
+        check(syn::parse_quote!(<T as Trait>::Out), "QVariant");
+        check(syn::parse_quote!(impl Serialize), "QVariant");
+    }
+}
