@@ -51,11 +51,15 @@ pub struct CounterSignals {
 impl CounterSignals {
     /// Emitted when the value changes.
     pub fn value_changed(&self, value: i64) {
-        self.__webchannel_emitter.emit(0, &(&value,));
+        ::webchannel::__private::Emitter::emit::<
+            (&i64,),
+        >(&self.__webchannel_emitter, 0, &(&value,));
     }
     ///Emits the `overflowed` signal.
     pub fn overflowed(&self, at: i64, message: String) {
-        self.__webchannel_emitter.emit(1, &(&at, &message));
+        ::webchannel::__private::Emitter::emit::<
+            (&i64, &String),
+        >(&self.__webchannel_emitter, 1, &(&at, &message));
     }
 }
 const _: () = {
@@ -235,7 +239,9 @@ const _: () = {
                     };
                     ::webchannel::__private::call_mut(
                         __webchannel_object,
-                        move |__webchannel_this: &mut Self| ::webchannel::__private::reply(
+                        move |__webchannel_this: &mut Self| ::webchannel::__private::reply::<
+                            i64,
+                        >(
                             Self::increment(
                                 __webchannel_this,
                                 __webchannel_arg0,
@@ -247,9 +253,9 @@ const _: () = {
                 1 => {
                     ::webchannel::__private::call_ref(
                         __webchannel_object,
-                        move |__webchannel_this: &Self| ::webchannel::__private::reply(
-                            Self::describe(__webchannel_this),
-                        ),
+                        move |__webchannel_this: &Self| ::webchannel::__private::reply::<
+                            String,
+                        >(Self::describe(__webchannel_this)),
                     )
                 }
                 2 => {
@@ -276,9 +282,10 @@ const _: () = {
                     };
                     ::webchannel::__private::call_ref(
                         __webchannel_object,
-                        move |__webchannel_this: &Self| ::webchannel::__private::reply_result(
-                            Self::divide(__webchannel_this, __webchannel_arg0),
-                        ),
+                        move |__webchannel_this: &Self| ::webchannel::__private::reply_result::<
+                            i64,
+                            String,
+                        >(Self::divide(__webchannel_this, __webchannel_arg0)),
                     )
                 }
                 4 => {
@@ -297,10 +304,9 @@ const _: () = {
                     );
                     ::webchannel::__private::running(async move {
                         let __webchannel_this = __webchannel_object.read().await;
-                        ::webchannel::__private::reply(
-                            Self::slow_double(&__webchannel_this, __webchannel_arg0)
-                                .await,
-                        )
+                        ::webchannel::__private::reply::<
+                            i64,
+                        >(Self::slow_double(&__webchannel_this, __webchannel_arg0).await)
                     })
                 }
                 _ => {
@@ -321,8 +327,16 @@ const _: () = {
             __webchannel_out: &mut ::webchannel::__private::ValueOut<'_>,
         ) -> ::core::result::Result<(), ::webchannel::__private::InvokeError> {
             match __webchannel_property {
-                0 => __webchannel_out.write(&Self::value(self)),
-                1 => __webchannel_out.write(&Self::name(self)),
+                0 => {
+                    ::webchannel::__private::ValueOut::write::<
+                        i64,
+                    >(__webchannel_out, &Self::value(self))
+                }
+                1 => {
+                    ::webchannel::__private::ValueOut::write::<
+                        String,
+                    >(__webchannel_out, &Self::name(self))
+                }
                 _ => {
                     ::core::result::Result::Err(
                         ::webchannel::__private::InvokeError::new(
@@ -398,18 +412,6 @@ const _: () = {
     impl Counter {
         #[allow(dead_code)]
         fn __webchannel_checks() {
-            fn __webchannel_display<E: ::core::fmt::Display + ?::core::marker::Sized>() {}
-            ::webchannel::__private::assert_parameter::<i64>();
-            ::webchannel::__private::assert_serialize::<i64>();
-            ::webchannel::__private::assert_serialize::<String>();
-            ::webchannel::__private::assert_parameter::<i64>();
-            ::webchannel::__private::assert_serialize::<i64>();
-            __webchannel_display::<String>();
-            ::webchannel::__private::assert_parameter::<u64>();
-            ::webchannel::__private::assert_serialize::<i64>();
-            ::webchannel::__private::assert_serialize::<i64>();
-            ::webchannel::__private::assert_parameter::<i64>();
-            ::webchannel::__private::assert_serialize::<String>();
             ::webchannel::__private::assert_serialize::<i64>();
             ::webchannel::__private::assert_serialize::<i64>();
             ::webchannel::__private::assert_serialize::<String>();
