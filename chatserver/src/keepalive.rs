@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tokio::time::{MissedTickBehavior, interval_at, sleep, Instant};
+use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep};
 use webchannel::Handle;
 
 use crate::ChatServer;

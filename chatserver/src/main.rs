@@ -34,7 +34,8 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     let duration: jiff::SignedDuration = text
         .parse()
         .map_err(|error| format!("{text:?} is not a duration like 10s or 500ms: {error}"))?;
-    let duration = Duration::try_from(duration).map_err(|_| "durations must be positive".to_owned())?;
+    let duration =
+        Duration::try_from(duration).map_err(|_| "durations must be positive".to_owned())?;
     if duration.is_zero() {
         return Err("durations must be positive".to_owned());
     }

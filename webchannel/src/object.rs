@@ -120,8 +120,16 @@ pub struct Args<'a> {
 }
 
 impl<'a> Args<'a> {
-    pub(crate) fn new(raw: &'a [&'a RawValue], object: &'a str, method: &'static MethodMeta) -> Self {
-        Self { raw, object, method }
+    pub(crate) fn new(
+        raw: &'a [&'a RawValue],
+        object: &'a str,
+        method: &'static MethodMeta,
+    ) -> Self {
+        Self {
+            raw,
+            object,
+            method,
+        }
     }
 
     /// Deserializes the argument at `position`. A missing trailing argument reads as

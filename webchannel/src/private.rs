@@ -13,8 +13,8 @@ pub use crate::handle::{Context, Emitter, Handle};
 pub use crate::meta::{
     EnumMeta, MethodMeta, ObjectMeta, ParamMeta, PropertyMeta, SignalMeta, TypeMeta,
 };
-pub use crate::object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
 use crate::object::without_position;
+pub use crate::object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
 pub use crate::{InvokeError, InvokeErrorKind};
 
 use futures_util::FutureExt;

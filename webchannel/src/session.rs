@@ -270,6 +270,8 @@ impl Session {
     }
 
     fn init(&mut self, id: Box<str>) -> Option<Work> {
+        // Changes recorded so far are covered by the values in the description.
+        self.deliver();
         let session = self.id;
         let mut json = JsonBuf::with_capacity(1024);
         json.raw("{\"type\":10,\"id\":").raw(&id).raw(",\"data\":{");

@@ -11,6 +11,8 @@ struct Thermostat {
     label: String,
 }
 
+// Published methods are `pub`, which this private test type cannot make reachable.
+#[allow(unreachable_pub)]
 #[webchannel::object]
 impl Thermostat {
     /// The temperature to reach.
@@ -156,12 +158,18 @@ fn invoke_by_name_and_by_index() {
         &mut session,
         r#"{"type":6,"object":"thermostat","method":"raise","args":[2],"id":1}"#,
     );
-    assert_eq!(by_name.last(), Some(&json!({"type": 10, "id": 1, "data": 2})));
+    assert_eq!(
+        by_name.last(),
+        Some(&json!({"type": 10, "id": 1, "data": 2}))
+    );
     let by_index = exchange(
         &mut session,
         r#"{"type":6,"object":"thermostat","method":4,"args":[3],"id":2}"#,
     );
-    assert_eq!(by_index.last(), Some(&json!({"type": 10, "id": 2, "data": 5})));
+    assert_eq!(
+        by_index.last(),
+        Some(&json!({"type": 10, "id": 2, "data": 5}))
+    );
 }
 
 #[test]
@@ -179,7 +187,10 @@ fn unit_methods_answer_null() {
 fn a_signal_emitted_during_a_call_precedes_its_response() {
     let (channel, _handle) = channel();
     let mut session = ready_session(&channel);
-    exchange(&mut session, r#"{"type":7,"object":"thermostat","signal":3}"#);
+    exchange(
+        &mut session,
+        r#"{"type":7,"object":"thermostat","signal":3}"#,
+    );
     let frames = exchange(
         &mut session,
         r#"{"type":6,"object":"thermostat","method":"raise","args":[1],"id":1}"#,
@@ -198,9 +209,15 @@ fn signals_reach_only_connected_sessions_once() {
     let (channel, handle) = channel();
     let mut listener = ready_session(&channel);
     let mut bystander = ready_session(&channel);
-    exchange(&mut listener, r#"{"type":7,"object":"thermostat","signal":3}"#);
+    exchange(
+        &mut listener,
+        r#"{"type":7,"object":"thermostat","signal":3}"#,
+    );
     // Connecting twice does not double the delivery.
-    exchange(&mut listener, r#"{"type":7,"object":"thermostat","signal":3}"#);
+    exchange(
+        &mut listener,
+        r#"{"type":7,"object":"thermostat","signal":3}"#,
+    );
     handle.raised(7, "outside".to_owned());
     listener.deliver();
     bystander.deliver();
@@ -210,7 +227,10 @@ fn signals_reach_only_connected_sessions_once() {
     );
     assert_eq!(output(&mut bystander), Vec::<Value>::new());
 
-    exchange(&mut listener, r#"{"type":8,"object":"thermostat","signal":3}"#);
+    exchange(
+        &mut listener,
+        r#"{"type":8,"object":"thermostat","signal":3}"#,
+    );
     handle.raised(8, "again".to_owned());
     listener.deliver();
     assert_eq!(output(&mut listener), Vec::<Value>::new());
@@ -220,24 +240,37 @@ fn signals_reach_only_connected_sessions_once() {
 fn property_updates_wait_for_idle() {
     let (channel, handle) = channel();
     let mut session = Session::new(channel);
-    exchange(&mut session, r#"{"type":3,"id":0}"#);
     handle.target_changed(0);
-    // Not idle yet: nothing goes out.
-    assert_eq!(flush(&mut session), Vec::<Value>::new());
+    exchange(&mut session, r#"{"type":3,"id":0}"#);
     exchange(&mut session, r#"{"type":4}"#);
-    assert_eq!(flush(&mut session), Vec::<Value>::new(), "init carried the values");
-
-    handle.try_write().expect("unlocked").target = 30;
-    handle.target_changed(30);
     assert_eq!(
         flush(&mut session),
-        vec![json!({
-            "type": 2,
-            "data": [{"object": "thermostat", "signals": {"1": [30]}, "properties": {"0": 30}}]
-        })]
+        Vec::<Value>::new(),
+        "the init response carried the values"
     );
+
+    exchange(&mut session, r#"{"type":3,"id":1}"#);
+    handle.try_write().expect("unlocked").target = 30;
+    handle.target_changed(30);
+    let update = json!({
+        "type": 2,
+        "data": [{"object": "thermostat", "signals": {"1": [30]}, "properties": {"0": 30}}]
+    });
+    // A second init leaves the session idle; the change goes out at once.
+    assert_eq!(flush(&mut session), vec![update]);
     // Busy until the client answers with idle.
     handle.target_changed(31);
+    assert_eq!(flush(&mut session), Vec::<Value>::new());
+    exchange(&mut session, r#"{"type":4}"#);
+    assert_eq!(flush(&mut session).len(), 1);
+}
+
+#[test]
+fn nothing_is_sent_before_the_first_idle() {
+    let (channel, handle) = channel();
+    let mut session = Session::new(channel);
+    exchange(&mut session, r#"{"type":3,"id":0}"#);
+    handle.target_changed(5);
     assert_eq!(flush(&mut session), Vec::<Value>::new());
     exchange(&mut session, r#"{"type":4}"#);
     assert_eq!(flush(&mut session).len(), 1);
@@ -279,7 +312,11 @@ fn set_property_writes_and_notifies_every_session() {
         &mut writer,
         r#"{"type":9,"object":"thermostat","property":0,"value":25}"#,
     );
-    assert_eq!(frames, Vec::<Value>::new(), "setProperty has no direct reply");
+    assert_eq!(
+        frames,
+        Vec::<Value>::new(),
+        "setProperty has no direct reply"
+    );
     assert_eq!(handle.try_read().expect("unlocked").target, 25);
     let update = json!({
         "type": 2,
@@ -406,11 +443,15 @@ fn closing_the_channel_reaches_every_session() {
 fn a_dropped_session_leaves_no_subscription_behind() {
     let (channel, handle) = channel();
     let mut session = ready_session(&channel);
-    exchange(&mut session, r#"{"type":7,"object":"thermostat","signal":3}"#);
+    exchange(
+        &mut session,
+        r#"{"type":7,"object":"thermostat","signal":3}"#,
+    );
     assert_eq!(channel.session_count(), 1);
     drop(session);
     assert_eq!(channel.session_count(), 0);
-    assert!(handle.0.core().subscribers[2].is_empty());
+    let object: &dyn crate::published::ErasedObject = &*handle.0;
+    assert!(object.core().subscribers[2].is_empty());
 }
 
 #[test]
@@ -418,7 +459,8 @@ fn a_locked_object_defers_work_instead_of_blocking() {
     let (channel, handle) = channel();
     let mut session = ready_session(&channel);
     let guard = handle.try_write().expect("unlocked");
-    let work = session.receive(r#"{"type":6,"object":"thermostat","method":"raise","args":[1],"id":1}"#);
+    let work =
+        session.receive(r#"{"type":6,"object":"thermostat","method":"raise","args":[1],"id":1}"#);
     assert!(matches!(work, Some(Work::Locking { .. })));
     let work = session.receive(r#"{"type":3,"id":2}"#);
     assert!(matches!(work, Some(Work::Wait(_))));
