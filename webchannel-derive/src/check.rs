@@ -307,7 +307,21 @@ fn check_signal(f: &FnInput, errors: &mut Errors) -> Option<Signal> {
             ),
         );
     }
-    reject_qualifiers(sig, "a signal declaration", &mut errors);
+    for (keyword, span) in [
+        ("async", sig.asyncness.map(|token| token.span)),
+        ("const", sig.constness.map(|token| token.span)),
+        ("unsafe", sig.unsafety.map(|token| token.span)),
+    ] {
+        if let Some(span) = span {
+            errors.at(
+                span,
+                format_args!("a signal declaration cannot be `{keyword}`"),
+            );
+        }
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.over(variadic, "a signal declaration cannot be variadic");
+    }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         errors.over(
             &sig.generics,
@@ -423,6 +437,7 @@ fn check_property(
             constant,
             "a property is either `constant` or has a `notify` signal, not both",
         ),
+        (None, None) if options.malformed => {}
         (None, None) => errors.at(
             options.property.unwrap_or_else(|| ident.span()),
             format_args!(

@@ -38,6 +38,9 @@ pub(crate) struct Options {
     pub(crate) constant: Option<Span>,
     pub(crate) name: Option<LitStr>,
     pub(crate) notify: Option<Ident>,
+    /// An attribute could not be read to its end (already reported): what is missing
+    /// from it must not be reported again.
+    pub(crate) malformed: bool,
 }
 
 /// The attributes of a user item that everything generated from it carries too.
@@ -94,6 +97,10 @@ pub(crate) struct Method {
 }
 
 /// One parameter of a method or setter.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a handful per macro call; boxing would only add noise"
+)]
 pub(crate) enum Arg {
     /// `&Context<Self>`, injected by the runtime.
     Context,
@@ -109,6 +116,10 @@ pub(crate) struct Param {
 }
 
 /// What a method returns.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per method per macro call; boxing would only add noise"
+)]
 pub(crate) enum Output {
     /// Nothing: the reply is `null`.
     Unit,

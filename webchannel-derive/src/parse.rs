@@ -135,6 +135,7 @@ fn take_options(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Options {
             return true;
         }
         if let Err(error) = read_options(attr, &mut options) {
+            options.malformed = true;
             errors.push(error);
         }
         false
