@@ -56,7 +56,11 @@ fn assert_clean_shutdown(mut server: ServerProcess) {
 fn official_clients_log_in_see_each_other_and_chat() {
     let _serial = one_at_a_time();
     let server = start_chatserver(&[]);
-    run_against(&server, &["chat.test.mjs", "messages.test.mjs"], &[]);
+    run_against(
+        &server,
+        &["chat.test.mjs", "messages.test.mjs", "connection.test.mjs"],
+        &[],
+    );
     assert_clean_shutdown(server);
 }
 
