@@ -90,7 +90,8 @@ impl ServerUnderTest {
     /// Starts the server and waits (bounded) until it accepts connections.
     fn start(&self) -> Process {
         let mut command = Command::new(&self.program);
-        command.args(&self.args);
+        // Plain text: the log ends up in a panic message.
+        command.args(&self.args).env("NO_COLOR", "1");
         let mut server = Process::spawn(self.name, &mut command);
         let deadline = Instant::now() + STARTUP_TIMEOUT;
         // Qt's server prints nothing when it is ready, so both are asked the same way.
