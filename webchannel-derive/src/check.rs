@@ -25,13 +25,22 @@ use crate::naming::{camel_case, is_valid_published_name};
 /// was recorded.
 pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
     let Input { krate, item, fns } = input;
+    errors.about_impl();
     let (self_ty, type_ident) = check_impl(&item, errors);
-    let kinds: Vec<Kind> = fns.iter().map(|f| classify(f, errors)).collect();
+    let kinds: Vec<Kind> = fns
+        .iter()
+        .enumerate()
+        .map(|(index, f)| {
+            errors.about_fn(index);
+            classify(f, errors)
+        })
+        .collect();
 
     // Signals first: properties refer to them by Rust name.
     let mut signals = Vec::new();
     let mut signal_positions = HashMap::new();
-    for (f, kind) in fns.iter().zip(&kinds) {
+    for (index, (f, kind)) in fns.iter().zip(&kinds).enumerate() {
+        errors.about_fn(index);
         if *kind == Kind::Signal
             && let Some(signal) = check_signal(f, errors)
         {
@@ -47,7 +56,8 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
         .collect();
     let mut properties = Vec::new();
     let mut getters = HashMap::new();
-    for (f, kind) in fns.iter().zip(&kinds) {
+    for (index, (f, kind)) in fns.iter().zip(&kinds).enumerate() {
+        errors.about_fn(index);
         if *kind == Kind::Property {
             let property = check_property(f, &signal_positions, &fn_names, errors);
             getters.insert(property.getter.unraw().to_string(), properties.len());
@@ -59,6 +69,7 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
     let mut methods = Vec::new();
     let mut published: Vec<Published> = Vec::new();
     for (index, (f, kind)) in fns.iter().zip(&kinds).enumerate() {
+        errors.about_fn(index);
         match kind {
             Kind::Signal | Kind::Property => {
                 published.push(Published::of(index, f, *kind));
@@ -841,6 +852,7 @@ fn check_published_names(published: &[Published], errors: &mut Errors) {
     ordered.sort_by_key(|item| item.index);
     let mut seen: HashMap<&str, &Published> = HashMap::new();
     for item in ordered {
+        errors.about_fn(item.index);
         if RESERVED_NAMES.contains(&item.name.as_str()) {
             let reason = if item.name == "destroyed" {
                 "every object already has a `destroyed` signal"

@@ -1,21 +1,33 @@
-//! Every error of one expansion, collected so that they are all reported together.
+//! Every error of one expansion, collected so that they are all reported together, in
+//! the order of the items they are about.
 
 use std::fmt::Display;
 
 use proc_macro2::Span;
 use quote::ToTokens;
 
-/// The errors found so far.
+/// The errors found so far, each with the position of the item it is about.
 #[derive(Default)]
-pub(crate) struct Errors(Option<syn::Error>);
+pub(crate) struct Errors {
+    errors: Vec<(usize, syn::Error)>,
+    item: usize,
+}
 
 impl Errors {
+    /// Errors recorded from now on are about the fn at `index` in the impl block (errors
+    /// about the macro arguments and the impl block itself come first).
+    pub(crate) fn about_fn(&mut self, index: usize) {
+        self.item = index + 1;
+    }
+
+    /// Errors recorded from now on are about the macro arguments or the impl block.
+    pub(crate) fn about_impl(&mut self) {
+        self.item = 0;
+    }
+
     /// Records `error`.
     pub(crate) fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(first) => first.combine(error),
-            None => self.0 = Some(error),
-        }
+        self.errors.push((self.item, error));
     }
 
     /// Records `message` at `span`.
@@ -28,8 +40,16 @@ impl Errors {
         self.push(syn::Error::new_spanned(tokens, message));
     }
 
-    /// `Err` with every recorded error, if there was any.
-    pub(crate) fn finish(self) -> syn::Result<()> {
-        self.0.map_or(Ok(()), Err)
+    /// `Err` with every recorded error, in item order, if there was any.
+    pub(crate) fn finish(mut self) -> syn::Result<()> {
+        self.errors.sort_by_key(|(item, _)| *item);
+        let mut errors = self.errors.into_iter().map(|(_, error)| error);
+        let Some(mut first) = errors.next() else {
+            return Ok(());
+        };
+        for error in errors {
+            first.combine(error);
+        }
+        Err(first)
     }
 }

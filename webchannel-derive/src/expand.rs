@@ -53,6 +53,7 @@ fn signals_struct(object: &Object) -> TokenStream {
         #[doc = ""]
         #[doc = #reach_doc]
         #[allow(unreachable_pub)]
+        #[derive(Debug)]
         pub struct #name {
             #[allow(dead_code)]
             __webchannel_emitter: #p::Emitter,

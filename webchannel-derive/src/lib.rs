@@ -23,7 +23,175 @@ use proc_macro2::{Span, TokenStream};
 
 /// Publishes the fns of an inherent impl block to QWebChannel clients.
 ///
-/// See the documentation of `webchannel::object` for the complete reference.
+/// # Example
+///
+/// ```
+/// use webchannel::{Channel, Context, Object};
+///
+/// #[derive(Default)]
+/// pub struct Counter {
+///     value: i64,
+/// }
+///
+/// #[webchannel::object]
+/// impl Counter {
+///     /// The current value.
+///     #[webchannel(property, notify = value_changed)]
+///     pub fn value(&self) -> i64 {
+///         self.value
+///     }
+///
+///     /// Makes `value` writable from clients (`setProperty`); not a method of its own.
+///     pub fn set_value(&mut self, value: i64, cx: &Context<Self>) {
+///         self.value = value;
+///         cx.value_changed(value);
+///     }
+///
+///     /// Never changes, so it needs no signal.
+///     #[webchannel(property, constant)]
+///     pub fn name(&self) -> String {
+///         "counter".into()
+///     }
+///
+///     /// Published as `increment(qlonglong)`; the context is injected, not sent.
+///     pub fn increment(&mut self, by: i64, cx: &Context<Self>) -> i64 {
+///         self.value += by;
+///         cx.value_changed(self.value);
+///         self.value
+///     }
+///
+///     /// Published as `reset()`.
+///     #[webchannel(name = "reset")]
+///     pub fn reset_to_zero(&mut self) {
+///         self.value = 0;
+///     }
+///
+///     /// `Err` rejects the client's call with the error's text.
+///     pub fn divide(&self, by: i64) -> Result<i64, String> {
+///         self.value.checked_div(by).ok_or_else(|| "division by zero".into())
+///     }
+///
+///     /// Runs concurrently with later calls, holding a read lock on the object.
+///     pub async fn slow_double(&self, delay_ms: u64) -> i64 {
+///         tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+///         self.value * 2
+///     }
+///
+///     /// `pub`, but not published.
+///     #[webchannel(skip)]
+///     pub fn internal_helper(&self) {}
+///
+///     /// Emitted when the value changes (it notifies the `value` property).
+///     #[webchannel(signal)]
+///     fn value_changed(value: i64);
+///
+///     /// Emitted when the value grew too large.
+///     #[webchannel(signal)]
+///     fn overflowed(at: i64, message: String);
+/// }
+///
+/// // What the macro generated:
+/// let meta = Counter::META;
+/// assert_eq!(meta.methods[0].signature, "increment(qlonglong)");
+/// assert_eq!(meta.properties[0].notify, Some(0));
+/// assert!(meta.properties[0].writable);
+///
+/// let channel = Channel::new();
+/// let counter = channel.register("counter", Counter::default())?;
+/// // `CounterSignals`, reached through the handle by auto-deref:
+/// counter.overflowed(i64::MAX, "too big".to_owned());
+/// let _: &CounterSignals = &counter;
+/// # Ok::<(), webchannel::RegisterError>(())
+/// ```
+///
+/// # What is published
+///
+/// - **Methods**: every `pub fn` taking `&self` or `&mut self`, unless it is marked
+///   `#[webchannel(skip)]`, is a property getter, or is a setter. It may be `async`.
+///   Parameters are owned types that implement `serde::de::DeserializeOwned`; a missing
+///   trailing argument reads as JSON `null`, so `Option` parameters may be left out. The
+///   return type is `()` (the client receives `null`), any `serde::Serialize` type, or a
+///   type whose last path segment is `Result` (an `Err` rejects the call with the error's
+///   `Display` text).
+/// - **The context**: one parameter of type `&Context<Self>` (any path whose last segment
+///   is `Context`, behind a shared reference) is injected by the runtime: it tells who
+///   called and emits signals (`cx.value_changed(1)`). It is not part of the published
+///   signature.
+/// - **Properties**: `#[webchannel(property, notify = <signal fn>)]` or
+///   `#[webchannel(property, constant)]` on a `pub fn name(&self) -> T` with no other
+///   parameters. A `pub fn set_<name>(&mut self, value: T)` in the same impl (optionally
+///   taking the context too, returning `()` or `Result<(), E>`) is its setter: the
+///   property becomes writable from clients and the setter is not published as a method.
+///   `T` must be written the same way in the getter and the setter.
+/// - **Signals**: bodiless declarations `#[webchannel(signal)] fn name(arg: Type, ...);`,
+///   without `self`. They are removed from the impl; each becomes an emitter method on the
+///   generated `<Type>Signals` struct, taking the declared arguments. Argument types
+///   implement `serde::Serialize` and may be borrowed (`&str`).
+/// - **Left alone**: fns that are not `pub` (`pub(crate)` included), and `pub` associated
+///   fns without `self` (constructors and the like) are neither published nor changed.
+///
+/// Published names are the camelCase of the Rust names (`send_message` → `sendMessage`,
+/// `r#type` → `type`); parameter names are converted too. Methods, properties and signals
+/// share one namespace on the client's object, so two items with the same published name
+/// are an error, and so are names the JavaScript client uses itself (`destroyed`,
+/// `propertyUpdate`, `signalEmitted`, `unwrapQObject`, ...).
+///
+/// # `#[webchannel(...)]` options
+///
+/// | option | on | meaning |
+/// |---|---|---|
+/// | `property` | a getter | the fn is a property getter |
+/// | `notify = signal_fn` | a getter | the property's change signal: the Rust name of a signal declared in the same impl |
+/// | `constant` | a getter | the property never changes (instead of `notify`) |
+/// | `signal` | a bodiless fn | the declaration is a signal |
+/// | `name = "..."` | a method, getter or signal | the published name, instead of the camelCase one |
+/// | `skip` | a `pub fn` | leave the fn unpublished |
+///
+/// # Macro arguments
+///
+/// `#[webchannel::object(crate = "path::to::webchannel")]` names the runtime crate when
+/// it is reached through a re-export; the default is `::webchannel`.
+///
+/// # What is generated
+///
+/// - The impl block itself, without the `#[webchannel(...)]` attributes and the signal
+///   declarations.
+/// - `pub struct <Type>Signals` (`CounterSignals`), with one `pub fn` per signal. A
+///   `Handle<Type>` and a `Context<Type>` dereference to it, so signals are emitted with
+///   `handle.overflowed(...)` or `cx.overflowed(...)`.
+/// - `impl webchannel::Object for <Type>`: the metadata table (`Object::META`: names, Qt
+///   signatures such as `increment(qlonglong)`, parameter and return types, doc
+///   comments), the method invoker and the property reader and writer.
+///
+/// Doc comments and `#[cfg]` attributes of an item are carried to everything generated
+/// from it; an item compiled out by `#[cfg]` takes no place in the tables.
+///
+/// # Qt type names in signatures
+///
+/// | Rust | Qt |
+/// |---|---|
+/// | `String`, `str`, `&str`, `Cow<str>` | `QString` |
+/// | `bool` | `bool` |
+/// | `i8`, `i16`, `i32` / `u8`, `u16`, `u32` | `int` / `uint` |
+/// | `i64`, `isize` / `u64`, `usize` | `qlonglong` / `qulonglong` |
+/// | `f32` / `f64` | `float` / `double` |
+/// | `char` | `QChar` |
+/// | `Vec<String>`, `[String]`, `&[String]` | `QStringList` |
+/// | other `Vec`, `VecDeque`, slices, arrays, sets, tuples | `QVariantList` |
+/// | `HashMap`, `BTreeMap` | `QVariantMap` |
+/// | `serde_json::Value` | `QJsonValue` |
+/// | `Option<T>`, `Box<T>`, `Arc<T>`, `Rc<T>`, `Result<T, E>` | as `T` |
+/// | anything else | `QVariant` |
+///
+/// # Limits
+///
+/// The impl block must be inherent (`impl Type { ... }`, not a trait impl) and not
+/// generic, for a plain type name; an alias of a concrete instance of a generic type
+/// works (`type IntStore = Store<i32>;` then `impl IntStore { ... }`). Published fns
+/// cannot be generic or `unsafe`, nor take `impl Trait` or borrowed parameters.
+///
+/// Every mistake is a compile error at the offending token that says what is accepted
+/// instead; all of them are reported at once.
 #[proc_macro_attribute]
 pub fn object(
     args: proc_macro::TokenStream,

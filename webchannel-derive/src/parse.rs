@@ -46,6 +46,7 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -
     for impl_item in std::mem::take(&mut item.items) {
         match impl_item {
             ImplItem::Fn(mut function) => {
+                errors.about_fn(fns.len());
                 let options = take_options(&mut function.attrs, errors);
                 fns.push(FnInput {
                     options,
@@ -60,6 +61,7 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -
             // declaration becomes a signal (or an error) and is not re-emitted.
             ImplItem::Verbatim(tokens) => match syn::parse2::<ForeignItemFn>(tokens.clone()) {
                 Ok(mut declaration) => {
+                    errors.about_fn(fns.len());
                     let options = take_options(&mut declaration.attrs, errors);
                     fns.push(FnInput {
                         options,
@@ -72,6 +74,7 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -
                 Err(_) => kept.push(ImplItem::Verbatim(tokens)),
             },
             mut other => {
+                errors.about_fn(fns.len());
                 if let Some(attrs) = other_attrs(&mut other) {
                     reject_options(attrs, errors);
                 }

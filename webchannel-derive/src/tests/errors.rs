@@ -249,11 +249,11 @@ fn property_getters_are_plain_shared_getters() {
             }
         }),
         [
-            "a property getter must be `pub`: only `pub` fns are published",
             "a property getter takes `&self`: `pub fn a(&self) -> T`",
             "a property getter takes no parameters besides `&self`: `pub fn b(&self) -> T`",
             "a property getter returns the property's value: `pub fn c(&self) -> T`",
             "a property getter cannot be `async`: property values are read at once",
+            "a property getter must be `pub`: only `pub` fns are published",
             "a property getter takes `&self`: `pub fn f(&self) -> T`",
         ]
     );
@@ -422,7 +422,6 @@ fn misplaced_options() {
             }
         }),
         [
-            "#[webchannel(...)] goes on fns only: methods, property getters and signals",
             "`notify` applies to properties only: `#[webchannel(property, notify = changed)]`",
             "`constant` applies to properties only: `#[webchannel(property, constant)]`",
             "`skip` leaves the fn unpublished and takes no other webchannel option",
@@ -431,6 +430,7 @@ fn misplaced_options() {
             "`name` has no effect on a private fn: only `pub` fns are published",
             "`name` has no effect here: associated fns without `self` are not published; \
              published methods take `&self` or `&mut self`",
+            "#[webchannel(...)] goes on fns only: methods, property getters and signals",
         ]
     );
 }

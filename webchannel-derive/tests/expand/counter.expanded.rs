@@ -43,6 +43,7 @@ impl Counter {
 ///
 ///A `Handle<Counter>` and, inside a method, a `&Context<Self>` dereference to this type: emit a signal with `handle.signal_name(...)` or `cx.signal_name(...)`.
 #[allow(unreachable_pub)]
+#[derive(Debug)]
 pub struct CounterSignals {
     #[allow(dead_code)]
     __webchannel_emitter: ::webchannel::__private::Emitter,
