@@ -55,12 +55,15 @@ async fn serve_socket(channel: Channel, socket: WebSocket) {
     let outgoing = (&mut sink)
         .with(|frame: Frame| ready(Ok::<_, axum::Error>(Message::Text(frame.into_utf8_bytes()))));
     let reason = channel.run_session(incoming, outgoing).await;
+    // The client may already be gone; there is nothing more to do either way.
     if let Some(code) = reason.close_code() {
         let close = CloseFrame {
             code,
             reason: reason.as_str().into(),
         };
-        // The client may already be gone; there is nothing more to do either way.
         let _ = sink.send(Message::Close(Some(close))).await;
     }
+    // Completes the closing handshake: when the client closed first, this sends the reply
+    // to its Close frame that the WebSocket layer has queued.
+    let _ = sink.close().await;
 }
