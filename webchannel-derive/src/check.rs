@@ -59,7 +59,7 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
     for (index, (f, kind)) in fns.iter().zip(&kinds).enumerate() {
         errors.about_fn(index);
         if *kind == Kind::Property {
-            let property = check_property(f, &signal_positions, &fn_names, errors);
+            let property = check_property(f, &signal_positions, &signals, &fn_names, errors);
             getters.insert(property.getter.unraw().to_string(), properties.len());
             properties.push(property);
         }
@@ -391,6 +391,7 @@ fn check_signal(f: &FnInput, errors: &mut Errors) -> Option<Signal> {
 fn check_property(
     f: &FnInput,
     signals: &HashMap<String, usize>,
+    declared: &[Signal],
     fn_names: &[String],
     errors: &mut Errors,
 ) -> Property {
@@ -461,6 +462,25 @@ fn check_property(
         (Some(signal), None) => {
             let name = signal.unraw().to_string();
             notify = signals.get(&name).copied();
+            if let Some(signal_cfgs) = notify
+                .and_then(|position| declared.get(position))
+                .map(|declared| &declared.copied.cfgs)
+            {
+                let property_cfgs: Vec<String> = f.copied.cfgs.iter().map(type_text).collect();
+                if signal_cfgs
+                    .iter()
+                    .any(|cfg| !property_cfgs.contains(&type_text(cfg)))
+                {
+                    errors.at(
+                        signal.span(),
+                        format_args!(
+                            "the notify signal `{name}` is compiled only under a `#[cfg]` that \
+                             property `{}` does not have; give the property the same `#[cfg]`",
+                            ident.unraw()
+                        ),
+                    );
+                }
+            }
             if notify.is_none() {
                 let message = if fn_names.contains(&name) {
                     format!(

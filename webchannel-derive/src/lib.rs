@@ -187,7 +187,8 @@ use proc_macro2::{Span, TokenStream};
 ///
 /// The impl block must be inherent (`impl Type { ... }`, not a trait impl) and not
 /// generic, for a plain type name; an alias of a concrete instance of a generic type
-/// works (`type IntStore = Store<i32>;` then `impl IntStore { ... }`). Published fns
+/// works (`type IntStore = Store<i32>;` then `impl IntStore { ... }`). One impl block per
+/// type carries the attribute; other impl blocks of the type stay plain Rust. Published fns
 /// cannot be generic or `unsafe`, nor take `impl Trait` or borrowed parameters.
 ///
 /// Every mistake is a compile error at the offending token that says what is accepted

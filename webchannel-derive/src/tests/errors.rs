@@ -230,6 +230,35 @@ fn notify_must_name_a_signal_of_the_impl() {
 }
 
 #[test]
+fn a_notify_signal_is_compiled_wherever_its_property_is() {
+    assert_eq!(
+        error(quote! {
+            impl T {
+                #[webchannel(property, notify = changed)]
+                pub fn value(&self) -> i64 { 1 }
+                #[cfg(feature = "x")]
+                #[webchannel(signal)]
+                fn changed();
+            }
+        }),
+        "the notify signal `changed` is compiled only under a `#[cfg]` that property `value` \
+         does not have; give the property the same `#[cfg]`"
+    );
+    assert_expands(quote! {
+        impl T {
+            #[cfg(feature = "x")]
+            #[doc = "docs between cfgs"]
+            #[cfg(unix)]
+            #[webchannel(property, notify = changed)]
+            pub fn value(&self) -> i64 { 1 }
+            #[cfg(feature = "x")]
+            #[webchannel(signal)]
+            fn changed();
+        }
+    });
+}
+
+#[test]
 fn property_getters_are_plain_shared_getters() {
     assert_eq!(
         errors(quote! {
