@@ -41,9 +41,9 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
     let mut signal_positions = HashMap::new();
     for (index, (f, kind)) in fns.iter().zip(&kinds).enumerate() {
         errors.about_fn(index);
-        if *kind == Kind::Signal
-            && let Some(signal) = check_signal(f, errors)
-        {
+        if *kind == Kind::Signal {
+            // Kept even when faulty, so that the properties it notifies find it.
+            let signal = check_signal(f, errors);
             signal_positions.insert(signal.ident.unraw().to_string(), signals.len());
             signals.push(signal);
         }
@@ -296,10 +296,9 @@ fn published_name(ident: &Ident, options: &Options) -> String {
         .map_or_else(|| camel_case(&ident.to_string()), |name| name.value())
 }
 
-fn check_signal(f: &FnInput, errors: &mut Errors) -> Option<Signal> {
+fn check_signal(f: &FnInput, errors: &mut Errors) -> Signal {
     let sig = &f.sig;
     let ident = &sig.ident;
-    let mut errors = ErrorsCounter::new(errors);
     if let Some(body) = f.body {
         errors.at(
             body,
@@ -380,12 +379,12 @@ fn check_signal(f: &FnInput, errors: &mut Errors) -> Option<Signal> {
             ty: (*typed.ty).clone(),
         });
     }
-    (errors.count() == 0).then(|| Signal {
+    Signal {
         ident: ident.clone(),
         name: published_name(ident, &f.options),
         copied: f.copied.clone(),
         params,
-    })
+    }
 }
 
 fn check_property(
