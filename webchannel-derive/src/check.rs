@@ -17,7 +17,7 @@ use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{
     Arg, FnInput, Input, Method, Object, Options, Output, Param, Property, Receiver, Setter,
-    Signal, SignalParam,
+    Signal, SignalParam, unit_type,
 };
 use crate::naming::{camel_case, is_valid_published_name};
 
@@ -438,7 +438,7 @@ fn check_property(
                 ident.span(),
                 format_args!("a property getter returns the property's value: {expected}"),
             );
-            syn::parse_quote!(())
+            unit_type()
         }
     };
 

@@ -10,7 +10,9 @@ use syn::visit_mut::VisitMut;
 use syn::{Attribute, Ident, LitStr, Meta, Type};
 
 use crate::display::type_text;
-use crate::model::{Arg, CopiedAttrs, Method, Object, Output, Property, Receiver, Signal};
+use crate::model::{
+    Arg, CopiedAttrs, Method, Object, Output, Property, Receiver, Signal, unit_type,
+};
 use crate::qt_types::qt_type;
 
 /// Everything the macro emits for `object`.
@@ -184,10 +186,7 @@ fn method_meta(object: &Object, method: &Method) -> TokenStream {
     let params = params.iter().map(|(name, ty)| param_meta(object, name, ty));
     let returns = match method.output.ty() {
         Some(ty) => type_meta(object, ty),
-        None => {
-            let unit: Type = syn::parse_quote!(());
-            type_meta(object, &unit)
-        }
+        None => type_meta(object, &unit_type()),
     };
     let is_async = method.is_async;
     let docs = &method.copied.doc_text;

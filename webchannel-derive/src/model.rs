@@ -134,6 +134,14 @@ pub(crate) enum Output {
     },
 }
 
+/// The type `()`.
+pub(crate) fn unit_type() -> Type {
+    Type::Tuple(syn::TypeTuple {
+        paren_token: Default::default(),
+        elems: Default::default(),
+    })
+}
+
 impl Output {
     /// The type a client receives, for the metadata; `None` for nothing.
     pub(crate) fn ty(&self) -> Option<&Type> {
