@@ -216,6 +216,8 @@ METRICS = [
     ("server peak RSS (MiB)", mib("server_peak_rss_kb"), "{:,.1f}"),
     ("RSS per logged-in idle client (kB)", lambda r: r.get("rss_per_client_kb"), "{:,.1f}"),
     ("generator CPU per delivery (µs)", lambda r: r.get("generator_cpu_us_per_delivery"), "{:.2f}"),
+    ("generator CPU, connect + login (s)", lambda r: r.get("generator_cpu_login_s"), "{:.2f}"),
+    ("propertyUpdates received, all clients", lambda r: r.get("property_updates"), "{:,.0f}"),
 ]
 
 
@@ -311,6 +313,33 @@ def runs_table(all_scenarios, results):
     return "\n".join(lines)
 
 
+def print_tables(chosen, collected):
+    print(table(chosen, collected))
+    print("\nRatios are ours / Qt: below 1 is better for everything except deliveries / s.\n")
+    print("### Every run\n")
+    print(runs_table(chosen, collected))
+
+
+def render(args):
+    """Prints the tables of reports a previous run saved (<key>-run<n>.json)."""
+    directory = pathlib.Path(args.render)
+    chosen, collected = [], {}
+    for scenario in scenarios(args):
+        paths = sorted(directory.glob(f"{scenario.key}-run*.json"))
+        if not paths:
+            continue
+        chosen.append(scenario)
+        reports = [json.loads(path.read_text()) for path in paths]
+        problems = [
+            None if r.get("complete") else ("; ".join(r.get("errors") or []) or "incomplete deliveries")
+            for r in reports
+        ]
+        collected[scenario.key] = (reports, problems, list(zip(reports, problems)))
+    if not chosen:
+        fail(f"no reports in {directory}")
+    print_tables(chosen, collected)
+
+
 def machine():
     model = "unknown CPU"
     try:
@@ -350,9 +379,15 @@ def main():
     parser.add_argument("--messages-10000", type=int, default=200, help="messages for the 10,000-client run (default 200)")
     parser.add_argument("--timeout", type=int, default=240, help="seconds chat-load may take per run (default 240)")
     parser.add_argument("--results-dir", help="where raw reports and server logs go (default target/bench/<time>)")
-    parser.add_argument("--qt-server", required=True, help="Qt's ChatServer binary")
-    parser.add_argument("--target-dir", required=True, help="directory with the release chatserver and chat-load")
+    parser.add_argument("--render", metavar="DIR", help="run nothing: print the table of the reports saved in DIR")
+    parser.add_argument("--qt-server", help="Qt's ChatServer binary")
+    parser.add_argument("--target-dir", help="directory with the release chatserver and chat-load")
     args = parser.parse_args()
+    if args.render:
+        render(args)
+        return
+    if not args.qt_server or not args.target_dir:
+        parser.error("--qt-server and --target-dir are required (compare.sh passes them)")
 
     chosen = scenarios(args)
     if args.only:
@@ -386,10 +421,7 @@ def main():
     print(f"- Qt: qtwebchannel5-examples {qt_version()}; ours: commit {git_commit()}, release build")
     print(f"- runs: {args.runs} per scenario, interleaved; medians shown; raw reports in {results_dir}")
     print("- generator: chat-load, 10 senders, at most 16 calls in flight per sender\n")
-    print(table(chosen, collected))
-    print("\nRatios are ours / Qt: below 1 is better for everything except deliveries / s.\n")
-    print("### Every run\n")
-    print(runs_table(chosen, collected))
+    print_tables(chosen, collected)
     failed = [p for _, problems, _ in collected.values() for p in problems if p]
     sys.exit(1 if failed else 0)
 

@@ -36,6 +36,9 @@ pub(crate) struct Report {
     pub(crate) frames_verified: u64,
     /// `propertyUpdate`s received (and answered with `idle`) by all clients.
     pub(crate) property_updates: u64,
+    /// The generator's own CPU seconds until messaging started (connect, login,
+    /// answering property updates).
+    pub(crate) generator_cpu_login_s: f64,
     /// The generator's own CPU seconds in the messaging phase.
     pub(crate) generator_cpu_s: f64,
     /// The generator's own CPU per delivery, in microseconds.
@@ -69,6 +72,7 @@ pub(crate) struct ServerReport {
     pub(crate) server_rss_kb_before_connect: u64,
     /// Resident memory once every client had logged in and gone quiet.
     pub(crate) server_rss_kb_after_login: u64,
-    /// `(after_login - before_connect) / clients`: memory per logged-in idle client.
+    /// `(after_login - before_connect)` per logged-in client: memory per logged-in
+    /// idle client (divided by the clients that did log in, if not all did).
     pub(crate) rss_per_client_kb: f64,
 }

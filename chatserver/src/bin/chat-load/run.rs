@@ -93,6 +93,7 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
         None => None,
     };
     let generator_cpu_before = Process::This.cpu_seconds()?;
+    let logged_in = tally.logged_in_count();
 
     let messaging_start = Instant::now();
     let mut all_delivered = false;
@@ -146,7 +147,7 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
                 server_rss_kb_before_connect: server.rss_kb,
                 server_rss_kb_after_login: rss_after_login,
                 rss_per_client_kb: round3(
-                    (rss_after_login as f64 - server.rss_kb as f64) / clients as f64,
+                    (rss_after_login as f64 - server.rss_kb as f64) / logged_in.max(1) as f64,
                 ),
             })
         }
@@ -172,6 +173,7 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
         latency_ms: summarize(&tally.latency.merged()),
         frames_verified: tally.verified(),
         property_updates: tally.property_updates(),
+        generator_cpu_login_s: round3(generator_cpu_before),
         generator_cpu_s: round3(generator_cpu),
         generator_cpu_us_per_delivery: per_delivery_us(generator_cpu),
         generator_peak_rss_kb: Process::This.status_kb("VmHWM").ok(),
