@@ -443,7 +443,7 @@ fn read_property(object: &Object) -> TokenStream {
     );
     let fallback = quote! {
         ::core::result::Result::Err(#p::InvokeError::new(
-            #p::InvokeErrorKind::UnknownMethod,
+            #p::InvokeErrorKind::UnknownProperty,
             ::std::format!(#unknown, __webchannel_property),
         ))
     };
@@ -502,7 +502,7 @@ fn write_property(object: &Object) -> TokenStream {
     );
     let fallback = quote! {
         #p::Invocation::failed(#p::InvokeError::new(
-            #p::InvokeErrorKind::UnknownMethod,
+            #p::InvokeErrorKind::UnknownProperty,
             ::std::format!(#unknown, __webchannel_property),
         ))
     };
@@ -550,7 +550,7 @@ fn write_arm(
     );
     let read_only = quote! {
         #p::Invocation::failed(#p::InvokeError::new(
-            #p::InvokeErrorKind::UnknownMethod,
+            #p::InvokeErrorKind::ReadOnlyProperty,
             #read_only_message,
         ))
     };

@@ -20,8 +20,12 @@ pub enum InvokeErrorKind {
     Malformed,
     /// No object is registered under the name the client used.
     UnknownObject,
-    /// The object has no such method (or property).
+    /// The object has no such method.
     UnknownMethod,
+    /// The object has no such property.
+    UnknownProperty,
+    /// The property has no setter.
+    ReadOnlyProperty,
     /// The number of arguments does not fit the method.
     ArgumentCount,
     /// An argument has the wrong JSON type for its parameter.

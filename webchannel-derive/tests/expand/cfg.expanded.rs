@@ -223,7 +223,7 @@ const _: () = {
                 _ => {
                     ::core::result::Result::Err(
                         ::webchannel::__private::InvokeError::new(
-                            ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            ::webchannel::__private::InvokeErrorKind::UnknownProperty,
                             ::std::format!(
                                 "Conditional has no property at position {}",
                                 __webchannel_property
@@ -246,7 +246,7 @@ const _: () = {
                 0 => {
                     ::webchannel::__private::Invocation::failed(
                         ::webchannel::__private::InvokeError::new(
-                            ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            ::webchannel::__private::InvokeErrorKind::ReadOnlyProperty,
                             "property `extraProperty` of Conditional is read-only",
                         ),
                     )
@@ -283,7 +283,7 @@ const _: () = {
                 __WEBCHANNEL_PROPERTY_1 => {
                     ::webchannel::__private::Invocation::failed(
                         ::webchannel::__private::InvokeError::new(
-                            ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            ::webchannel::__private::InvokeErrorKind::ReadOnlyProperty,
                             "property `level` of Conditional is read-only",
                         ),
                     )
@@ -291,7 +291,7 @@ const _: () = {
                 _ => {
                     ::webchannel::__private::Invocation::failed(
                         ::webchannel::__private::InvokeError::new(
-                            ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            ::webchannel::__private::InvokeErrorKind::UnknownProperty,
                             ::std::format!(
                                 "Conditional has no property at position {}",
                                 __webchannel_property

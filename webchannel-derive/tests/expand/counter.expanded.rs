@@ -341,7 +341,7 @@ const _: () = {
                 _ => {
                     ::core::result::Result::Err(
                         ::webchannel::__private::InvokeError::new(
-                            ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            ::webchannel::__private::InvokeErrorKind::UnknownProperty,
                             ::std::format!(
                                 "Counter has no property at position {}",
                                 __webchannel_property
@@ -391,7 +391,7 @@ const _: () = {
                 1 => {
                     ::webchannel::__private::Invocation::failed(
                         ::webchannel::__private::InvokeError::new(
-                            ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            ::webchannel::__private::InvokeErrorKind::ReadOnlyProperty,
                             "property `name` of Counter is read-only",
                         ),
                     )
@@ -399,7 +399,7 @@ const _: () = {
                 _ => {
                     ::webchannel::__private::Invocation::failed(
                         ::webchannel::__private::InvokeError::new(
-                            ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            ::webchannel::__private::InvokeErrorKind::UnknownProperty,
                             ::std::format!(
                                 "Counter has no property at position {}",
                                 __webchannel_property

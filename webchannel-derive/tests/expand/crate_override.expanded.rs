@@ -199,7 +199,7 @@ const _: () = {
                 _ => {
                     ::core::result::Result::Err(
                         my_framework::webchannel::__private::InvokeError::new(
-                            my_framework::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            my_framework::webchannel::__private::InvokeErrorKind::UnknownProperty,
                             ::std::format!(
                                 "Store has no property at position {}",
                                 __webchannel_property
@@ -247,7 +247,7 @@ const _: () = {
                 _ => {
                     my_framework::webchannel::__private::Invocation::failed(
                         my_framework::webchannel::__private::InvokeError::new(
-                            my_framework::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                            my_framework::webchannel::__private::InvokeErrorKind::UnknownProperty,
                             ::std::format!(
                                 "Store has no property at position {}",
                                 __webchannel_property

@@ -132,7 +132,7 @@ const _: () = {
         ) -> ::core::result::Result<(), ::webchannel::__private::InvokeError> {
             ::core::result::Result::Err(
                 ::webchannel::__private::InvokeError::new(
-                    ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                    ::webchannel::__private::InvokeErrorKind::UnknownProperty,
                     ::std::format!(
                         "Beacon has no property at position {}", __webchannel_property
                     ),
@@ -147,7 +147,7 @@ const _: () = {
         ) -> ::webchannel::__private::Invocation {
             ::webchannel::__private::Invocation::failed(
                 ::webchannel::__private::InvokeError::new(
-                    ::webchannel::__private::InvokeErrorKind::UnknownMethod,
+                    ::webchannel::__private::InvokeErrorKind::UnknownProperty,
                     ::std::format!(
                         "Beacon has no property at position {}", __webchannel_property
                     ),

@@ -83,12 +83,15 @@ impl DescriptionTemplate {
                     .raw(",")
                     .string(property.name)
                     .raw(",");
-                match property.notify {
+                match property
+                    .notify
+                    .and_then(|signal| Some((signal, meta.signals.get(signal)?)))
+                {
                     None => {
                         text.raw("[]");
                     }
-                    Some(signal) => {
-                        let name = meta.signals[signal].name;
+                    Some((signal, notify)) => {
+                        let name = notify.name;
                         text.raw("[");
                         // The JS client rebuilds `<property>Changed` from a plain 1.
                         if name.strip_prefix(property.name) == Some("Changed") {
