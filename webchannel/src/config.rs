@@ -14,6 +14,10 @@ pub struct Config {
     /// How many undelivered events a session may have queued before it is disconnected
     /// as too slow (close code 1008).
     pub max_queued_events: usize,
+    /// Size of a WebSocket's read buffer. The WebSocket layer clears the whole buffer
+    /// before every read, and every connection keeps one, so small is both faster and
+    /// leaner; larger messages still arrive whole, over several reads.
+    pub websocket_read_buffer: usize,
 }
 
 impl Default for Config {
@@ -21,6 +25,7 @@ impl Default for Config {
         Self {
             property_update_interval: Duration::ZERO,
             max_queued_events: 65_536,
+            websocket_read_buffer: 4096,
         }
     }
 }
@@ -29,6 +34,12 @@ impl Config {
     /// Sets [`Config::property_update_interval`].
     pub fn with_property_update_interval(mut self, interval: Duration) -> Self {
         self.property_update_interval = interval;
+        self
+    }
+
+    /// Sets [`Config::websocket_read_buffer`].
+    pub fn with_websocket_read_buffer(mut self, bytes: usize) -> Self {
+        self.websocket_read_buffer = bytes;
         self
     }
 

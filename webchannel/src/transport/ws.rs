@@ -26,7 +26,9 @@ impl Channel {
 }
 
 async fn upgrade(State(channel): State<Channel>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.on_upgrade(move |socket| serve_socket(channel, socket))
+    upgrade
+        .read_buffer_size(channel.config().websocket_read_buffer)
+        .on_upgrade(move |socket| serve_socket(channel, socket))
 }
 
 /// What a WebSocket message means to the session loop.
