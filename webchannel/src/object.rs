@@ -51,6 +51,14 @@ pub trait Object: Sized + Send + Sync + 'static {
         value: &RawValue,
         cx: Context<Self>,
     ) -> Invocation;
+
+    /// Tells the object that the session in `cx` has ended; `None` when the type does not
+    /// want to know.
+    #[doc(hidden)]
+    fn disconnected(object: &Handle<Self>, cx: Context<Self>) -> Option<Invocation> {
+        let _ = (object, cx);
+        None
+    }
 }
 
 /// A successful result, serialized as JSON.

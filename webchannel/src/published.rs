@@ -78,6 +78,9 @@ pub(crate) trait ErasedObject: Send + Sync + 'static {
         session: SessionId,
     ) -> Invocation;
 
+    /// Tells the object that `session` has ended, if its type wants to know.
+    fn disconnected(self: Arc<Self>, session: SessionId) -> Option<Invocation>;
+
     /// Appends the current value of the property at `property`, without waiting.
     fn read_property(&self, property: usize, out: &mut JsonBuf) -> Result<(), ReadError>;
 
@@ -136,6 +139,12 @@ impl<T: Object> ErasedObject for Published<T> {
         let handle = Handle(self);
         let cx = Context::new(handle.clone(), session);
         T::write_property(&handle, property, value, cx)
+    }
+
+    fn disconnected(self: Arc<Self>, session: SessionId) -> Option<Invocation> {
+        let handle = Handle(self);
+        let cx = Context::new(handle.clone(), session);
+        T::disconnected(&handle, cx)
     }
 
     fn read_property(&self, property: usize, out: &mut JsonBuf) -> Result<(), ReadError> {

@@ -2,6 +2,7 @@
 //! messages, its mailbox and its pending work, and writes what it produces to a sink.
 
 use std::pin::pin;
+use std::sync::Arc;
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
@@ -72,7 +73,7 @@ where
     tracing::debug!("session started");
     let mut incoming = pin!(incoming);
     let mut outgoing = pin!(outgoing);
-    let mailbox = std::sync::Arc::clone(session.mailbox());
+    let mailbox = Arc::clone(session.mailbox());
     let interval = session.channel().config().property_update_interval;
     let mut running: FuturesUnordered<Running> = FuturesUnordered::new();
     let mut stall: Option<BoxFuture<Resolved>> = None;
@@ -142,7 +143,27 @@ where
         }
     };
     tracing::debug!(reason = reason.as_str(), "session ended");
+    tell_objects_the_session_ended(&session).await;
     reason
+}
+
+/// Runs the disconnect hooks of every registered object that has one.
+async fn tell_objects_the_session_ended(session: &Session) {
+    for object in session.channel().objects() {
+        let Some(mut invocation) = Arc::clone(&object).disconnected(session.id()) else {
+            continue;
+        };
+        let result = loop {
+            match invocation {
+                Invocation::Ready(result) => break result,
+                Invocation::Locking(future) => invocation = future.await,
+                Invocation::Running(future) => break future.await,
+            }
+        };
+        if let Err(error) = result {
+            tracing::error!(object = %object.core().name, %error, "disconnect hook failed");
+        }
+    }
 }
 
 /// Writes every ready frame, then flushes once.

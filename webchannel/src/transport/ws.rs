@@ -23,12 +23,43 @@ impl Channel {
             .route("/", get(upgrade))
             .with_state(self.clone())
     }
+
+    /// Accepts a WebSocket upgrade and runs a session on it.
+    ///
+    /// For applications that mount the channel on a route of their own, or serve a page
+    /// and the WebSocket on the same path:
+    ///
+    /// ```no_run
+    /// use axum::extract::ws::WebSocketUpgrade;
+    /// use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+    /// use axum::response::{Html, IntoResponse};
+    /// use axum::{Router, routing::get};
+    /// use webchannel::Channel;
+    ///
+    /// let channel = Channel::new();
+    /// let app: Router = Router::new().route(
+    ///     "/",
+    ///     get(move |upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>| {
+    ///         let channel = channel.clone();
+    ///         async move {
+    ///             match upgrade {
+    ///                 Ok(upgrade) => channel.accept(upgrade),
+    ///                 Err(_) => Html("<p>Connect with a QWebChannel client.</p>").into_response(),
+    ///             }
+    ///         }
+    ///     }),
+    /// );
+    /// ```
+    pub fn accept(&self, upgrade: WebSocketUpgrade) -> Response {
+        let channel = self.clone();
+        upgrade
+            .read_buffer_size(channel.config().websocket_read_buffer)
+            .on_upgrade(move |socket| serve_socket(channel, socket))
+    }
 }
 
 async fn upgrade(State(channel): State<Channel>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade
-        .read_buffer_size(channel.config().websocket_read_buffer)
-        .on_upgrade(move |socket| serve_socket(channel, socket))
+    channel.accept(upgrade)
 }
 
 /// What a WebSocket message means to the session loop.
