@@ -367,8 +367,8 @@ fn method_call(object: &Object, method: &Method) -> TokenStream {
     }
     let this = match (method.is_async, method.receiver) {
         (false, _) => quote!(__webchannel_this),
-        (true, Receiver::Shared) => quote!(&__webchannel_this),
-        (true, Receiver::Exclusive) => quote!(&mut __webchannel_this),
+        (true, Receiver::Shared) => quote!(&*__webchannel_this),
+        (true, Receiver::Exclusive) => quote!(&mut *__webchannel_this),
     };
     let mut call = quote!(Self::#ident(#this, #(#call_args),*));
     if method.is_async {
@@ -376,17 +376,15 @@ fn method_call(object: &Object, method: &Method) -> TokenStream {
     }
     let reply = reply(object, &method.output, call);
     if method.is_async {
-        let lock = match method.receiver {
-            Receiver::Shared => quote!(let __webchannel_this = __webchannel_object.read().await;),
-            Receiver::Exclusive => {
-                quote!(let mut __webchannel_this = __webchannel_object.write().await;)
-            }
+        // The lock is taken before the session reads on (calls start in arrival order);
+        // the future owns the guard while it runs.
+        let (call_fn, guard) = match method.receiver {
+            Receiver::Shared => (quote!(call_async_ref), quote!(__webchannel_this)),
+            Receiver::Exclusive => (quote!(call_async_mut), quote!(mut __webchannel_this)),
         };
         quote! {
             #(#reads)*
-            let __webchannel_object = ::core::clone::Clone::clone(__webchannel_object);
-            #p::running(async move {
-                #lock
+            #p::#call_fn(__webchannel_object, move |#guard| async move {
                 #reply
             })
         }

@@ -6,7 +6,7 @@ use std::ops::Deref;
 use std::sync::{Arc, Weak};
 
 use serde::Serialize;
-use tokio::sync::{RwLockReadGuard, RwLockWriteGuard};
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::fanout;
 use crate::object::Object;
@@ -42,6 +42,10 @@ impl<T: Object> Handle<T> {
 
     pub(crate) fn try_write(&self) -> Option<RwLockWriteGuard<'_, T>> {
         self.0.state.try_write().ok()
+    }
+
+    pub(crate) fn state(&self) -> &Arc<RwLock<T>> {
+        &self.0.state
     }
 }
 

@@ -5,6 +5,9 @@ use std::any::Any;
 use std::fmt::Display;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
 
 pub use serde;
 pub use serde_json::value::RawValue;
@@ -53,8 +56,48 @@ where
     }))
 }
 
+/// The read guard an `async fn(&self)` call owns while it runs.
+pub type ReadGuard<T> = OwnedRwLockReadGuard<T>;
+
+/// The write guard an `async fn(&mut self)` call owns while it runs.
+pub type WriteGuard<T> = OwnedRwLockWriteGuard<T>;
+
+/// Starts an `async fn(&self)` method. The lock is taken before the session reads its
+/// next message, so calls from one client start in arrival order; the future then runs
+/// concurrently with later calls, owning its guard.
+pub fn call_async_ref<T, F, Fut>(object: &Handle<T>, call: F) -> Invocation
+where
+    T: Object,
+    F: FnOnce(ReadGuard<T>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Reply, InvokeError>> + Send + 'static,
+{
+    let state = Arc::clone(object.state());
+    match Arc::clone(&state).try_read_owned() {
+        Ok(guard) => running(call(guard)),
+        Err(_) => Invocation::Locking(Box::pin(async move {
+            running(call(state.read_owned().await))
+        })),
+    }
+}
+
+/// Starts an `async fn(&mut self)` method; see [`call_async_ref`].
+pub fn call_async_mut<T, F, Fut>(object: &Handle<T>, call: F) -> Invocation
+where
+    T: Object,
+    F: FnOnce(WriteGuard<T>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Reply, InvokeError>> + Send + 'static,
+{
+    let state = Arc::clone(object.state());
+    match Arc::clone(&state).try_write_owned() {
+        Ok(guard) => running(call(guard)),
+        Err(_) => Invocation::Locking(Box::pin(async move {
+            running(call(state.write_owned().await))
+        })),
+    }
+}
+
 /// Runs the future of an `async fn` method concurrently with later calls.
-pub fn running<F>(call: F) -> Invocation
+fn running<F>(call: F) -> Invocation
 where
     F: Future<Output = Result<Reply, InvokeError>> + Send + 'static,
 {

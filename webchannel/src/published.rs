@@ -91,7 +91,8 @@ pub(crate) trait ErasedObject: Send + Sync + 'static {
 pub(crate) struct Published<T: Object> {
     core: ObjectCore,
     pub(crate) signals: T::Signals,
-    pub(crate) state: RwLock<T>,
+    /// Shared with the futures of `async fn` calls, which own their guard.
+    pub(crate) state: Arc<RwLock<T>>,
 }
 
 impl<T: Object> Published<T> {
@@ -101,7 +102,7 @@ impl<T: Object> Published<T> {
             Self {
                 core: ObjectCore::new(name, T::META, channel),
                 signals: T::signals(Emitter::new(erased)),
-                state: RwLock::new(object),
+                state: Arc::new(RwLock::new(object)),
             }
         })
     }

@@ -300,15 +300,17 @@ const _: () = {
                             );
                         }
                     };
-                    let __webchannel_object = ::core::clone::Clone::clone(
+                    ::webchannel::__private::call_async_ref(
                         __webchannel_object,
-                    );
-                    ::webchannel::__private::running(async move {
-                        let __webchannel_this = __webchannel_object.read().await;
-                        ::webchannel::__private::reply::<
-                            i64,
-                        >(Self::slow_double(&__webchannel_this, __webchannel_arg0).await)
-                    })
+                        move |__webchannel_this| async move {
+                            ::webchannel::__private::reply::<
+                                i64,
+                            >(
+                                Self::slow_double(&*__webchannel_this, __webchannel_arg0)
+                                    .await,
+                            )
+                        },
+                    )
                 }
                 _ => {
                     ::webchannel::__private::Invocation::failed(

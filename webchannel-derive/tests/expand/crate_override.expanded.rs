@@ -135,19 +135,18 @@ const _: () = {
                             );
                         }
                     };
-                    let __webchannel_object = ::core::clone::Clone::clone(
+                    my_framework::webchannel::__private::call_async_mut(
                         __webchannel_object,
-                    );
-                    my_framework::webchannel::__private::running(async move {
-                        let mut __webchannel_this = __webchannel_object.write().await;
-                        {
-                            Self::push_later(&mut __webchannel_this, __webchannel_arg0)
-                                .await;
-                            ::core::result::Result::Ok(
-                                my_framework::webchannel::__private::Reply::null(),
-                            )
-                        }
-                    })
+                        move |mut __webchannel_this| async move {
+                            {
+                                Self::push_later(&mut *__webchannel_this, __webchannel_arg0)
+                                    .await;
+                                ::core::result::Result::Ok(
+                                    my_framework::webchannel::__private::Reply::null(),
+                                )
+                            }
+                        },
+                    )
                 }
                 1 => {
                     let __webchannel_arg0: String = match __webchannel_args
