@@ -1,8 +1,8 @@
 //! [`Channel`]: the registry of published objects and of the sessions that use them.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, Weak};
 
 use indexmap::IndexMap;
 
@@ -25,9 +25,14 @@ pub struct Channel {
 }
 
 pub(crate) struct ChannelShared {
-    objects: RwLock<BTreeMap<Arc<str>, Arc<dyn ErasedObject>>>,
+    /// Objects registered by name; the channel keeps them alive.
+    registered: RwLock<BTreeMap<Arc<str>, Arc<dyn ErasedObject>>>,
+    /// Objects made with `Handle::new` that were sent to a session; their handles keep
+    /// them alive.
+    adopted: RwLock<HashMap<Arc<str>, Weak<dyn ErasedObject>>>,
     sessions: RwLock<IndexMap<SessionId, Arc<Mailbox>>>,
     next_session: AtomicU64,
+    updates_blocked: AtomicBool,
     pub(crate) config: Config,
 }
 
@@ -47,9 +52,11 @@ impl Channel {
     pub fn with_config(config: Config) -> Self {
         Self {
             shared: Arc::new(ChannelShared {
-                objects: RwLock::default(),
+                registered: RwLock::default(),
+                adopted: RwLock::default(),
                 sessions: RwLock::default(),
                 next_session: AtomicU64::new(1),
+                updates_blocked: AtomicBool::new(false),
                 config,
             }),
         }
@@ -60,7 +67,8 @@ impl Channel {
         &self.shared.config
     }
 
-    /// Publishes `object` under `name` and returns its handle.
+    /// Publishes `object` under `name` and returns its handle. Clients connected before
+    /// the registration do not see it (the protocol describes objects once, at init).
     pub fn register<T: Object>(
         &self,
         name: impl Into<String>,
@@ -70,18 +78,53 @@ impl Channel {
         if name.is_empty() {
             return Err(RegisterError::EmptyName);
         }
-        let mut objects = self
-            .shared
-            .objects
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if objects.contains_key(name.as_str()) {
+        let mut registered = write(&self.shared.registered);
+        if registered.contains_key(name.as_str())
+            || read(&self.shared.adopted).contains_key(name.as_str())
+        {
             return Err(RegisterError::NameTaken(name));
         }
         let name: Arc<str> = name.into();
-        let published = Published::new(Arc::clone(&name), object, Arc::downgrade(&self.shared));
-        objects.insert(name, Arc::clone(&published) as Arc<dyn ErasedObject>);
+        let published = Published::new(Some(Arc::clone(&name)), object);
+        let erased: Arc<dyn ErasedObject> = published.clone();
+        erased.core().bind(&self.shared);
+        registered.insert(name, erased);
         Ok(Handle(published))
+    }
+
+    /// Withdraws the object registered under `name`: every session is sent its
+    /// `destroyed` signal, its signal connections are dropped, and calls to it fail from
+    /// now on. Handles to it stay valid. Returns false when no object had that name.
+    pub fn deregister(&self, name: &str) -> bool {
+        let Some(object) = write(&self.shared.registered).remove(name) else {
+            return false;
+        };
+        let core = object.core();
+        core.set_registered(false);
+        for subscribers in &core.subscribers {
+            subscribers.clear();
+        }
+        let frame = core.destroyed_frame();
+        let id = core.id;
+        self.shared.broadcast(|| Event::Destroyed {
+            object: id,
+            frame: frame.clone(),
+        });
+        true
+    }
+
+    /// Holds property updates back from every session while `blocked` (Qt's
+    /// `blockUpdates`); changes keep being recorded and go out, coalesced, once released.
+    pub fn set_updates_blocked(&self, blocked: bool) {
+        let was = self.shared.updates_blocked.swap(blocked, Ordering::AcqRel);
+        if was && !blocked {
+            self.shared.broadcast(|| Event::UpdatesReleased);
+        }
+    }
+
+    /// Whether property updates are held back.
+    pub fn updates_blocked(&self) -> bool {
+        self.shared.updates_blocked.load(Ordering::Acquire)
     }
 
     /// How many sessions (connected clients) there are.
@@ -96,32 +139,45 @@ impl Channel {
             .broadcast(|| Event::Close(CloseReason::Shutdown));
     }
 
+    /// The object named `name`: registered, or adopted after `Handle::new`.
     pub(crate) fn object(&self, name: &str) -> Option<Arc<dyn ErasedObject>> {
-        read(&self.shared.objects).get(name).cloned()
+        if let Some(object) = read(&self.shared.registered).get(name) {
+            return Some(Arc::clone(object));
+        }
+        read(&self.shared.adopted).get(name).and_then(Weak::upgrade)
+    }
+
+    /// The object named `name`, if `session` may use it: registered objects are known to
+    /// every session, the others only to the sessions they were sent to.
+    pub(crate) fn object_for(
+        &self,
+        session: SessionId,
+        name: &str,
+    ) -> Option<Arc<dyn ErasedObject>> {
+        let object = self.object(name)?;
+        let core = object.core();
+        (core.is_registered() || core.knowers.contains(session)).then_some(object)
     }
 
     /// Every registered object, in name order.
     pub(crate) fn objects(&self) -> Vec<Arc<dyn ErasedObject>> {
-        read(&self.shared.objects).values().cloned().collect()
+        read(&self.shared.registered).values().cloned().collect()
+    }
+
+    /// Makes an object created with `Handle::new` reachable by its id, once it is sent.
+    pub(crate) fn adopt(&self, object: &Arc<dyn ErasedObject>) {
+        self.shared.adopt(object);
     }
 
     pub(crate) fn attach(&self) -> (SessionId, Arc<Mailbox>) {
         let id = SessionId(self.shared.next_session.fetch_add(1, Ordering::Relaxed));
         let mailbox = Arc::new(Mailbox::new(self.shared.config.max_queued_events));
-        self.shared
-            .sessions
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id, Arc::clone(&mailbox));
+        write(&self.shared.sessions).insert(id, Arc::clone(&mailbox));
         (id, mailbox)
     }
 
     pub(crate) fn detach(&self, id: SessionId) {
-        self.shared
-            .sessions
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .swap_remove(&id);
+        write(&self.shared.sessions).swap_remove(&id);
     }
 }
 
@@ -132,10 +188,35 @@ impl ChannelShared {
             mailbox.push(event());
         }
     }
+
+    pub(crate) fn adopt(self: &Arc<Self>, object: &Arc<dyn ErasedObject>) {
+        let core = object.core();
+        if core.is_registered() || !core.bind(self) {
+            return;
+        }
+        write(&self.adopted)
+            .entry(Arc::clone(&core.name))
+            .or_insert_with(|| Arc::downgrade(object));
+    }
+
+    /// Drops the entry of an adopted object that has gone away.
+    pub(crate) fn forget(&self, name: &str) {
+        let mut adopted = write(&self.adopted);
+        if adopted
+            .get(name)
+            .is_some_and(|object| object.strong_count() == 0)
+        {
+            adopted.remove(name);
+        }
+    }
 }
 
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl std::fmt::Debug for Channel {
@@ -143,7 +224,7 @@ impl std::fmt::Debug for Channel {
         f.debug_struct("Channel")
             .field(
                 "objects",
-                &read(&self.shared.objects).keys().collect::<Vec<_>>(),
+                &read(&self.shared.registered).keys().collect::<Vec<_>>(),
             )
             .field("sessions", &self.session_count())
             .finish()

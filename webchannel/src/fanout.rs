@@ -2,7 +2,7 @@
 //! each signal, and [`emit`], which serializes a signal once and shares the bytes.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -10,19 +10,26 @@ use tokio::sync::Notify;
 
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
-use crate::published::{ErasedObject, ObjectCore};
+use crate::published::{ErasedObject, ObjectCore, ObjectId};
 use crate::session::{CloseReason, SessionId};
+use crate::values::{Found, collecting};
 
 /// Something that happened which one session must act on.
 pub(crate) enum Event {
-    /// A serialized `signal` message, shared by every recipient.
-    Signal(Frame),
+    /// A serialized `signal` message, shared by every recipient, with the objects its
+    /// arguments refer to (each session announces those it has not seen yet).
+    Signal { frame: Frame, objects: Arc<Found> },
     /// A property's notify signal fired; `args` is the JSON array of its arguments.
     Notify {
-        object: Arc<dyn ErasedObject>,
+        object: Weak<dyn ErasedObject>,
         signal: usize,
         args: Frame,
+        objects: Arc<Found>,
     },
+    /// An object this session knows was dropped or deregistered.
+    Destroyed { object: ObjectId, frame: Frame },
+    /// Property updates were released (see `Channel::set_updates_blocked`).
+    UpdatesReleased,
     /// The session must end.
     Close(CloseReason),
 }
@@ -75,7 +82,7 @@ impl Mailbox {
     }
 
     /// Moves every queued event into `into`.
-    pub(crate) fn drain_into(&self, into: &mut Vec<Event>) {
+    pub(crate) fn drain_into(&self, into: &mut VecDeque<Event>) {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         into.extend(queue.events.drain(..));
     }
@@ -86,12 +93,12 @@ impl Mailbox {
     }
 }
 
-/// The sessions connected to one signal.
+/// A set of sessions: those connected to one signal, or those that know one object.
 #[derive(Default)]
 pub(crate) struct Subscribers(RwLock<IndexMap<SessionId, Arc<Mailbox>>>);
 
 impl Subscribers {
-    /// Adds the session; returns false when it was already connected.
+    /// Adds the session; returns false when it was already in.
     pub(crate) fn insert(&self, session: SessionId, mailbox: &Arc<Mailbox>) -> bool {
         let mut map = self.0.write().unwrap_or_else(PoisonError::into_inner);
         if map.contains_key(&session) {
@@ -101,24 +108,36 @@ impl Subscribers {
         true
     }
 
-    /// Removes the session; returns false when it was not connected.
+    /// Removes the session; returns false when it was not in.
     pub(crate) fn remove(&self, session: SessionId) -> bool {
         let mut map = self.0.write().unwrap_or_else(PoisonError::into_inner);
         map.swap_remove(&session).is_some()
     }
 
-    fn deliver(&self, frame: &Frame) {
-        let map = self.0.read().unwrap_or_else(PoisonError::into_inner);
-        for mailbox in map.values() {
-            mailbox.push(Event::Signal(frame.clone()));
-        }
+    pub(crate) fn contains(&self, session: SessionId) -> bool {
+        self.read().contains_key(&session)
     }
 
     pub(crate) fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// Removes every session.
+    pub(crate) fn clear(&self) {
         self.0
-            .read()
+            .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .is_empty()
+            .clear();
+    }
+
+    pub(crate) fn for_each(&self, mut visit: impl FnMut(SessionId, &Arc<Mailbox>)) {
+        for (session, mailbox) in self.read().iter() {
+            visit(*session, mailbox);
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, IndexMap<SessionId, Arc<Mailbox>>> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -126,7 +145,8 @@ impl Subscribers {
 ///
 /// A plain signal is serialized once and the frame is shared by every connected session;
 /// nothing is serialized when no session is connected. A notify signal is recorded by
-/// every session, which sends the property's current value when its client is idle.
+/// every session that knows the object, which sends the property's current value when its
+/// client is idle.
 pub(crate) fn emit<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal: usize, args: &A) {
     let core = object.core();
     let Some(&is_notify) = core.is_notify.get(signal) else {
@@ -134,18 +154,7 @@ pub(crate) fn emit<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal
         return;
     };
     if is_notify {
-        let Some(channel) = core.channel.upgrade() else {
-            return;
-        };
-        let mut json = JsonBuf::with_capacity(16);
-        if write_args(&mut json, core, signal, args) {
-            let args = json.into_frame();
-            channel.broadcast(|| Event::Notify {
-                object: Arc::clone(object),
-                signal,
-                args: args.clone(),
-            });
-        }
+        notify(object, signal, args);
         return;
     }
     let subscribers = &core.subscribers[signal];
@@ -158,29 +167,67 @@ pub(crate) fn emit<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal
     let before_args = json.len();
     json.raw(",\"args\":");
     let args_start = json.len();
-    if !write_args(&mut json, core, signal, args) {
+    let Some(objects) = write_args(&mut json, core, signal, args) else {
         return;
-    }
+    };
     // Like Qt, leave `args` out when there are none.
     if json.len() - args_start == 2 {
         json.truncate(before_args);
     }
     json.raw("}");
-    subscribers.deliver(&json.into_frame());
+    let frame = json.into_frame();
+    let objects = Arc::new(objects);
+    subscribers.for_each(|_, mailbox| {
+        mailbox.push(Event::Signal {
+            frame: frame.clone(),
+            objects: Arc::clone(&objects),
+        });
+    });
 }
 
+fn notify<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal: usize, args: &A) {
+    let core = object.core();
+    let mut json = JsonBuf::with_capacity(16);
+    let Some(objects) = write_args(&mut json, core, signal, args) else {
+        return;
+    };
+    let args = json.into_frame();
+    let objects = Arc::new(objects);
+    let event = || Event::Notify {
+        object: Arc::downgrade(object),
+        signal,
+        args: args.clone(),
+        objects: Arc::clone(&objects),
+    };
+    if core.is_registered() {
+        if let Some(channel) = core.channel() {
+            channel.broadcast(event);
+        }
+    } else {
+        core.knowers.for_each(|_, mailbox| mailbox.push(event()));
+    }
+}
+
+/// Serializes the arguments; the objects they refer to become reachable through the
+/// emitting object's channel.
 fn write_args<A: Serialize + ?Sized>(
     json: &mut JsonBuf,
     core: &ObjectCore,
     signal: usize,
     args: &A,
-) -> bool {
-    match json.value(args) {
-        Ok(()) => true,
-        Err(error) => {
-            let name = core.meta.signals[signal].name;
-            tracing::error!(object = %core.name, signal = name, %error, "signal arguments could not be serialized; not emitted");
-            false
+) -> Option<Found> {
+    let (written, objects) = collecting(|| json.value(args));
+    if let Err(error) = written {
+        let name = core.meta.signals[signal].name;
+        tracing::error!(object = %core.name, signal = name, %error, "signal arguments could not be serialized; not emitted");
+        return None;
+    }
+    if !objects.is_empty()
+        && let Some(channel) = core.channel()
+    {
+        for found in &objects {
+            channel.adopt(found);
         }
     }
+    Some(objects)
 }

@@ -20,7 +20,19 @@ use crate::session::SessionId;
 pub struct Handle<T: Object>(pub(crate) Arc<Published<T>>);
 
 impl<T: Object> Handle<T> {
-    /// The name clients know the object by.
+    /// A new object that is not registered by name. Return it from a method, carry it in
+    /// a signal or a property (alone, or in a `Vec`, an `Option`, a struct...), and each
+    /// client is sent its description the first time it sees it; clients can then call it
+    /// and pass it back as an argument.
+    ///
+    /// The object lives as long as a handle to it does. When the last one is dropped,
+    /// every client that knows it receives its `destroyed` signal.
+    pub fn new(object: T) -> Self {
+        Self(Published::new(None, object))
+    }
+
+    /// The name clients know the object by: its registered name, or the id generated for
+    /// an object made with [`Handle::new`].
     pub fn name(&self) -> &str {
         &self.0.core().name
     }

@@ -16,6 +16,7 @@ mod published;
 mod serve;
 mod session;
 pub mod transport;
+mod values;
 
 pub use channel::Channel;
 pub use config::Config;
@@ -24,6 +25,7 @@ pub use handle::{Context, Emitter, Handle};
 pub use object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
 pub use serve::Inbound;
 pub use session::{CloseReason, SessionId};
+pub use transport::client_js::{client_js, client_js_handler};
 pub use transport::memory::MemoryClient;
 pub use webchannel_derive::object;
 

@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use crate::handle::{Context, Emitter, Handle};
 use crate::meta::{MethodMeta, ObjectMeta};
 use crate::protocol::json::JsonBuf;
+use crate::values::{Found, collecting};
 use crate::{InvokeError, InvokeErrorKind};
 
 /// A Rust type published to QWebChannel clients.
@@ -61,29 +62,47 @@ pub trait Object: Sized + Send + Sync + 'static {
     }
 }
 
-/// A successful result, serialized as JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply(String);
+/// A successful result, serialized as JSON, with the published objects it refers to.
+#[derive(Clone)]
+pub struct Reply {
+    json: String,
+    objects: Found,
+}
 
 impl Reply {
     /// Serializes `value` as the result of a call.
     pub fn new<T: Serialize + ?Sized>(value: &T) -> Result<Self, InvokeError> {
-        serde_json::to_string(value).map(Self).map_err(|error| {
+        let (json, objects) = collecting(|| serde_json::to_string(value));
+        let json = json.map_err(|error| {
             InvokeError::new(
                 InvokeErrorKind::Serialization,
                 format!("the result could not be serialized: {error}"),
             )
-        })
+        })?;
+        Ok(Self { json, objects })
     }
 
     /// The result of a call that returns nothing (`null` on the wire).
     pub fn null() -> Self {
-        Self("null".to_owned())
+        Self {
+            json: "null".to_owned(),
+            objects: Vec::new(),
+        }
     }
 
     /// The JSON text.
     pub fn as_json(&self) -> &str {
-        &self.0
+        &self.json
+    }
+
+    pub(crate) fn into_parts(self) -> (String, Found) {
+        (self.json, self.objects)
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Reply").field(&self.json).finish()
     }
 }
 
@@ -196,16 +215,21 @@ pub(crate) fn without_position(error: &serde_json::Error) -> String {
 }
 
 /// Where a property getter's value is written.
-pub struct ValueOut<'a>(&'a mut JsonBuf);
+pub struct ValueOut<'a> {
+    json: &'a mut JsonBuf,
+    found: &'a mut Found,
+}
 
 impl<'a> ValueOut<'a> {
-    pub(crate) fn new(buf: &'a mut JsonBuf) -> Self {
-        Self(buf)
+    pub(crate) fn new(json: &'a mut JsonBuf, found: &'a mut Found) -> Self {
+        Self { json, found }
     }
 
     /// Serializes `value` as the property's current value.
     pub fn write<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InvokeError> {
-        self.0.value(value).map_err(|error| {
+        let (written, objects) = collecting(|| self.json.value(value));
+        self.found.extend(objects);
+        written.map_err(|error| {
             InvokeError::new(
                 InvokeErrorKind::Serialization,
                 format!("the property value could not be serialized: {error}"),

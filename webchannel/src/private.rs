@@ -74,9 +74,9 @@ where
     let state = Arc::clone(object.state());
     match Arc::clone(&state).try_read_owned() {
         Ok(guard) => running(call(guard)),
-        Err(_) => Invocation::Locking(Box::pin(async move {
-            running(call(state.read_owned().await))
-        })),
+        Err(_) => Invocation::Locking(Box::pin(
+            async move { running(call(state.read_owned().await)) },
+        )),
     }
 }
 
@@ -90,9 +90,9 @@ where
     let state = Arc::clone(object.state());
     match Arc::clone(&state).try_write_owned() {
         Ok(guard) => running(call(guard)),
-        Err(_) => Invocation::Locking(Box::pin(async move {
-            running(call(state.write_owned().await))
-        })),
+        Err(_) => Invocation::Locking(Box::pin(
+            async move { running(call(state.write_owned().await)) },
+        )),
     }
 }
 

@@ -1,23 +1,44 @@
 //! A registered object as the runtime sees it: its state behind a lock, its signal
 //! subscribers, and a type-erased interface ([`ErasedObject`]) for sessions.
 
-use std::sync::{Arc, Weak};
+use std::any::Any;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
 
 use serde_json::value::RawValue;
 use tokio::sync::RwLock;
 
 use crate::channel::ChannelShared;
-use crate::fanout::Subscribers;
+use crate::fanout::{Event, Subscribers};
 use crate::handle::{Context, Emitter, Handle};
 use crate::meta::ObjectMeta;
 use crate::object::{Args, BoxFuture, Invocation, Object, ValueOut};
+use crate::protocol::Frame;
 use crate::protocol::description::DescriptionTemplate;
 use crate::protocol::json::JsonBuf;
 use crate::session::SessionId;
+use crate::values::Found;
 use crate::{InvokeError, InvokeErrorKind};
 
-/// What every registered object has, whatever its type.
+/// Identifies one object for the life of the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ObjectId(u64);
+
+impl ObjectId {
+    fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// What every published object has, whatever its type.
+///
+/// An object is either registered by name (every initialised session knows it from the
+/// init response) or created with [`Handle::new`] and announced to each session the first
+/// time a value it receives refers to it.
 pub(crate) struct ObjectCore {
+    pub(crate) id: ObjectId,
+    /// The registered name, or the generated id of an object made with `Handle::new`.
     pub(crate) name: Arc<str>,
     pub(crate) meta: &'static ObjectMeta,
     pub(crate) description: DescriptionTemplate,
@@ -27,17 +48,33 @@ pub(crate) struct ObjectCore {
     pub(crate) is_notify: Vec<bool>,
     /// `{"type":1,"object":"<name>","signal":` — the fixed start of this object's signals.
     pub(crate) signal_head: String,
-    pub(crate) channel: Weak<ChannelShared>,
+    /// `{"__QObject*__":true,"id":"<name>"}` — how values refer to the object.
+    pub(crate) reference: String,
+    /// Set on registration, or when the object is first sent through a channel.
+    channel: OnceLock<Weak<ChannelShared>>,
+    registered: AtomicBool,
+    /// Sessions that were sent this object's description (objects made with `Handle::new`):
+    /// its property changes and its `destroyed` go to them.
+    pub(crate) knowers: Subscribers,
 }
 
 impl ObjectCore {
-    fn new(name: Arc<str>, meta: &'static ObjectMeta, channel: Weak<ChannelShared>) -> Self {
+    fn new(name: Option<Arc<str>>, meta: &'static ObjectMeta) -> Self {
+        let id = ObjectId::next();
+        let registered = name.is_some();
+        let name = name.unwrap_or_else(|| format!("{{webchannel:{}}}", id.0).into());
         let mut signal_head = JsonBuf::with_capacity(48);
         signal_head
             .raw("{\"type\":1,\"object\":")
             .string(&name)
             .raw(",\"signal\":");
+        let mut reference = JsonBuf::with_capacity(48);
+        reference
+            .raw("{\"__QObject*__\":true,\"id\":")
+            .string(&name)
+            .raw("}");
         Self {
+            id,
             name,
             meta,
             description: DescriptionTemplate::new(meta),
@@ -50,7 +87,53 @@ impl ObjectCore {
                 .map(|position| meta.is_notify_signal(position))
                 .collect(),
             signal_head: signal_head.into_string(),
-            channel,
+            reference: reference.into_string(),
+            channel: OnceLock::new(),
+            registered: AtomicBool::new(registered),
+            knowers: Subscribers::default(),
+        }
+    }
+
+    /// The channel the object is published through, if any (still) exists.
+    pub(crate) fn channel(&self) -> Option<Arc<ChannelShared>> {
+        self.channel.get().and_then(Weak::upgrade)
+    }
+
+    /// Ties the object to `channel`; an object is published through one channel only.
+    /// Returns false when it already belongs to another.
+    pub(crate) fn bind(&self, channel: &Arc<ChannelShared>) -> bool {
+        let bound = self.channel.get_or_init(|| Arc::downgrade(channel));
+        Weak::ptr_eq(bound, &Arc::downgrade(channel))
+    }
+
+    /// Whether the object is registered by name (and so known to every session).
+    pub(crate) fn is_registered(&self) -> bool {
+        self.registered.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn set_registered(&self, registered: bool) {
+        self.registered.store(registered, Ordering::Release);
+    }
+
+    /// The `destroyed` signal message clients expect when the object goes away.
+    pub(crate) fn destroyed_frame(&self) -> Frame {
+        let mut json = JsonBuf::with_capacity(self.signal_head.len() + 2);
+        json.raw(&self.signal_head).raw("0}");
+        json.into_frame()
+    }
+}
+
+impl Drop for ObjectCore {
+    fn drop(&mut self) {
+        let destroyed = self.destroyed_frame();
+        self.knowers.for_each(|_, mailbox| {
+            mailbox.push(Event::Destroyed {
+                object: self.id,
+                frame: destroyed.clone(),
+            });
+        });
+        if let Some(channel) = self.channel() {
+            channel.forget(&self.name);
         }
     }
 }
@@ -81,11 +164,20 @@ pub(crate) trait ErasedObject: Send + Sync + 'static {
     /// Tells the object that `session` has ended, if its type wants to know.
     fn disconnected(self: Arc<Self>, session: SessionId) -> Option<Invocation>;
 
-    /// Appends the current value of the property at `property`, without waiting.
-    fn read_property(&self, property: usize, out: &mut JsonBuf) -> Result<(), ReadError>;
+    /// Appends the current value of the property at `property`, without waiting; objects
+    /// the value refers to are added to `found`.
+    fn read_property(
+        &self,
+        property: usize,
+        out: &mut JsonBuf,
+        found: &mut Found,
+    ) -> Result<(), ReadError>;
 
     /// Resolves once the object can be read again.
     fn readable(self: Arc<Self>) -> BoxFuture<()>;
+
+    /// For downcasting to the concrete `Published<T>`.
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
 }
 
 pub(crate) struct Published<T: Object> {
@@ -96,11 +188,12 @@ pub(crate) struct Published<T: Object> {
 }
 
 impl<T: Object> Published<T> {
-    pub(crate) fn new(name: Arc<str>, object: T, channel: Weak<ChannelShared>) -> Arc<Self> {
+    /// A new object: registered under `name`, or (without one) made with `Handle::new`.
+    pub(crate) fn new(name: Option<Arc<str>>, object: T) -> Arc<Self> {
         Arc::new_cyclic(|this: &Weak<Self>| {
             let erased: Weak<dyn ErasedObject> = this.clone();
             Self {
-                core: ObjectCore::new(name, T::META, channel),
+                core: ObjectCore::new(name, T::META),
                 signals: T::signals(Emitter::new(erased)),
                 state: Arc::new(RwLock::new(object)),
             }
@@ -148,11 +241,16 @@ impl<T: Object> ErasedObject for Published<T> {
         T::disconnected(&handle, cx)
     }
 
-    fn read_property(&self, property: usize, out: &mut JsonBuf) -> Result<(), ReadError> {
+    fn read_property(
+        &self,
+        property: usize,
+        out: &mut JsonBuf,
+        found: &mut Found,
+    ) -> Result<(), ReadError> {
         let state = self.state.try_read().map_err(|_| ReadError::Busy)?;
         let mark = out.len();
         state
-            .read_property(property, &mut ValueOut::new(out))
+            .read_property(property, &mut ValueOut::new(out, found))
             .map_err(|error| {
                 out.truncate(mark);
                 ReadError::Failed(error)
@@ -163,5 +261,9 @@ impl<T: Object> ErasedObject for Published<T> {
         Box::pin(async move {
             drop(self.state.read().await);
         })
+    }
+
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
     }
 }

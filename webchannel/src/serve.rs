@@ -118,6 +118,10 @@ where
             },
         };
         let mut work = work;
+        if work.is_none() && stall.is_none() {
+            // Output held until an object it describes can be read.
+            work = session.blocked();
+        }
         if work.is_none() && stall.is_none() && session.wants_flush() {
             if interval.is_zero() {
                 work = session.flush();

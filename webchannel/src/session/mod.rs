@@ -1,24 +1,31 @@
 //! [`Session`]: one client's protocol state machine. Text in, frames out, no I/O.
 //!
 //! The session owns what the protocol keeps per client: whether it is idle, the signals it
-//! connected to, and the property changes it has not been sent yet. Work that has to wait
-//! (an object locked by another call, an `async` method) is handed back to the caller as
-//! [`Work`]; the transport-agnostic loop in `serve.rs` drives it.
+//! connected to, the objects it has been sent, and the property changes it has not been
+//! sent yet. Work that has to wait (an object locked by another call, an `async` method) is
+//! handed back to the caller as [`Work`]; the transport-agnostic loop in `serve.rs` drives it.
 
+mod announce;
+mod resolve;
+mod updates;
+
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use serde_json::value::RawValue;
 
 use crate::channel::Channel;
 use crate::fanout::{Event, Mailbox};
 use crate::meta::DESTROYED_SIGNAL;
-use crate::object::{BoxFuture, Invocation, Reply, arity_error};
+use crate::object::{BoxFuture, Invocation, Reply};
 use crate::protocol::Frame;
-use crate::protocol::json::JsonBuf;
-use crate::protocol::message::{self, Invoke, MethodRef, Request};
-use crate::published::{ErasedObject, ReadError};
+use crate::protocol::message::{self, Invoke, Request};
+use crate::published::{ErasedObject, ObjectId};
+use crate::values::{self, Found};
 use crate::{InvokeError, InvokeErrorKind};
+
+use updates::PendingUpdates;
 
 /// Identifies one session (one connected client) for the life of the process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,16 +101,15 @@ pub(crate) enum Work {
         reply: ReplyTo,
         future: BoxFuture<Result<Reply, InvokeError>>,
     },
-    /// A property value could not be read because its object is locked. Later messages
-    /// are not processed until the future resolves; then call [`Session::retry`].
+    /// Output needs a property value of an object another call holds. Later messages are
+    /// not processed until the future resolves; then call [`Session::retry`].
     Wait(BoxFuture<()>),
 }
 
-/// Property changes waiting for the client to be idle, for one object.
-struct PendingUpdate {
-    object: Arc<dyn ErasedObject>,
-    /// Notify signal positions, with the arguments of their last emission.
-    signals: Vec<(usize, Frame)>,
+/// A message on its way to the client, with the objects it refers to.
+struct Outgoing {
+    text: Frame,
+    objects: Arc<Found>,
 }
 
 /// One client's protocol state.
@@ -112,11 +118,16 @@ pub(crate) struct Session {
     channel: Channel,
     mailbox: Arc<Mailbox>,
     idle: bool,
-    subscriptions: Vec<(Arc<dyn ErasedObject>, usize)>,
-    pending: Vec<PendingUpdate>,
+    subscriptions: Vec<(Weak<dyn ErasedObject>, usize)>,
+    /// Objects made with `Handle::new` whose description this client has been sent.
+    known: HashMap<ObjectId, Weak<dyn ErasedObject>>,
+    pending: PendingUpdates,
     /// The id of an `init` that could not be answered yet.
     deferred_init: Option<Box<str>>,
-    events: Vec<Event>,
+    /// Messages held, in order, until `held_on` can be read to describe an object.
+    held: VecDeque<Outgoing>,
+    held_on: Option<Arc<dyn ErasedObject>>,
+    events: VecDeque<Event>,
     output: Vec<Frame>,
     close: Option<CloseReason>,
 }
@@ -130,9 +141,12 @@ impl Session {
             mailbox,
             idle: false,
             subscriptions: Vec::new(),
-            pending: Vec::new(),
+            known: HashMap::new(),
+            pending: PendingUpdates::default(),
             deferred_init: None,
-            events: Vec::new(),
+            held: VecDeque::new(),
+            held_on: None,
+            events: VecDeque::new(),
             output: Vec::new(),
             close: None,
         }
@@ -162,7 +176,16 @@ impl Session {
 
     /// Whether property updates are waiting and the client is ready for them.
     pub(crate) fn wants_flush(&self) -> bool {
-        self.idle && !self.pending.is_empty() && self.deferred_init.is_none()
+        self.idle
+            && !self.pending.is_empty()
+            && self.deferred_init.is_none()
+            && !self.channel.updates_blocked()
+    }
+
+    /// Work to wait for when output is held for a locked object.
+    pub(crate) fn blocked(&self) -> Option<Work> {
+        let object = self.held_on.as_ref()?;
+        Some(Work::Wait(Arc::clone(object).readable()))
     }
 
     /// Handles one text message from the client.
@@ -209,22 +232,27 @@ impl Session {
     /// Takes everything that arrived in the mailbox: signals become output, notify
     /// signals become pending property updates.
     pub(crate) fn deliver(&mut self) {
-        let mut events = std::mem::take(&mut self.events);
-        self.mailbox.drain_into(&mut events);
-        for event in events.drain(..) {
+        self.mailbox.drain_into(&mut self.events);
+        while let Some(event) = self.events.pop_front() {
             match event {
-                Event::Signal(frame) => self.output.push(frame),
+                Event::Signal { frame, objects } => self.send(Outgoing {
+                    text: frame,
+                    objects,
+                }),
                 Event::Notify {
                     object,
                     signal,
                     args,
-                } => self.record_notify(object, signal, args),
+                    objects,
+                } => self.pending.record(object, signal, args, objects),
+                Event::Destroyed { object, frame } => self.forget(object, frame),
+                // The loop asks `wants_flush` after every step.
+                Event::UpdatesReleased => {}
                 Event::Close(reason) => {
                     self.close.get_or_insert(reason);
                 }
             }
         }
-        self.events = events;
     }
 
     /// Continues a call that was waiting for its object's lock.
@@ -240,10 +268,20 @@ impl Session {
 
     /// Retries what was waiting for an object to become readable.
     pub(crate) fn retry(&mut self) -> Option<Work> {
-        match self.deferred_init.take() {
-            Some(id) => self.init(id),
-            None => self.flush(),
+        if let Some(id) = self.deferred_init.take()
+            && let Some(work) = self.init(id)
+        {
+            return Some(work);
         }
+        self.held_on = None;
+        while let Some(outgoing) = self.held.pop_front() {
+            if let Err((outgoing, busy)) = self.prepare(outgoing) {
+                self.held.push_front(outgoing);
+                self.held_on = Some(busy);
+                return self.blocked();
+            }
+        }
+        self.flush()
     }
 
     /// Sends the pending property updates if the client is idle, as one
@@ -252,55 +290,45 @@ impl Session {
         if !self.wants_flush() {
             return None;
         }
-        let mut json = JsonBuf::with_capacity(256);
-        json.raw("{\"type\":2,\"data\":[");
-        for (position, update) in self.pending.iter().enumerate() {
-            if position > 0 {
-                json.raw(",");
+        match self.pending.write_update(self.id) {
+            Ok((text, objects)) => {
+                self.idle = false;
+                self.send(Outgoing {
+                    text,
+                    objects: Arc::new(objects),
+                });
+                None
             }
-            if let Err(busy) = write_update(&mut json, update, self.id) {
-                return Some(Work::Wait(busy.readable()));
-            }
+            Err(busy) => Some(Work::Wait(busy.readable())),
         }
-        json.raw("]}");
-        self.pending.clear();
-        self.idle = false;
-        self.output.push(json.into_frame());
-        None
     }
 
     fn init(&mut self, id: Box<str>) -> Option<Work> {
         // Changes recorded so far are covered by the values in the description.
         self.deliver();
-        let session = self.id;
-        let mut json = JsonBuf::with_capacity(1024);
-        json.raw("{\"type\":10,\"id\":").raw(&id).raw(",\"data\":{");
-        for (position, object) in self.channel.objects().iter().enumerate() {
-            if position > 0 {
-                json.raw(",");
+        match updates::write_init(&self.channel, &id, self.id) {
+            Ok((text, objects)) => {
+                self.pending.clear();
+                self.send(Outgoing {
+                    text,
+                    objects: Arc::new(objects),
+                });
+                None
             }
-            let core = object.core();
-            json.string(&core.name).raw(":");
-            let described = core.description.write(&mut json, |property, json| {
-                read_value(object, property, json, session)
-            });
-            if described.is_err() {
+            Err(busy) => {
                 self.deferred_init = Some(id);
-                return Some(Work::Wait(Arc::clone(object).readable()));
+                Some(Work::Wait(busy.readable()))
             }
         }
-        json.raw("}}");
-        // The description carries every current value.
-        self.pending.clear();
-        self.output.push(json.into_frame());
-        None
     }
 
     fn invoke(&mut self, invoke: Invoke<'_>) -> Option<Work> {
         let reply = ReplyTo::Invoke(invoke.id.as_json().into());
-        match self.resolve(&invoke) {
+        match resolve::method(&self.channel, self.id, &invoke) {
             Ok((object, method)) => {
-                let invocation = object.invoke(method, &invoke.args, self.id);
+                let invocation = values::resolving_for(&self.channel, self.id, || {
+                    object.invoke(method, &invoke.args, self.id)
+                });
                 self.proceed(reply, invocation)
             }
             Err(error) => {
@@ -308,48 +336,6 @@ impl Session {
                 None
             }
         }
-    }
-
-    /// Finds the object and method an `invokeMethod` names and checks the argument count.
-    fn resolve(&self, invoke: &Invoke<'_>) -> Result<(Arc<dyn ErasedObject>, usize), InvokeError> {
-        let object = self.channel.object(&invoke.object).ok_or_else(|| {
-            InvokeError::new(
-                InvokeErrorKind::UnknownObject,
-                format!("no object named {:?}", message::abbreviate(&invoke.object)),
-            )
-        })?;
-        let meta = object.core().meta;
-        let name = &object.core().name;
-        let position = match &invoke.method {
-            MethodRef::Index(index) => meta.method_position(*index).ok_or_else(|| {
-                InvokeError::new(
-                    InvokeErrorKind::UnknownMethod,
-                    format!("{name} has no method with index {index}"),
-                )
-            })?,
-            MethodRef::Name(method) => {
-                let mut candidates = meta.methods_named(method);
-                let first = candidates.next().ok_or_else(|| {
-                    InvokeError::new(
-                        InvokeErrorKind::UnknownMethod,
-                        format!(
-                            "{name} has no method named {:?}",
-                            message::abbreviate(method)
-                        ),
-                    )
-                })?;
-                // Among overloads, prefer one that takes exactly this many arguments.
-                std::iter::once(first)
-                    .chain(candidates)
-                    .find(|&position| meta.methods[position].params.len() == invoke.args.len())
-                    .unwrap_or(first)
-            }
-        };
-        let method = &meta.methods[position];
-        if invoke.args.len() > method.params.len() {
-            return Err(arity_error(name, method, invoke.args.len()));
-        }
-        Ok((object, position))
     }
 
     fn proceed(&mut self, reply: ReplyTo, invocation: Invocation) -> Option<Work> {
@@ -377,25 +363,11 @@ impl Session {
     }
 
     fn respond(&mut self, id: &str, result: Result<Reply, InvokeError>) {
-        let mut json = JsonBuf::with_capacity(64);
-        json.raw("{\"type\":10,\"id\":").raw(id);
-        match result {
-            Ok(reply) => {
-                json.raw(",\"data\":").raw(reply.as_json());
-            }
-            Err(error) => {
-                match error.kind() {
-                    InvokeErrorKind::Failed => {
-                        tracing::debug!(session = %self.id, %error, "call failed");
-                    }
-                    _ => tracing::warn!(session = %self.id, %error, "call refused"),
-                }
-                // No `data`: the client's Promise rejects. The reason rides along.
-                json.raw(",\"error\":").string(error.message());
-            }
-        }
-        json.raw("}");
-        self.output.push(json.into_frame());
+        let (text, objects) = updates::write_response(id, result, self.id);
+        self.send(Outgoing {
+            text,
+            objects: Arc::new(objects),
+        });
     }
 
     fn connect(&mut self, name: &str, signal: u32) {
@@ -403,7 +375,7 @@ impl Session {
             return;
         };
         if object.core().subscribers[position].insert(self.id, &self.mailbox) {
-            self.subscriptions.push((object, position));
+            self.subscriptions.push((Arc::downgrade(&object), position));
         }
     }
 
@@ -412,15 +384,16 @@ impl Session {
             return;
         };
         if object.core().subscribers[position].remove(self.id) {
+            let object = Arc::downgrade(&object);
             self.subscriptions.retain(|(known, known_position)| {
-                !(Arc::ptr_eq(known, &object) && *known_position == position)
+                !(Weak::ptr_eq(known, &object) && *known_position == position)
             });
         }
     }
 
     /// The plain signal a connect/disconnect names; logs and returns `None` otherwise.
     fn signal(&self, name: &str, signal: u32) -> Option<(Arc<dyn ErasedObject>, usize)> {
-        let Some(object) = self.channel.object(name) else {
+        let Some(object) = self.channel.object_for(self.id, name) else {
             tracing::warn!(session = %self.id, object = %message::abbreviate(name), "signal of an unknown object");
             return None;
         };
@@ -443,7 +416,7 @@ impl Session {
     }
 
     fn set_property(&mut self, name: &str, property: u32, value: &RawValue) -> Option<Work> {
-        let Some(object) = self.channel.object(name) else {
+        let Some(object) = self.channel.object_for(self.id, name) else {
             tracing::warn!(session = %self.id, object = %message::abbreviate(name), "setProperty on an unknown object");
             return None;
         };
@@ -463,102 +436,93 @@ impl Session {
             object: Arc::clone(&core.name),
             property: position,
         };
-        let invocation = object.write_property(position, value, self.id);
+        let invocation = values::resolving_for(&self.channel, self.id, || {
+            Arc::clone(&object).write_property(position, value, self.id)
+        });
         self.proceed(reply, invocation)
     }
 
-    fn record_notify(&mut self, object: Arc<dyn ErasedObject>, signal: usize, args: Frame) {
-        let update = match self
-            .pending
-            .iter_mut()
-            .position(|update| Arc::ptr_eq(&update.object, &object))
-        {
-            Some(position) => &mut self.pending[position],
-            None => {
-                self.pending.push(PendingUpdate {
-                    object,
-                    signals: Vec::new(),
-                });
-                let last = self.pending.len() - 1;
-                &mut self.pending[last]
-            }
-        };
-        match update
-            .signals
-            .iter_mut()
-            .find(|(known, _)| *known == signal)
-        {
-            Some((_, last_args)) => *last_args = args,
-            None => update.signals.push((signal, args)),
+    /// Sends a message, first announcing the objects it refers to that the client has not
+    /// seen; keeps messages in order while one waits for an object's lock.
+    fn send(&mut self, outgoing: Outgoing) {
+        if self.held_on.is_some() {
+            self.held.push_back(outgoing);
+            return;
         }
+        match self.prepare(outgoing) {
+            Ok(()) => {}
+            Err((outgoing, busy)) => {
+                self.held.push_back(outgoing);
+                self.held_on = Some(busy);
+            }
+        }
+    }
+
+    /// Moves a message to the output, with descriptions of the objects new to the client.
+    #[allow(clippy::result_large_err)]
+    fn prepare(&mut self, outgoing: Outgoing) -> Result<(), (Outgoing, Arc<dyn ErasedObject>)> {
+        let unseen: Vec<&Arc<dyn ErasedObject>> = outgoing
+            .objects
+            .iter()
+            .filter(|object| !self.knows(object))
+            .collect();
+        if unseen.is_empty() {
+            self.output.push(outgoing.text);
+            return Ok(());
+        }
+        let mut text = outgoing.text.as_str().to_owned();
+        match announce::describe_into(&mut text, &unseen, &|object| self.knows(object), self.id) {
+            Ok(learned) => {
+                for object in learned {
+                    self.learn(&object);
+                }
+                self.output.push(Frame::from(text));
+                Ok(())
+            }
+            Err(busy) => Err((outgoing, busy)),
+        }
+    }
+
+    /// Whether the client has the object's description.
+    fn knows(&self, object: &Arc<dyn ErasedObject>) -> bool {
+        let core = object.core();
+        core.is_registered() || self.known.contains_key(&core.id)
+    }
+
+    fn learn(&mut self, object: &Arc<dyn ErasedObject>) {
+        let core = object.core();
+        self.channel.adopt(object);
+        core.knowers.insert(self.id, &self.mailbox);
+        self.known.insert(core.id, Arc::downgrade(object));
+    }
+
+    /// The object went away: tell the client, and drop what this session kept about it.
+    fn forget(&mut self, object: ObjectId, destroyed: Frame) {
+        self.known.remove(&object);
+        self.pending.forget(object);
+        self.subscriptions.retain(|(subscribed, _)| {
+            subscribed
+                .upgrade()
+                .is_some_and(|subscribed| subscribed.core().id != object)
+        });
+        self.send(Outgoing {
+            text: destroyed,
+            objects: Arc::default(),
+        });
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
         for (object, position) in self.subscriptions.drain(..) {
-            object.core().subscribers[position].remove(self.id);
+            if let Some(object) = object.upgrade() {
+                object.core().subscribers[position].remove(self.id);
+            }
+        }
+        for object in self.known.values().filter_map(Weak::upgrade) {
+            object.core().knowers.remove(self.id);
         }
         self.channel.detach(self.id);
-    }
-}
-
-/// Appends `{"object":..,"signals":{..},"properties":{..}}` for one object; on a locked
-/// object returns it so the caller can wait.
-fn write_update(
-    json: &mut JsonBuf,
-    update: &PendingUpdate,
-    session: SessionId,
-) -> Result<(), Arc<dyn ErasedObject>> {
-    let core = update.object.core();
-    json.raw("{\"object\":")
-        .string(&core.name)
-        .raw(",\"signals\":{");
-    for (position, (signal, args)) in update.signals.iter().enumerate() {
-        if position > 0 {
-            json.raw(",");
-        }
-        json.raw("\"")
-            .number(u64::from(core.meta.signal_index(*signal)))
-            .raw("\":")
-            .raw(args.as_str());
-    }
-    json.raw("},\"properties\":{");
-    let mut first = true;
-    for (property, meta) in core.meta.properties.iter().enumerate() {
-        let notified = meta
-            .notify
-            .is_some_and(|notify| update.signals.iter().any(|(signal, _)| *signal == notify));
-        if !notified {
-            continue;
-        }
-        if !first {
-            json.raw(",");
-        }
-        first = false;
-        json.raw("\"").number(property as u64).raw("\":");
-        read_value(&update.object, property, json, session)?;
-    }
-    json.raw("}}");
-    Ok(())
-}
-
-/// Appends a property's current value; a getter that fails is logged and sent as `null`.
-fn read_value(
-    object: &Arc<dyn ErasedObject>,
-    property: usize,
-    json: &mut JsonBuf,
-    session: SessionId,
-) -> Result<(), Arc<dyn ErasedObject>> {
-    match object.read_property(property, json) {
-        Ok(()) => Ok(()),
-        Err(ReadError::Busy) => Err(Arc::clone(object)),
-        Err(ReadError::Failed(error)) => {
-            let core = object.core();
-            tracing::error!(%session, object = %core.name, property = core.meta.properties[property].name, %error, "property could not be read; sent as null");
-            json.raw("null");
-            Ok(())
-        }
     }
 }
 

@@ -1,0 +1,213 @@
+//! The messages a session assembles from current values: the init response, the
+//! batched `propertyUpdate`, and responses; and the property changes waiting for the
+//! client to be idle.
+
+use std::sync::{Arc, Weak};
+
+use crate::object::Reply;
+use crate::protocol::Frame;
+use crate::protocol::json::JsonBuf;
+use crate::published::{ErasedObject, ObjectId, ReadError};
+use crate::session::SessionId;
+use crate::values::Found;
+use crate::{Channel, InvokeError, InvokeErrorKind};
+
+/// Property changes waiting for the client to be idle, per object, in order of first change.
+#[derive(Default)]
+pub(super) struct PendingUpdates(Vec<PendingUpdate>);
+
+struct PendingUpdate {
+    id: ObjectId,
+    object: Weak<dyn ErasedObject>,
+    /// Notify signal positions, with the arguments of their last emission.
+    signals: Vec<(usize, Frame, Arc<Found>)>,
+}
+
+impl PendingUpdates {
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Records that a notify signal fired; only its last arguments are kept.
+    pub(super) fn record(
+        &mut self,
+        object: Weak<dyn ErasedObject>,
+        signal: usize,
+        args: Frame,
+        objects: Arc<Found>,
+    ) {
+        let Some(id) = object.upgrade().map(|object| object.core().id) else {
+            return;
+        };
+        let update = match self.0.iter().position(|update| update.id == id) {
+            Some(position) => &mut self.0[position],
+            None => {
+                self.0.push(PendingUpdate {
+                    id,
+                    object,
+                    signals: Vec::new(),
+                });
+                let last = self.0.len() - 1;
+                &mut self.0[last]
+            }
+        };
+        match update
+            .signals
+            .iter_mut()
+            .find(|(known, ..)| *known == signal)
+        {
+            Some(last) => *last = (signal, args, objects),
+            None => update.signals.push((signal, args, objects)),
+        }
+    }
+
+    /// Drops the changes of an object that went away.
+    pub(super) fn forget(&mut self, object: ObjectId) {
+        self.0.retain(|update| update.id != object);
+    }
+
+    /// The `propertyUpdate` message for every pending change, with current values; on
+    /// success the pending changes are gone. On a locked object, nothing changes.
+    pub(super) fn write_update(
+        &mut self,
+        session: SessionId,
+    ) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
+        let mut json = JsonBuf::with_capacity(256);
+        let mut found = Found::new();
+        json.raw("{\"type\":2,\"data\":[");
+        let mut first = true;
+        for update in &self.0 {
+            // An object dropped since its change has nothing left to update.
+            let Some(object) = update.object.upgrade() else {
+                continue;
+            };
+            if !first {
+                json.raw(",");
+            }
+            first = false;
+            write_object_update(&mut json, &mut found, &object, update, session)?;
+        }
+        json.raw("]}");
+        self.0.clear();
+        Ok((json.into_frame(), found))
+    }
+}
+
+/// Appends `{"object":..,"signals":{..},"properties":{..}}` for one object.
+fn write_object_update(
+    json: &mut JsonBuf,
+    found: &mut Found,
+    object: &Arc<dyn ErasedObject>,
+    update: &PendingUpdate,
+    session: SessionId,
+) -> Result<(), Arc<dyn ErasedObject>> {
+    let core = object.core();
+    json.raw("{\"object\":")
+        .string(&core.name)
+        .raw(",\"signals\":{");
+    for (position, (signal, args, objects)) in update.signals.iter().enumerate() {
+        if position > 0 {
+            json.raw(",");
+        }
+        json.raw("\"")
+            .number(u64::from(core.meta.signal_index(*signal)))
+            .raw("\":")
+            .raw(args.as_str());
+        found.extend(objects.iter().cloned());
+    }
+    json.raw("},\"properties\":{");
+    let mut first = true;
+    for (property, meta) in core.meta.properties.iter().enumerate() {
+        let notified = meta
+            .notify
+            .is_some_and(|notify| update.signals.iter().any(|(signal, ..)| *signal == notify));
+        if !notified {
+            continue;
+        }
+        if !first {
+            json.raw(",");
+        }
+        first = false;
+        json.raw("\"").number(property as u64).raw("\":");
+        read_value(object, property, json, found, session)?;
+    }
+    json.raw("}}");
+    Ok(())
+}
+
+/// The init response: every registered object's description with current values.
+pub(super) fn write_init(
+    channel: &Channel,
+    id: &str,
+    session: SessionId,
+) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
+    let mut json = JsonBuf::with_capacity(1024);
+    let mut found = Found::new();
+    json.raw("{\"type\":10,\"id\":").raw(id).raw(",\"data\":{");
+    for (position, object) in channel.objects().iter().enumerate() {
+        if position > 0 {
+            json.raw(",");
+        }
+        let core = object.core();
+        json.string(&core.name).raw(":");
+        core.description.write(&mut json, |property, json| {
+            read_value(object, property, json, &mut found, session)
+        })?;
+    }
+    json.raw("}}");
+    Ok((json.into_frame(), found))
+}
+
+/// The response to an `invokeMethod`: `data` on success; on failure no `data` (the
+/// client's Promise rejects) and the reason in `error`.
+pub(super) fn write_response(
+    id: &str,
+    result: Result<Reply, InvokeError>,
+    session: SessionId,
+) -> (Frame, Found) {
+    let mut json = JsonBuf::with_capacity(64);
+    json.raw("{\"type\":10,\"id\":").raw(id);
+    let found = match result {
+        Ok(reply) => {
+            let (data, found) = reply.into_parts();
+            json.raw(",\"data\":").raw(&data);
+            found
+        }
+        Err(error) => {
+            match error.kind() {
+                InvokeErrorKind::Failed => {
+                    tracing::debug!(%session, %error, "call failed");
+                }
+                _ => tracing::warn!(%session, %error, "call refused"),
+            }
+            json.raw(",\"error\":").string(error.message());
+            Found::new()
+        }
+    };
+    json.raw("}");
+    (json.into_frame(), found)
+}
+
+/// Appends a property's current value; a getter that fails is logged and sent as `null`.
+pub(super) fn read_value(
+    object: &Arc<dyn ErasedObject>,
+    property: usize,
+    json: &mut JsonBuf,
+    found: &mut Found,
+    session: SessionId,
+) -> Result<(), Arc<dyn ErasedObject>> {
+    match object.read_property(property, json, found) {
+        Ok(()) => Ok(()),
+        Err(ReadError::Busy) => Err(Arc::clone(object)),
+        Err(ReadError::Failed(error)) => {
+            let core = object.core();
+            tracing::error!(%session, object = %core.name, property = core.meta.properties[property].name, %error, "property could not be read; sent as null");
+            json.raw("null");
+            Ok(())
+        }
+    }
+}
