@@ -7,12 +7,10 @@
 //! fails there too, the harness or the machine is at fault, not our server.
 //!
 //! The client only ever connects to `ws://localhost:12345`, so each test runs in a private
-//! network namespace (see `support::private_network`) where that port is its own. The
-//! client runs headless under `qmlscene`, driven by `tests/qml/chat_client_harness.qml` the
-//! way a person would use it. Missing Debian packages are installed on first use (see
-//! `support::debian`).
-
-mod support;
+//! network namespace (see `webchannel_tests::private_network`) where that port is its own.
+//! The client runs headless under `qmlscene`, driven by `tests/qml/chat_client_harness.qml`
+//! the way a person would use it. Missing Debian packages are installed on first use (see
+//! `webchannel_tests::debian`).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -20,10 +18,8 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::debian::{QtExamples, ensure_qt_examples};
-use support::private_network::run_in_private_network;
-use support::process::Process;
-use support::qml_harness::Harness;
+use webchannel_tests::private_network::run_in_private_network;
+use webchannel_tests::{Process, QmlHarness, QtExamples, ensure_qt_examples};
 
 /// The address Qt's client connects to (as `localhost`), so the one every server listens on.
 const CHAT_ADDRESS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 12345);
@@ -118,7 +114,7 @@ fn alice_and_bob_chat_and_names_stay_unique(qt: &QtExamples, server: &ServerUnde
     let mut running = server.start();
 
     // Each waits until both are logged in before speaking, so each must see both messages.
-    let mut alice = Harness::start(
+    let mut alice = QmlHarness::start(
         qt,
         &[
             "--user=alice".to_owned(),
@@ -128,7 +124,7 @@ fn alice_and_bob_chat_and_names_stay_unique(qt: &QtExamples, server: &ServerUnde
             "--stay".to_owned(),
         ],
     );
-    let mut bob = Harness::start(
+    let mut bob = QmlHarness::start(
         qt,
         &[
             "--user=bob".to_owned(),
@@ -143,7 +139,7 @@ fn alice_and_bob_chat_and_names_stay_unique(qt: &QtExamples, server: &ServerUnde
     println!("alice and bob chatted after {:?}", started.elapsed());
 
     thread::sleep(server.keep_alive_wait);
-    let impostor = Harness::start(
+    let impostor = QmlHarness::start(
         qt,
         &["--user=alice".to_owned(), "--expect-name-in-use".to_owned()],
     );

@@ -1,9 +1,10 @@
-//! Where things are: the workspace, the Node tests, and a scratch directory under `target/`.
+//! Where things are: the workspace, the Node tests, the QML harness, and a scratch directory
+//! under `target/`.
 
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the directory holding the top-level `Cargo.toml`).
-pub fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     let tests_crate = Path::new(env!("CARGO_MANIFEST_DIR"));
     tests_crate
         .parent()
@@ -12,8 +13,13 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The Node package with the real-client tests (`tests/js`).
-pub fn js_dir() -> PathBuf {
+pub(crate) fn js_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("js")
+}
+
+/// The QML that drives Qt's QML chat client (`tests/qml`).
+pub(crate) fn qml_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("qml")
 }
 
 /// A directory of this crate's own under the build's target directory, for lock files:

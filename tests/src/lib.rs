@@ -1,22 +1,31 @@
 //! Support for the workspace's cross-crate tests, above all the real-client tests: Qt's own
-//! `qwebchannel.js`, driven by Node, against the `chatserver` binary.
+//! clients against the `chatserver` binary, whether `qwebchannel.js` driven by Node or Qt's
+//! QML chat client.
 //!
 //! Everything a test needs is installed on first use, so `cargo test --workspace` works
-//! from a fresh clone: the Node packages pinned in `tests/js/package-lock.json`
-//! ([`ensure_node_modules`]) and Qt 5.15's `qwebchannel.js` ([`qt515_qwebchannel_js`]).
+//! from a fresh clone: the Node packages pinned in `tests/js/package-lock.json`, and Debian
+//! packages ([`debian::ensure_packages`]) such as Qt 5.15's `qwebchannel.js`
+//! ([`qt515_qwebchannel_js`]) and its chat examples ([`ensure_qt_examples`]).
+//!
 //! A server under test runs as a child process ([`ServerProcess`]) on a free port, and
-//! [`run_node_tests`] runs the Node test files against it. Every wait is bounded.
+//! [`run_node_tests`] runs the Node test files against it. Qt's QML client runs under
+//! [`QmlHarness`], and a test that needs a fixed port runs in a network namespace of its own
+//! ([`private_network::run_in_private_network`]). Every child is a [`Process`]: its output
+//! captured, every wait bounded, never left running.
 
-mod child;
+pub mod debian;
 mod exclusive;
 mod layout;
 mod node_modules;
 mod node_tests;
+pub mod private_network;
+mod process;
+mod qml_harness;
 mod qt515;
 mod server_process;
 
-pub use layout::{js_dir, workspace_root};
-pub use node_modules::ensure_node_modules;
 pub use node_tests::{NodeRun, run_node_tests};
-pub use qt515::qt515_qwebchannel_js;
+pub use process::Process;
+pub use qml_harness::QmlHarness;
+pub use qt515::{QtExamples, ensure_qt_examples, qt515_qwebchannel_js};
 pub use server_process::ServerProcess;

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use std::process::Command;
 use std::time::Duration;
 
-use crate::child::run_to_completion;
 use crate::node_modules::ensure_node_modules;
+use crate::process::run_to_completion;
 
 /// Far more than the test files need; a hung run must still end.
 const NODE_TIMEOUT: Duration = Duration::from_secs(10 * 60);

@@ -2,40 +2,29 @@
 //! address it prints, its log kept for assertions, and never left running.
 
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread;
+use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
-use crate::child::{copy_into, wait_with_timeout};
+use crate::process::{NoLine, Process, Stream};
 
 /// How long a server may take to print its address (a debug build on a busy machine).
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a server may take to shut down after SIGINT.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long to wait for the last of the log once the process has exited.
-const LOG_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// What a server prints, alone on its first stdout line, once it accepts connections.
 const READY_PREFIX: &str = "listening on ";
 
 /// A running server process. Dropping it kills the process (and, if the test is failing,
-/// prints the server's log, which usually says why).
+/// prints the server's output, which usually says why).
 pub struct ServerProcess {
-    child: Child,
-    description: String,
+    // Left in the test's process group, so that Ctrl-C on `cargo test` ends it too.
+    process: Process,
     url: String,
-    stderr: Arc<Mutex<Vec<u8>>>,
-    stderr_closed: Receiver<()>,
-    exited: bool,
-    /// Whether a panic message already carries the log (so `Drop` need not print it).
-    log_reported: bool,
 }
 
 impl ServerProcess {
     /// Starts `program` with `args` and waits (bounded) for its first stdout line,
-    /// `listening on ws://<address>`. Panics, with the server's stderr, if it exits or
+    /// `listening on ws://<address>`. Panics, with the server's output, if it exits or
     /// stays silent instead.
     pub fn spawn<I, S>(program: impl AsRef<OsStr>, args: I) -> Self
     where
@@ -44,51 +33,22 @@ impl ServerProcess {
     {
         let mut command = Command::new(program.as_ref());
         command.args(args);
-        let description = format!("{command:?}");
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            // Left in the test's process group, so that Ctrl-C on `cargo test` ends it too.
-            .stderr(Stdio::piped());
-        let mut child = command
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {description}: {error}"));
-
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let (stderr_closed_tx, stderr_closed) = mpsc::channel();
-        if let Some(pipe) = child.stderr.take() {
-            let copier = copy_into(pipe, Arc::clone(&stderr));
-            thread::spawn(move || {
-                let _ = copier.join();
-                let _ = stderr_closed_tx.send(());
-            });
-        }
-        let first_line = first_stdout_line(&mut child);
-
-        let mut server = Self {
-            child,
-            description,
-            url: String::new(),
-            stderr,
-            stderr_closed,
-            exited: false,
-            log_reported: false,
-        };
-        match first_line.recv_timeout(STARTUP_TIMEOUT) {
-            Ok(line) => match line.trim_end().strip_prefix(READY_PREFIX) {
-                Some(url) if url.starts_with("ws://") => server.url = url.to_owned(),
-                _ => server.fail(&format!(
-                    "printed {line:?} instead of `{READY_PREFIX}ws://ADDR`"
+        let mut process = Process::spawn(&format!("server {command:?}"), &mut command);
+        let first_line = process.wait_for(STARTUP_TIMEOUT, |line| line.stream == Stream::Stdout);
+        let url = match first_line {
+            Ok(line) => match line.text.trim_end().strip_prefix(READY_PREFIX) {
+                Some(url) if url.starts_with("ws://") => url.to_owned(),
+                _ => process.fail(&format!(
+                    "printed {:?} instead of `{READY_PREFIX}ws://ADDR`",
+                    line.text
                 )),
             },
-            Err(RecvTimeoutError::Timeout) => {
-                server.fail(&format!("printed no address within {STARTUP_TIMEOUT:?}"))
+            Err(NoLine::TimedOut) => {
+                process.fail(&format!("printed no address within {STARTUP_TIMEOUT:?}"))
             }
-            Err(RecvTimeoutError::Disconnected) => {
-                server.fail("closed stdout without printing its address")
-            }
-        }
-        server
+            Err(NoLine::Closed) => process.fail("closed stdout without printing its address"),
+        };
+        Self { process, url }
     }
 
     /// The WebSocket URL the server printed, such as `ws://127.0.0.1:40123`.
@@ -98,91 +58,29 @@ impl ServerProcess {
 
     /// Everything the server has written to stderr (its log) so far.
     pub fn stderr(&self) -> String {
-        let bytes = self.stderr.lock().unwrap_or_else(PoisonError::into_inner);
-        String::from_utf8_lossy(&bytes).into_owned()
+        self.process.stderr()
     }
 
-    /// Panics, with the server's log, if the process has exited.
+    /// Panics, with the server's output, if the process has exited.
     pub fn assert_running(&mut self) {
-        match self.child.try_wait() {
-            Ok(None) => {}
-            Ok(Some(status)) => {
-                self.exited = true;
-                self.fail(&format!("exited with {status}"));
-            }
-            Err(error) => self.fail(&format!("cannot be waited for: {error}")),
+        if let Some(status) = self.process.exit_status() {
+            self.process.fail(&format!("exited with {status}"));
         }
     }
 
     /// Sends SIGINT (Ctrl-C) and waits (bounded) for the server to exit; returns its exit
-    /// status. Panics if it is still running after the shutdown timeout.
+    /// status, once its log is complete. Panics if it is still running after the shutdown
+    /// timeout.
     pub fn stop_with_sigint(mut self) -> ExitStatus {
         self.assert_running();
-        let sent = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
-        if !sent.as_ref().is_ok_and(|status| status.success()) {
-            self.fail(&format!("could not be sent SIGINT ({sent:?})"));
-        }
-        match wait_with_timeout(&mut self.child, SHUTDOWN_TIMEOUT) {
-            Ok(Some(status)) => {
-                self.exited = true;
-                // The log's last lines come after the exit; wait for the pipe to close.
-                let _ = self.stderr_closed.recv_timeout(LOG_DRAIN_TIMEOUT);
-                status
-            }
-            Ok(None) => self.fail(&format!(
+        self.process.interrupt();
+        match self.process.wait_for_exit(SHUTDOWN_TIMEOUT) {
+            Some(status) => status,
+            None => self.process.fail(&format!(
                 "was still running {SHUTDOWN_TIMEOUT:?} after SIGINT"
             )),
-            Err(error) => self.fail(&format!("cannot be waited for: {error}")),
         }
     }
-
-    fn fail(&mut self, what: &str) -> ! {
-        self.kill();
-        let _ = self.stderr_closed.recv_timeout(LOG_DRAIN_TIMEOUT);
-        self.log_reported = true;
-        panic!(
-            "server {} {what}; its stderr:\n{}",
-            self.description,
-            self.stderr()
-        );
-    }
-
-    fn kill(&mut self) {
-        if !self.exited {
-            // Already gone is fine: all that matters is that it is not left running.
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-            self.exited = true;
-        }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        self.kill();
-        if thread::panicking() && !self.log_reported {
-            let _ = self.stderr_closed.recv_timeout(LOG_DRAIN_TIMEOUT);
-            eprintln!("--- stderr of {} ---\n{}", self.description, self.stderr());
-        }
-    }
-}
-
-/// Reads stdout on a thread: the first line is sent back, the rest is read and dropped
-/// so that a chatty server never blocks on a full pipe.
-fn first_stdout_line(child: &mut Child) -> Receiver<String> {
-    let (sender, receiver) = mpsc::channel();
-    if let Some(stdout) = child.stdout.take() {
-        thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            if let Some(Ok(line)) = lines.next() {
-                let _ = sender.send(line);
-            }
-            lines.for_each(drop);
-        });
-    }
-    receiver
 }
 
 #[cfg(test)]

@@ -16,10 +16,12 @@ pub(crate) const NAME: &str = "name";
 pub(crate) const NOTIFY: &str = "notify";
 /// `#[webchannel(property, constant)]`: the property never changes.
 pub(crate) const CONSTANT: &str = "constant";
+/// `#[webchannel(on_disconnect)]`: the fn is called when a session (a client) ends.
+pub(crate) const ON_DISCONNECT: &str = "on_disconnect";
 
 /// Every key accepted inside `#[webchannel(...)]`, as error messages list them.
-pub(crate) const ACCEPTED_KEYS: &str =
-    "`property`, `signal`, `skip`, `name = \"...\"`, `notify = <signal fn>`, `constant`";
+pub(crate) const ACCEPTED_KEYS: &str = "`property`, `signal`, `skip`, `name = \"...\"`, \
+     `notify = <signal fn>`, `constant`, `on_disconnect`";
 
 /// The macro argument `#[webchannel::object(crate = "path::to::webchannel")]`.
 pub(crate) const CRATE: &str = "crate";

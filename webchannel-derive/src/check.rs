@@ -16,8 +16,8 @@ use crate::attr::{CONTEXT, RESERVED_NAMES, SETTER_PREFIX};
 use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{
-    Arg, FnInput, Input, Method, Object, Options, Output, Param, Property, Receiver, Setter,
-    Signal, SignalParam, unit_type,
+    Arg, DisconnectHook, FnInput, Input, Method, Object, Options, Output, Param, Property,
+    Receiver, Setter, Signal, SignalParam, unit_type,
 };
 use crate::naming::{camel_case, is_valid_published_name};
 
@@ -68,9 +68,23 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
     // Then every other `pub fn` with a receiver: a setter or a method.
     let mut methods = Vec::new();
     let mut published: Vec<Published> = Vec::new();
+    let mut on_disconnect: Option<DisconnectHook> = None;
+    let mut first_hook: Option<&Ident> = None;
     for (index, (f, kind)) in fns.iter().zip(&kinds).enumerate() {
         errors.about_fn(index);
         match kind {
+            Kind::DisconnectHook => match (first_hook, f.options.on_disconnect) {
+                (Some(first), Some(span)) => errors.at(
+                    span,
+                    format_args!(
+                        "an impl has at most one `on_disconnect` fn; `{first}` already is one"
+                    ),
+                ),
+                _ => {
+                    first_hook = Some(&f.sig.ident);
+                    on_disconnect = check_disconnect_hook(f, errors);
+                }
+            },
             Kind::Signal | Kind::Property => {
                 published.push(Published::of(index, f, *kind));
             }
@@ -107,6 +121,7 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
         methods,
         properties,
         signals,
+        on_disconnect,
     }
 }
 
@@ -119,6 +134,8 @@ enum Kind {
     Property,
     /// A `pub fn` with a receiver: a method, or a setter once properties are known.
     Callable,
+    /// `#[webchannel(on_disconnect)]`: called when a session ends, not published.
+    DisconnectHook,
     /// Private, skipped, or without a receiver: left as it is.
     Unpublished,
 }
@@ -197,6 +214,7 @@ fn classify(f: &FnInput, errors: &mut Errors) -> Kind {
             || options.name.is_some()
             || options.notify.is_some()
             || options.constant.is_some()
+            || options.on_disconnect.is_some()
         {
             errors.at(
                 skip,
@@ -214,6 +232,21 @@ fn classify(f: &FnInput, errors: &mut Errors) -> Kind {
             );
         }
         return Kind::Unpublished;
+    }
+    if let Some(hook) = options.on_disconnect {
+        if options.property.is_some()
+            || options.signal.is_some()
+            || options.name.is_some()
+            || options.notify.is_some()
+            || options.constant.is_some()
+        {
+            errors.at(
+                hook,
+                "`on_disconnect` marks the fn called when a client disconnects; it is not \
+                 published and takes no other webchannel option",
+            );
+        }
+        return Kind::DisconnectHook;
     }
     if let (Some(_), Some(signal)) = (options.property, options.signal) {
         errors.at(
@@ -645,6 +678,75 @@ fn check_method(f: &FnInput, errors: &mut Errors) -> Method {
     }
 }
 
+/// The `on_disconnect` fn: `&self` or `&mut self`, perhaps `async`, perhaps the context of
+/// the session that ended, nothing else, returning `()`. `None` when it is faulty.
+fn check_disconnect_hook(f: &FnInput, errors: &mut Errors) -> Option<DisconnectHook> {
+    let sig = &f.sig;
+    let ident = &sig.ident;
+    let mut errors = ErrorsCounter::new(errors);
+    let expected = format!("`fn {ident}(&mut self, cx: &Context<Self>)`");
+    let receiver_kind = match receiver(sig) {
+        Some(Ok(kind)) => kind,
+        _ => {
+            let message =
+                format!("the `on_disconnect` fn takes `&self` or `&mut self`: {expected}");
+            match sig.receiver() {
+                Some(receiver) => errors.over(receiver, message),
+                None => errors.at(ident.span(), message),
+            }
+            Receiver::Shared
+        }
+    };
+    if f.body.is_none() {
+        errors.at(
+            ident.span(),
+            format_args!("the `on_disconnect` fn needs a body: {expected} {{ ... }}"),
+        );
+    }
+    reject_qualifiers(sig, "the `on_disconnect` fn", &mut errors);
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        errors.over(
+            &sig.generics,
+            format_args!("the `on_disconnect` fn cannot be generic: {expected}"),
+        );
+    }
+    let mut takes_context = false;
+    for input in &sig.inputs {
+        let FnArg::Typed(typed) = input else {
+            continue;
+        };
+        match context_use(strip_groups(&typed.ty)) {
+            Some(ContextUse::Shared) if !takes_context => takes_context = true,
+            Some(ContextUse::Exclusive | ContextUse::ByValue) => errors.over(
+                &typed.ty,
+                "the context is borrowed shared: take it as `&Context<Self>`",
+            ),
+            _ => errors.over(
+                input,
+                format_args!(
+                    "the `on_disconnect` fn takes no parameters besides the receiver and an \
+                     optional `&Context<Self>` (the session that ended): {expected}"
+                ),
+            ),
+        }
+    }
+    if let ReturnType::Type(_, ty) = &sig.output
+        && !is_unit(ty)
+    {
+        errors.over(
+            ty,
+            "the `on_disconnect` fn returns nothing: no client waits for its result",
+        );
+    }
+    (errors.count() == 0).then(|| DisconnectHook {
+        ident: ident.clone(),
+        receiver: receiver_kind,
+        is_async: sig.asyncness.is_some(),
+        takes_context,
+        cfgs: f.copied.cfgs.clone(),
+    })
+}
+
 /// The parameters of a method or setter: values the client sends, and at most one
 /// injected `&Context<Self>`.
 fn check_args(sig: &Signature, errors: &mut impl Report) -> Vec<Arg> {
@@ -858,7 +960,7 @@ impl Published {
             what: match kind {
                 Kind::Signal => "signal",
                 Kind::Property => "property",
-                Kind::Callable | Kind::Unpublished => "method",
+                Kind::Callable | Kind::DisconnectHook | Kind::Unpublished => "method",
             },
             rust: f.sig.ident.unraw().to_string(),
         }

@@ -122,6 +122,7 @@ fn object_impl(object: &Object) -> TokenStream {
     let invoke = invoke(object);
     let read_property = read_property(object);
     let write_property = write_property(object);
+    let disconnected = disconnected(object);
     quote! {
         #[automatically_derived]
         impl #p::Object for #self_ty {
@@ -138,6 +139,62 @@ fn object_impl(object: &Object) -> TokenStream {
             #read_property
 
             #write_property
+
+            #disconnected
+        }
+    }
+}
+
+/// `fn disconnected`, calling the `on_disconnect` fn; nothing (the trait's default, no
+/// hook) without one.
+fn disconnected(object: &Object) -> TokenStream {
+    let Some(hook) = &object.on_disconnect else {
+        return TokenStream::new();
+    };
+    let p = private(object);
+    let ident = &hook.ident;
+    let cfgs = &hook.cfgs;
+    let cx = hook.takes_context.then(|| quote!(&__webchannel_cx));
+    // Without a context parameter the context is not used: an unnamed parameter, so that
+    // the user's crate gets no warning.
+    let cx_param = if hook.takes_context {
+        quote!(__webchannel_cx)
+    } else {
+        quote!(_)
+    };
+    let call = match (hook.is_async, hook.receiver) {
+        (false, Receiver::Shared) => quote! {
+            #p::call_ref(__webchannel_object, move |__webchannel_this: &Self| {
+                Self::#ident(__webchannel_this, #cx);
+                ::core::result::Result::Ok(#p::Reply::null())
+            })
+        },
+        (false, Receiver::Exclusive) => quote! {
+            #p::call_mut(__webchannel_object, move |__webchannel_this: &mut Self| {
+                Self::#ident(__webchannel_this, #cx);
+                ::core::result::Result::Ok(#p::Reply::null())
+            })
+        },
+        (true, Receiver::Shared) => quote! {
+            #p::call_async_ref(__webchannel_object, move |__webchannel_this| async move {
+                Self::#ident(&*__webchannel_this, #cx).await;
+                ::core::result::Result::Ok(#p::Reply::null())
+            })
+        },
+        (true, Receiver::Exclusive) => quote! {
+            #p::call_async_mut(__webchannel_object, move |mut __webchannel_this| async move {
+                Self::#ident(&mut *__webchannel_this, #cx).await;
+                ::core::result::Result::Ok(#p::Reply::null())
+            })
+        },
+    };
+    quote! {
+        #(#cfgs)*
+        fn disconnected(
+            __webchannel_object: &#p::Handle<Self>,
+            #cx_param: #p::Context<Self>,
+        ) -> ::core::option::Option<#p::Invocation> {
+            ::core::option::Option::Some(#call)
         }
     }
 }

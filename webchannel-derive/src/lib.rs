@@ -127,6 +127,11 @@ use proc_macro2::{Span, TokenStream};
 ///   without `self`. They are removed from the impl; each becomes an emitter method on the
 ///   generated `<Type>Signals` struct, taking the declared arguments. Argument types
 ///   implement `serde::Serialize` and may be borrowed (`&str`).
+/// - **The disconnect hook**: at most one fn marked `#[webchannel(on_disconnect)]`, taking
+///   `&self` or `&mut self` and optionally a `&Context<Self>`, returning `()`, perhaps
+///   `async`, `pub` or not. It is not published; the runtime calls it on every registered
+///   object after a session ends, with the context of the session that ended
+///   (`cx.session()`), so an object can forget what it kept for that client.
 /// - **Left alone**: fns that are not `pub` (`pub(crate)` included), and `pub` associated
 ///   fns without `self` (constructors and the like) are neither published nor changed.
 ///
@@ -146,6 +151,7 @@ use proc_macro2::{Span, TokenStream};
 /// | `signal` | a bodiless fn | the declaration is a signal |
 /// | `name = "..."` | a method, getter or signal | the published name, instead of the camelCase one |
 /// | `skip` | a `pub fn` | leave the fn unpublished |
+/// | `on_disconnect` | a fn with `&self` or `&mut self` | call it when a session ends (see below) |
 ///
 /// # Macro arguments
 ///

@@ -38,6 +38,7 @@ pub(crate) struct Options {
     pub(crate) constant: Option<Span>,
     pub(crate) name: Option<LitStr>,
     pub(crate) notify: Option<Ident>,
+    pub(crate) on_disconnect: Option<Span>,
     /// An attribute could not be read to its end (already reported): what is missing
     /// from it must not be reported again.
     pub(crate) malformed: bool,
@@ -71,6 +72,8 @@ pub(crate) struct Object {
     pub(crate) properties: Vec<Property>,
     /// Signals in declaration order, notify signals included.
     pub(crate) signals: Vec<Signal>,
+    /// The fn told when a session ends, if there is one.
+    pub(crate) on_disconnect: Option<DisconnectHook>,
 }
 
 /// How a method borrows the object.
@@ -196,4 +199,15 @@ pub(crate) struct SignalParam {
     /// The published (camelCase) name.
     pub(crate) name: String,
     pub(crate) ty: Type,
+}
+
+/// The `#[webchannel(on_disconnect)]` fn: called, unpublished, when a session ends.
+pub(crate) struct DisconnectHook {
+    pub(crate) ident: Ident,
+    pub(crate) receiver: Receiver,
+    pub(crate) is_async: bool,
+    /// Whether it takes the `&Context<Self>` of the session that ended.
+    pub(crate) takes_context: bool,
+    /// Its `#[cfg]`s: where they do not hold, there is no hook.
+    pub(crate) cfgs: Vec<Attribute>,
 }

@@ -12,7 +12,8 @@ use syn::{
 };
 
 use crate::attr::{
-    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, DOC, NAME, NOTIFY, PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
+    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, DOC, NAME, NOTIFY, ON_DISCONNECT, PROPERTY, SIGNAL, SKIP,
+    WEBCHANNEL,
 };
 use crate::display::type_text;
 use crate::errors::Errors;
@@ -180,6 +181,8 @@ fn read_options(attr: &Attribute, options: &mut Options) -> syn::Result<()> {
             flag(&mut options.skip, SKIP)
         } else if meta.path.is_ident(CONSTANT) {
             flag(&mut options.constant, CONSTANT)
+        } else if meta.path.is_ident(ON_DISCONNECT) {
+            flag(&mut options.on_disconnect, ON_DISCONNECT)
         } else if meta.path.is_ident(NAME) {
             let literal: LitStr = meta.value()?.parse().map_err(|error| {
                 syn::Error::new(

@@ -309,6 +309,66 @@ impl Wrapped {
     fn answered();
 }
 
+/// Learns which sessions ended, through a `&mut self` hook that takes the context.
+#[derive(Default)]
+pub struct Lobby {
+    left: Vec<u64>,
+}
+
+#[webchannel::object]
+impl Lobby {
+    /// Which session called.
+    pub fn whoami(&self, cx: &Context<Self>) -> u64 {
+        cx.session().get()
+    }
+
+    /// Not published, even though it is `pub`.
+    #[webchannel(on_disconnect)]
+    pub fn session_ended(&mut self, cx: &Context<Self>) {
+        self.left.push(cx.session().get());
+        cx.someone_left(cx.session().get());
+    }
+
+    /// Emitted from the hook.
+    #[webchannel(signal)]
+    fn someone_left(session: u64);
+}
+
+/// Counts ended sessions through an `async fn(&mut self)` hook without the context.
+#[derive(Default)]
+pub struct Tally {
+    ended: usize,
+}
+
+#[webchannel::object]
+impl Tally {
+    /// How many sessions ended.
+    pub fn ended(&self) -> usize {
+        self.ended
+    }
+
+    #[webchannel(on_disconnect)]
+    async fn count_one(&mut self) {
+        tokio::task::yield_now().await;
+        self.ended += 1;
+    }
+}
+
+/// A `&self` hook, which can only look.
+pub struct Watcher {
+    seen: std::sync::Mutex<Vec<u64>>,
+}
+
+#[webchannel::object]
+impl Watcher {
+    #[webchannel(on_disconnect)]
+    fn note(&self, cx: &Context<Self>) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.push(cx.session().get());
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Helpers.
 
@@ -792,6 +852,82 @@ async fn notify_signals_become_property_updates_after_idle() {
     assert_eq!(
         property_update(&mut client).await["data"][0]["properties"],
         json!({"0": 10})
+    );
+}
+
+#[test]
+fn the_disconnect_hook_is_not_published() {
+    assert_eq!(method_names(Lobby::META), ["whoami"]);
+    assert_eq!(method_names(Tally::META), ["ended"]);
+    assert!(Watcher::META.methods.is_empty());
+}
+
+#[tokio::test]
+async fn the_disconnect_hook_sees_the_session_that_ended() {
+    let channel = Channel::new();
+    let lobby = connect(&channel, "lobby", Lobby::default());
+    let tally = connect(&channel, "tally", Tally::default());
+    let watcher = connect(
+        &channel,
+        "watcher",
+        Watcher {
+            seen: std::sync::Mutex::default(),
+        },
+    );
+    let mut staying = channel.connect_in_memory();
+    let mut leaving = channel.connect_in_memory();
+    ready(&mut staying).await;
+    ready(&mut leaving).await;
+    let leaving_id = call(&mut leaving, "lobby", json!("whoami"), json!([])).await["data"]
+        .as_u64()
+        .expect("a session id");
+    let hook = call(&mut leaving, "lobby", json!("sessionEnded"), json!([])).await;
+    assert!(
+        hook.get("data").is_none(),
+        "the hook is not callable: {hook}"
+    );
+
+    // The staying client listens to `someoneLeft` (signal 1).
+    staying.send(r#"{"type":7,"object":"lobby","signal":1}"#);
+    let staying_id = call(&mut staying, "lobby", json!("whoami"), json!([])).await["data"]
+        .as_u64()
+        .expect("a session id");
+    assert_ne!(staying_id, leaving_id);
+
+    drop(leaving);
+    assert_eq!(
+        recv(&mut staying).await,
+        json!({"type": 1, "object": "lobby", "signal": 1, "args": [leaving_id]}),
+        "the hook ran, with the context of the session that ended"
+    );
+    assert_eq!(lobby.read().await.left, [leaving_id]);
+    // Hooks run one object after another, in name order: `watcher` is last.
+    for _ in 0..500 {
+        if !watcher
+            .read()
+            .await
+            .seen
+            .lock()
+            .expect("not poisoned")
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        *watcher.read().await.seen.lock().expect("not poisoned"),
+        [leaving_id]
+    );
+    assert_eq!(tally.read().await.ended, 1);
+
+    // Closing waits for the session's end, hooks included.
+    staying.close().await;
+    assert_eq!(lobby.read().await.left, [leaving_id, staying_id]);
+    assert_eq!(tally.read().await.ended, 2);
+    assert_eq!(
+        *watcher.read().await.seen.lock().expect("not poisoned"),
+        [leaving_id, staying_id]
     );
 }
 

@@ -414,7 +414,7 @@ fn unknown_options_list_the_accepted_ones() {
             }
         }),
         "unknown webchannel option `propery`; expected one of: `property`, `signal`, `skip`, \
-         `name = \"...\"`, `notify = <signal fn>`, `constant`"
+         `name = \"...\"`, `notify = <signal fn>`, `constant`, `on_disconnect`"
     );
     assert_eq!(
         error(quote! {
@@ -628,6 +628,82 @@ fn setters() {
             fn changed();
         }
     });
+}
+
+#[test]
+fn disconnect_hooks() {
+    assert_expands(quote! {
+        impl T {
+            #[webchannel(on_disconnect)]
+            fn gone(&mut self, cx: &Context<Self>) {}
+        }
+    });
+    assert_expands(quote! {
+        impl T {
+            #[webchannel(on_disconnect)]
+            pub async fn gone(&self) -> () {}
+        }
+    });
+    assert_eq!(
+        errors(quote! {
+            impl T {
+                #[webchannel(on_disconnect)]
+                fn a(self) {}
+                #[webchannel(on_disconnect)]
+                fn b(&self) {}
+            }
+        }),
+        [
+            "the `on_disconnect` fn takes `&self` or `&mut self`: \
+             `fn a(&mut self, cx: &Context<Self>)`",
+            "an impl has at most one `on_disconnect` fn; `a` already is one",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            impl T {
+                #[webchannel(on_disconnect)]
+                fn a() {}
+            }
+        }),
+        ["the `on_disconnect` fn takes `&self` or `&mut self`: \
+          `fn a(&mut self, cx: &Context<Self>)`"]
+    );
+    assert_eq!(
+        errors(quote! {
+            impl T {
+                #[webchannel(on_disconnect)]
+                fn a<X>(&self, user: String, cx: &mut Context<Self>) -> bool;
+            }
+        }),
+        [
+            "the `on_disconnect` fn needs a body: `fn a(&mut self, cx: &Context<Self>)` { ... }",
+            "the `on_disconnect` fn cannot be generic: `fn a(&mut self, cx: &Context<Self>)`",
+            "the `on_disconnect` fn takes no parameters besides the receiver and an optional \
+             `&Context<Self>` (the session that ended): `fn a(&mut self, cx: &Context<Self>)`",
+            "the context is borrowed shared: take it as `&Context<Self>`",
+            "the `on_disconnect` fn returns nothing: no client waits for its result",
+        ]
+    );
+    assert_eq!(
+        errors(quote! {
+            impl T {
+                #[webchannel(on_disconnect, name = "bye")]
+                fn a(&self) {}
+                #[webchannel(on_disconnect, skip)]
+                pub fn b(&self) {}
+                #[webchannel(on_disconnect, on_disconnect)]
+                fn c(&self) {}
+            }
+        }),
+        [
+            "`on_disconnect` marks the fn called when a client disconnects; it is not \
+             published and takes no other webchannel option",
+            "`skip` leaves the fn unpublished and takes no other webchannel option",
+            "`on_disconnect` is given twice",
+            "an impl has at most one `on_disconnect` fn; `a` already is one",
+        ]
+    );
 }
 
 #[test]

@@ -1,18 +1,15 @@
 //! One instance of Qt's QML chat client, run headless by `qmlscene` and driven by our harness
 //! (`tests/qml/chat_client_harness.qml`, which documents its options and its result line).
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use super::debian::QtExamples;
-use super::process::Process;
+use crate::layout::qml_dir;
+use crate::process::Process;
+use crate::qt515::QtExamples;
 
-/// The harness, from the workspace's `tests/qml`.
-const HARNESS_QML: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../tests/qml/chat_client_harness.qml"
-);
+/// The harness, in this crate's `qml` directory.
+const HARNESS_QML: &str = "chat_client_harness.qml";
 /// What starts the harness's outcome line: `HARNESS-RESULT ok {json}` or `... fail {json}`.
 const RESULT_MARKER: &str = "HARNESS-RESULT ";
 /// How long the harness itself waits for what it expects before it reports a failure.
@@ -21,13 +18,13 @@ const HARNESS_TIMEOUT: Duration = Duration::from_secs(15);
 const REPORT_MARGIN: Duration = Duration::from_secs(5);
 
 /// A running client under the harness. Dropping it kills it.
-pub(crate) struct Harness {
+pub struct QmlHarness {
     process: Process,
 }
 
-impl Harness {
+impl QmlHarness {
     /// Starts the client of `qt` with the harness `options` (such as `--user=alice`).
-    pub(crate) fn start(qt: &QtExamples, options: &[String]) -> Self {
+    pub fn start(qt: &QtExamples, options: &[String]) -> Self {
         let user = options
             .iter()
             .find_map(|option| option.strip_prefix("--user="))
@@ -35,7 +32,7 @@ impl Harness {
         let client_url = format!("file://{}", qt.chat_client.display());
         let mut command = Command::new(&qt.qmlscene);
         command
-            .arg(Path::new(HARNESS_QML))
+            .arg(qml_dir().join(HARNESS_QML))
             .arg(format!("--client={client_url}"))
             .arg(format!("--timeout-ms={}", HARNESS_TIMEOUT.as_millis()))
             .args(options)
@@ -49,7 +46,7 @@ impl Harness {
 
     /// Waits for the harness's result and panics, with the client's output, unless the
     /// harness saw everything it was told to expect. The client keeps running (`--stay`).
-    pub(crate) fn expect_success(&mut self) {
+    pub fn expect_success(&mut self) {
         let Some(line) = self
             .process
             .wait_for_line(RESULT_MARKER, HARNESS_TIMEOUT + REPORT_MARGIN)
@@ -64,7 +61,7 @@ impl Harness {
 
     /// [`expect_success`](Self::expect_success), then waits for the client to quit with
     /// exit code 0, as the harness does after success without `--stay`.
-    pub(crate) fn expect_success_and_exit(mut self) {
+    pub fn expect_success_and_exit(mut self) {
         self.expect_success();
         match self.process.wait_for_exit(REPORT_MARGIN) {
             Some(status) if status.success() => {}

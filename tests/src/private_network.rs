@@ -1,9 +1,9 @@
-//! Running a test inside a private network namespace, where the fixed port that Qt's QML
-//! client insists on (`ws://localhost:12345`) belongs to that test alone.
+//! Running a test inside a private network namespace, where the fixed ports it uses belong
+//! to that test alone (Qt's QML chat client, for one, only connects to `ws://localhost:12345`).
 //!
 //! The test binary runs itself again under `unshare`: the outer run (the ordinary `cargo
 //! test` process) starts `unshare --net --pid --fork --kill-child <this binary> --exact
-//! <test>` with [`INSIDE_VARIABLE`] set; the inner run sees the variable, brings up the
+//! <test>` with `WEBCHANNEL_TESTS_PRIVATE_NETWORK` set; the inner run sees the variable, brings up the
 //! loopback interface and runs the test's body. The namespace also has its own process IDs
 //! with the inner run as its init, so when the inner run ends, whatever it started ends with
 //! it, and when the outer run kills `unshare`, `--kill-child` takes the inner run down too.
@@ -11,10 +11,13 @@
 use std::process::Command;
 use std::time::Duration;
 
-use super::process::Process;
+use crate::debian::ensure_packages;
+use crate::process::Process;
 
 /// Set, to the test's name, for the run inside the namespace.
-const INSIDE_VARIABLE: &str = "WEBCHANNEL_QML_CLIENT_INSIDE";
+const INSIDE_VARIABLE: &str = "WEBCHANNEL_TESTS_PRIVATE_NETWORK";
+/// The package of `ip`, which brings up the namespace's loopback interface.
+const IP_PACKAGE: &str = "iproute2";
 /// What the inner run prints once the body has returned: proof that the body ran (a
 /// renamed test would otherwise run nothing and pass).
 const COMPLETED_MARKER: &str = "private-network body completed:";
@@ -40,8 +43,20 @@ const WAYS: &[(&str, &[&str])] = &[
 
 /// Runs `body` in a private network namespace, as test `test_name` (the name `cargo test`
 /// knows it by, which must be this test's own) of this binary, and fails the test if the
-/// body fails or takes longer than `timeout`.
-pub(crate) fn run_in_private_network(test_name: &str, timeout: Duration, body: impl FnOnce()) {
+/// body fails or takes longer than `timeout`. Only the inner run, a process of its own,
+/// calls `body`; its output is printed with the test's.
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// use webchannel_tests::private_network::run_in_private_network;
+///
+/// // The body of `#[test] fn listens_on_the_fixed_port()`:
+/// run_in_private_network("listens_on_the_fixed_port", Duration::from_secs(30), || {
+///     let _listener = std::net::TcpListener::bind("127.0.0.1:12345").expect("the port is ours");
+/// });
+/// ```
+pub fn run_in_private_network(test_name: &str, timeout: Duration, body: impl FnOnce()) {
     match std::env::var(INSIDE_VARIABLE) {
         Ok(inside) if inside == test_name => {
             bring_up_loopback();
@@ -55,6 +70,7 @@ pub(crate) fn run_in_private_network(test_name: &str, timeout: Duration, body: i
 
 /// The outer run: starts this binary again, for `test_name` only, inside a new namespace.
 fn run_inner(test_name: &str, timeout: Duration) {
+    ensure_packages(&[IP_PACKAGE]);
     let unshare_args = unshare_args();
     let test_binary = std::env::current_exe().expect("the test binary knows its own path");
     let mut command = Command::new("unshare");
@@ -93,15 +109,15 @@ fn unshare_args() -> &'static [&'static str] {
                 String::from_utf8_lossy(&output.stderr).trim()
             )),
             Err(error) => panic!(
-                "cannot run unshare ({error}); the QML client test needs it (util-linux) to give \
-                 Qt's client, which only connects to port 12345, a network of its own"
+                "cannot run unshare ({error}); a test that uses fixed ports needs it (util-linux) \
+                 to get a network of its own"
             ),
         }
     }
     panic!(
-        "the QML client test cannot create a private network namespace, which it needs because \
-         Qt's client only connects to ws://localhost:12345 and that port must not be shared. \
-         Run the tests as root (or with CAP_SYS_ADMIN), or allow unprivileged user namespaces \
+        "this test cannot create a private network namespace, which it needs because its fixed \
+         ports must not be shared (Qt's QML client only connects to ws://localhost:12345). Run \
+         the tests as root (or with CAP_SYS_ADMIN), or allow unprivileged user namespaces \
          (sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0; on \
          Ubuntu 24.04 and later also kernel.apparmor_restrict_unprivileged_userns=0).\n{}",
         failures.join("\n")
@@ -113,7 +129,7 @@ fn bring_up_loopback() {
     let output = Command::new("ip")
         .args(["link", "set", "lo", "up"])
         .output()
-        .unwrap_or_else(|error| panic!("cannot run ip (iproute2): {error}"));
+        .unwrap_or_else(|error| panic!("cannot run ip ({IP_PACKAGE}): {error}"));
     assert!(
         output.status.success(),
         "`ip link set lo up` failed in the private network namespace: {}",
