@@ -67,6 +67,21 @@ impl<T: Object> Clone for Handle<T> {
     }
 }
 
+/// Handles are equal when they refer to the same object.
+impl<T: Object> PartialEq for Handle<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T: Object> Eq for Handle<T> {}
+
+impl<T: Object> std::hash::Hash for Handle<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        Arc::as_ptr(&self.0).hash(state);
+    }
+}
+
 impl<T: Object> Deref for Handle<T> {
     type Target = T::Signals;
 

@@ -528,3 +528,5 @@ impl Drop for Session {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod value_tests;
