@@ -7,6 +7,7 @@
 mod chat;
 mod keepalive;
 mod server;
+mod web;
 
 pub use chat::{ChatServer, ChatServerSignals};
 pub use keepalive::KeepAlive;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use webchannel::Channel;
 
-use crate::{ChatServer, KeepAlive};
+use crate::{ChatServer, KeepAlive, web};
 
 /// How long a shutdown waits for sessions to send what they have queued and close.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -35,7 +35,7 @@ pub async fn serve(
     let keep_alive = tokio::spawn(settings.keep_alive.run(chat));
 
     let closing = channel.clone();
-    axum::serve(listener, channel.router())
+    axum::serve(listener, web::router(channel.clone()))
         .with_graceful_shutdown(async move {
             shutdown.await;
             closing.close_all();
