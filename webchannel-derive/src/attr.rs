@@ -26,6 +26,13 @@ pub(crate) const ACCEPTED_KEYS: &str = "`property`, `signal`, `skip`, `name = \"
 /// The macro argument `#[webchannel::object(crate = "path::to::webchannel")]`.
 pub(crate) const CRATE: &str = "crate";
 
+/// How `crate = "..."` is written, for its error messages.
+pub(crate) const CRATE_USAGE: &str = "`crate` takes the path to the webchannel crate as a \
+     string: `crate = \"my_crate::webchannel\"`";
+
+/// The macro argument `#[webchannel::object(enums(Mode, Speed))]`: the published enums.
+pub(crate) const ENUMS: &str = "enums";
+
 /// The path generated code uses to reach the runtime when no `crate` argument is given.
 pub(crate) const DEFAULT_CRATE: &str = "::webchannel";
 

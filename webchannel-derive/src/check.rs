@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{
-    FnArg, GenericArgument, Ident, ItemImpl, Pat, PathArguments, ReturnType, Signature, Type,
+    FnArg, GenericArgument, Ident, ItemImpl, Pat, Path, PathArguments, ReturnType, Signature, Type,
     Visibility,
 };
 
@@ -20,13 +20,20 @@ use crate::model::{
     Receiver, Setter, Signal, SignalParam, unit_type,
 };
 use crate::naming::{camel_case, is_valid_published_name};
+use crate::qt_types::qt_type;
 
 /// Classifies and checks every fn of `input`. The result is complete only when no error
 /// was recorded.
 pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
-    let Input { krate, item, fns } = input;
+    let Input {
+        krate,
+        enums,
+        item,
+        fns,
+    } = input;
     errors.about_impl();
     let (self_ty, type_ident) = check_impl(&item, errors);
+    let enum_names = check_enums(&enums, errors);
     let kinds: Vec<Kind> = fns
         .iter()
         .enumerate()
@@ -101,8 +108,16 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
                         property.setter = check_setter(f, property, errors);
                     }
                     None => {
-                        published.push(Published::of(index, f, *kind));
-                        methods.push(check_method(f, errors));
+                        let method = check_method(f, errors);
+                        let mut item = Published::of(index, f, *kind);
+                        item.params = Some(
+                            method
+                                .params()
+                                .map(|param| qt_type(&param.ty, &enum_names).into_owned())
+                                .collect(),
+                        );
+                        published.push(item);
+                        methods.push(method);
                     }
                 }
             }
@@ -114,6 +129,8 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
 
     Object {
         krate,
+        enums,
+        enum_names,
         item,
         self_ty,
         type_name: type_ident.unraw().to_string(),
@@ -123,6 +140,34 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
         signals,
         on_disconnect,
     }
+}
+
+/// The names of the enums in `enums(...)`: each listed once, by a plain path.
+fn check_enums(enums: &[Path], errors: &mut Errors) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for path in enums {
+        let Some(last) = path.segments.last() else {
+            continue;
+        };
+        if !last.arguments.is_none() {
+            errors.over(
+                path,
+                "a published enum is named by a plain path (`Mode`, `fan::Speed`), \
+                 without generic arguments",
+            );
+            continue;
+        }
+        let name = last.ident.unraw().to_string();
+        if names.contains(&name) {
+            errors.over(
+                path,
+                format_args!("an enum named `{name}` is already listed in `enums(...)`"),
+            );
+            continue;
+        }
+        names.push(name);
+    }
+    names
 }
 
 /// What a fn of the impl turns out to be.
@@ -941,9 +986,13 @@ struct Published {
     /// Position of the fn in the impl block: the later of two duplicates is reported.
     index: usize,
     name: String,
+    /// Whether the name was given with `name = "..."`.
+    explicit: bool,
     span: Span,
     what: &'static str,
     rust: String,
+    /// For a method, the Qt types of its parameters: overloads must differ in them.
+    params: Option<Vec<String>>,
 }
 
 impl Published {
@@ -956,6 +1005,7 @@ impl Published {
         Self {
             index,
             name: published_name(&f.sig.ident, &f.options),
+            explicit: f.options.name.is_some(),
             span,
             what: match kind {
                 Kind::Signal => "signal",
@@ -963,15 +1013,23 @@ impl Published {
                 Kind::Callable | Kind::DisconnectHook | Kind::Unpublished => "method",
             },
             rust: f.sig.ident.unraw().to_string(),
+            params: None,
         }
+    }
+
+    /// Whether this and `other` are overloads: methods that both chose the name.
+    fn overloads(&self, other: &Self) -> bool {
+        self.explicit && other.explicit && self.params.is_some() && other.params.is_some()
     }
 }
 
-/// Methods, properties and signals share one namespace on the client's object proxy.
+/// Methods, properties and signals share one namespace on the client's object proxy;
+/// only methods that each say `name = "..."` may share a name (overloads), and only when
+/// their parameters tell them apart.
 fn check_published_names(published: &[Published], errors: &mut Errors) {
     let mut ordered: Vec<&Published> = published.iter().collect();
     ordered.sort_by_key(|item| item.index);
-    let mut seen: HashMap<&str, &Published> = HashMap::new();
+    let mut seen: HashMap<&str, Vec<&Published>> = HashMap::new();
     for item in ordered {
         errors.about_fn(item.index);
         if RESERVED_NAMES.contains(&item.name.as_str()) {
@@ -990,18 +1048,40 @@ fn check_published_names(published: &[Published], errors: &mut Errors) {
             );
             continue;
         }
-        if let Some(first) = seen.get(item.name.as_str()) {
+        let earlier = seen.entry(&item.name).or_default();
+        if let Some(first) = earlier.iter().find(|first| !item.overloads(first)) {
+            let overloads = if item.params.is_some() && first.params.is_some() {
+                format!(
+                    ", or make them overloads by giving each of them \
+                     `#[webchannel(name = \"{}\")]`",
+                    item.name
+                )
+            } else {
+                String::new()
+            };
             errors.at(
                 item.span,
                 format_args!(
                     "the published name `{}` is already taken by the {} `{}`; rename one of \
-                     them with `#[webchannel(name = \"...\")]`",
+                     them with `#[webchannel(name = \"...\")]`{overloads}",
                     item.name, first.what, first.rust
                 ),
             );
             continue;
         }
-        seen.insert(&item.name, item);
+        if let Some(twin) = earlier.iter().find(|first| first.params == item.params) {
+            let params = item.params.as_deref().unwrap_or_default().join(",");
+            errors.at(
+                item.span,
+                format_args!(
+                    "overload `{}({params})` is ambiguous: `{}` has the same parameters; \
+                     overloads differ in the number or the Qt types of their parameters",
+                    item.name, twin.rust
+                ),
+            );
+            continue;
+        }
+        earlier.push(item);
     }
 }
 

@@ -216,13 +216,19 @@ fn object_meta(object: &Object) -> TokenStream {
         .signals
         .iter()
         .map(|signal| signal_meta(object, signal));
+    // Spanned at the user's path: an enum that does not derive `webchannel::Enum` is
+    // reported there.
+    let enums = object.enums.iter().map(|path| {
+        let published_enum = respanned(quote!(#p::PublishedEnum), path.span());
+        quote_spanned!(path.span()=> <#path as #published_enum>::META)
+    });
     quote! {
         #p::ObjectMeta {
             type_name: #type_name,
             methods: &[#(#methods),*],
             properties: &[#(#properties),*],
             signals: &[#(#signals),*],
-            enums: &[],
+            enums: &[#(#enums),*],
         }
     }
 }
@@ -239,7 +245,7 @@ fn method_meta(object: &Object, method: &Method) -> TokenStream {
             Arg::Context => None,
         })
         .collect();
-    let signature = signature(name, params.iter().map(|(_, ty)| *ty));
+    let signature = signature(object, name, params.iter().map(|(_, ty)| *ty));
     let params = params.iter().map(|(name, ty)| param_meta(object, name, ty));
     let returns = match method.output.ty() {
         Some(ty) => type_meta(object, ty),
@@ -298,7 +304,7 @@ fn signal_meta(object: &Object, signal: &Signal) -> TokenStream {
     let p = private(object);
     let cfgs = &signal.copied.cfgs;
     let name = &signal.name;
-    let signature = signature(name, signal.params.iter().map(|param| &param.ty));
+    let signature = signature(object, name, signal.params.iter().map(|param| &param.ty));
     let params = signal
         .params
         .iter()
@@ -324,13 +330,13 @@ fn param_meta(object: &Object, name: &str, ty: &Type) -> TokenStream {
 fn type_meta(object: &Object, ty: &Type) -> TokenStream {
     let p = private(object);
     let rust = type_text(ty);
-    let qt = qt_type(ty);
+    let qt = qt_type(ty, &object.enum_names);
     quote!(#p::TypeMeta { rust: #rust, qt: #qt })
 }
 
 /// `sendMessage(QString,QString)`.
-fn signature<'a>(name: &str, types: impl Iterator<Item = &'a Type>) -> String {
-    let types: Vec<&str> = types.map(qt_type).collect();
+fn signature<'a>(object: &Object, name: &str, types: impl Iterator<Item = &'a Type>) -> String {
+    let types: Vec<_> = types.map(|ty| qt_type(ty, &object.enum_names)).collect();
     format!("{name}({})", types.join(","))
 }
 
@@ -717,6 +723,17 @@ fn checks(object: &Object) -> TokenStream {
     }
 }
 
+/// `tokens`, every one of them at `span`.
+fn respanned(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
+}
+
 /// `function(args)` with the path and the parentheses at `span`, so that a trait bound of
 /// `function` that the user's type does not meet is reported at `span` (the user's
 /// type). `args` keep their own spans: they name generated local variables.
@@ -730,13 +747,7 @@ fn call_at(
     generics: Option<TokenStream>,
     args: TokenStream,
 ) -> TokenStream {
-    let function: TokenStream = function
-        .into_iter()
-        .map(|mut token| {
-            token.set_span(span);
-            token
-        })
-        .collect();
+    let function = respanned(function, span);
     let generics = generics.map(|generics| quote_spanned!(span=> ::<#generics>));
     quote_spanned!(span=> #function #generics (#args))
 }

@@ -9,6 +9,7 @@
 mod attr;
 mod check;
 mod display;
+mod enum_derive;
 mod errors;
 mod expand;
 mod model;
@@ -141,6 +142,12 @@ use proc_macro2::{Span, TokenStream};
 /// are an error, and so are names the JavaScript client uses itself (`destroyed`,
 /// `propertyUpdate`, `signalEmitted`, `unwrapQObject`, ...).
 ///
+/// **Overloads**: several methods may share a name when each of them says so with
+/// `#[webchannel(name = "...")]` and their parameters differ in number or in Qt types.
+/// Each is listed with its own signature (`set(double)`, `set(Mode,double)`); a call by
+/// index reaches exactly one, a call by name picks the one whose parameters fit the
+/// arguments best.
+///
 /// # `#[webchannel(...)]` options
 ///
 /// | option | on | meaning |
@@ -155,8 +162,11 @@ use proc_macro2::{Span, TokenStream};
 ///
 /// # Macro arguments
 ///
-/// `#[webchannel::object(crate = "path::to::webchannel")]` names the runtime crate when
-/// it is reached through a re-export; the default is `::webchannel`.
+/// - `crate = "path::to::webchannel"` names the runtime crate when it is reached through
+///   a re-export; the default is `::webchannel`.
+/// - `enums(Mode, fan::Speed)` publishes enums that derive [`Enum`](macro@crate::Enum)
+///   in the object's `enums` table (clients read `object.Mode.Auto`); in signatures a
+///   parameter or result of one of these types is named after the enum (`setMode(Mode)`).
 ///
 /// # What is generated
 ///
@@ -186,6 +196,8 @@ use proc_macro2::{Span, TokenStream};
 /// | other `Vec`, `VecDeque`, slices, arrays, sets, tuples | `QVariantList` |
 /// | `HashMap`, `BTreeMap` | `QVariantMap` |
 /// | `serde_json::Value` | `QJsonValue` |
+/// | an enum listed in `enums(...)` | its name |
+/// | `Handle<T>` (another published object) | `QObject*` |
 /// | `Option<T>`, `Box<T>`, `Arc<T>`, `Rc<T>`, `Result<T, E>` | as `T` |
 /// | anything else | `QVariant` |
 ///
@@ -205,6 +217,69 @@ pub fn object(
     item: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
     expand(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Publishes a fieldless enum: it travels as its number, and objects that list it in
+/// `#[webchannel::object(enums(...))]` describe its keys to clients.
+///
+/// ```
+/// use webchannel::{Object, PublishedEnum};
+///
+/// /// How the fan runs.
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, webchannel::Enum)]
+/// pub enum Mode {
+///     Off,
+///     On,
+///     Auto = 5,
+///     Boost,
+/// }
+///
+/// #[derive(Default)]
+/// pub struct Fan {
+///     mode: Option<Mode>,
+/// }
+///
+/// #[webchannel::object(enums(Mode))]
+/// impl Fan {
+///     /// Published as `setMode(Mode)`: clients send `fan.Mode.Auto`, the number 5.
+///     pub fn set_mode(&mut self, mode: Mode) -> Mode {
+///         self.mode = Some(mode);
+///         mode
+///     }
+/// }
+///
+/// assert_eq!(Mode::META.values, [("Off", 0), ("On", 1), ("Auto", 5), ("Boost", 6)]);
+/// assert_eq!(Fan::META.enums[0].name, "Mode");
+/// assert_eq!(Fan::META.methods[0].signature, "setMode(Mode)");
+/// assert_eq!(serde_json::to_string(&Mode::Boost)?, "6");
+/// assert_eq!(serde_json::from_str::<Mode>("5")?, Mode::Auto);
+/// let error = serde_json::from_str::<Mode>("2").unwrap_err();
+/// assert!(error.to_string().starts_with(
+///     "2 is not a Mode; expected one of: 0 (Off), 1 (On), 5 (Auto), 6 (Boost)"
+/// ));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// # What is generated
+///
+/// - `serde::Serialize`: the variant's number (`Mode::Auto` → `5`).
+/// - `serde::Deserialize`: from a number; any other number is an error that lists the
+///   accepted values, so a client's call with an unknown value is rejected with that text.
+/// - `webchannel::PublishedEnum`, whose `META` is the enum's name and its
+///   `(key, value)` table, as the object description's `enums` table lists it.
+///
+/// # Rules
+///
+/// Every variant is a unit variant; a discriminant, where given, is an integer literal
+/// (`Auto = 5`, `Below = -1`); a variant without one is the previous value plus one,
+/// starting at 0, as in Rust. Values fit in an `i64`. The enum is not generic and its
+/// variants do not depend on `#[cfg]`. `#[webchannel(crate = "path::to::webchannel")]`
+/// names the runtime crate when it is reached through a re-export.
+#[proc_macro_derive(Enum, attributes(webchannel))]
+pub fn derive_enum(item: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    enum_derive::derive(item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

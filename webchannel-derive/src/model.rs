@@ -10,6 +10,8 @@ use syn::{Attribute, Ident, ItemImpl, LitStr, Path, Signature, Type, Visibility}
 pub(crate) struct Input {
     /// How generated code names the runtime crate (`::webchannel`).
     pub(crate) krate: Path,
+    /// The enums listed in `enums(...)`, as written.
+    pub(crate) enums: Vec<Path>,
     /// The impl block to re-emit: `#[webchannel(...)]` attributes and signal
     /// declarations removed.
     pub(crate) item: ItemImpl,
@@ -58,6 +60,10 @@ pub(crate) struct CopiedAttrs {
 /// What the macro publishes for one impl block.
 pub(crate) struct Object {
     pub(crate) krate: Path,
+    /// The published enums, as written in `enums(...)`.
+    pub(crate) enums: Vec<Path>,
+    /// Their names (last path segments), which name them in Qt signatures.
+    pub(crate) enum_names: Vec<String>,
     /// The user's impl block, to re-emit.
     pub(crate) item: ItemImpl,
     /// The self type (`Counter`).
@@ -97,6 +103,16 @@ pub(crate) struct Method {
     /// The Rust parameters in order (without the receiver).
     pub(crate) args: Vec<Arg>,
     pub(crate) output: Output,
+}
+
+impl Method {
+    /// The parameters clients send, in order.
+    pub(crate) fn params(&self) -> impl Iterator<Item = &Param> {
+        self.args.iter().filter_map(|arg| match arg {
+            Arg::Param(param) => Some(param),
+            Arg::Context => None,
+        })
+    }
 }
 
 /// One parameter of a method or setter.

@@ -5,15 +5,16 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::Parser;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{
     Attribute, Expr, ExprLit, ForeignItemFn, Ident, ImplItem, Item, Lit, LitStr, Meta, Path,
-    PathSegment,
+    PathSegment, Token,
 };
 
 use crate::attr::{
-    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, DOC, NAME, NOTIFY, ON_DISCONNECT, PROPERTY, SIGNAL, SKIP,
-    WEBCHANNEL,
+    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, NAME, NOTIFY, ON_DISCONNECT,
+    PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
 };
 use crate::display::type_text;
 use crate::errors::Errors;
@@ -22,7 +23,7 @@ use crate::model::{CopiedAttrs, FnInput, Input, Options};
 /// Reads `#[webchannel::object(args)] item`. `None` when `item` is not an impl block at
 /// all (the error is in `errors`).
 pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -> Option<Input> {
-    let krate = parse_args(args, errors);
+    let Args { krate, enums } = parse_args(args, errors);
     let mut item = match syn::parse2::<Item>(item) {
         Ok(Item::Impl(item)) => item,
         Ok(other) => {
@@ -84,34 +85,52 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -
         }
     }
     item.items = kept;
-    Some(Input { krate, item, fns })
+    Some(Input {
+        krate,
+        enums,
+        item,
+        fns,
+    })
 }
 
-/// `crate = "path"`, the only macro argument; the default path otherwise.
-fn parse_args(args: TokenStream, errors: &mut Errors) -> Path {
+/// The macro arguments: `crate = "path"` and `enums(A, B)`.
+fn parse_args(args: TokenStream, errors: &mut Errors) -> Args {
     let mut krate: Option<Path> = None;
+    let mut enums: Option<Vec<Path>> = None;
     let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident(ENUMS) {
+            let usage = |error: syn::Error| syn::Error::new(error.span(), ENUMS_USAGE);
+            let parenthesized = || {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                Ok(content)
+            };
+            let content = parenthesized().map_err(usage)?;
+            let listed: Vec<Path> = Punctuated::<Path, Token![,]>::parse_terminated(&content)
+                .map_err(usage)?
+                .into_iter()
+                .collect();
+            if enums.replace(listed).is_some() {
+                return Err(
+                    meta.error("`enums` is given twice; list every enum in one `enums(...)`")
+                );
+            }
+            return Ok(());
+        }
         if !meta.path.is_ident(CRATE) {
             return Err(meta.error(format_args!(
-                "unknown argument `{}` to #[webchannel::object]; the only argument is \
-                 `crate = \"path::to::webchannel\"`",
+                "unknown argument `{}` to #[webchannel::object]; the accepted arguments are \
+                 `crate = \"path::to::webchannel\"` and `enums(MyEnum, ...)`",
                 type_text(&meta.path)
             )));
         }
-        let literal: LitStr = meta.value()?.parse().map_err(|error| {
-            syn::Error::new(
-                error.span(),
-                "`crate` takes the path to the webchannel crate as a string: \
-                 `crate = \"my_crate::webchannel\"`",
-            )
-        })?;
-        let path = literal.parse::<Path>().map_err(|_| {
-            syn::Error::new(
-                literal.span(),
-                "`crate` takes the path to the webchannel crate as a string: \
-                 `crate = \"my_crate::webchannel\"`",
-            )
-        })?;
+        let literal: LitStr = meta
+            .value()?
+            .parse()
+            .map_err(|error| syn::Error::new(error.span(), CRATE_USAGE))?;
+        let path = literal
+            .parse::<Path>()
+            .map_err(|_| syn::Error::new(literal.span(), CRATE_USAGE))?;
         if krate.replace(path).is_some() {
             return Err(syn::Error::new(literal.span(), "`crate` is given twice"));
         }
@@ -120,11 +139,24 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> Path {
     if let Err(error) = parser.parse2(args) {
         errors.push(error);
     }
-    krate.unwrap_or_else(default_crate)
+    Args {
+        krate: krate.unwrap_or_else(default_crate),
+        enums: enums.unwrap_or_default(),
+    }
 }
 
+/// What the macro arguments say.
+struct Args {
+    krate: Path,
+    enums: Vec<Path>,
+}
+
+/// How `enums(...)` is written, for its error messages.
+const ENUMS_USAGE: &str = "`enums` lists the published enums by type: `enums(Mode, fan::Speed)`, \
+     each deriving `webchannel::Enum`";
+
 /// `::webchannel`.
-fn default_crate() -> Path {
+pub(crate) fn default_crate() -> Path {
     let name = crate::attr::DEFAULT_CRATE.trim_start_matches("::");
     let mut path = Path::from(PathSegment::from(Ident::new(name, Span::call_site())));
     path.leading_colon = Some(Default::default());

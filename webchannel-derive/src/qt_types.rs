@@ -1,56 +1,70 @@
 //! The Qt type name a Rust type takes in Qt-style signatures (`login(QString)`), chosen
 //! by the last path segment and, for containers, the element type.
 
+use std::borrow::Cow;
+
 use syn::{GenericArgument, PathArguments, Type};
 
-/// The Qt name of a value of type `ty` as it travels over the wire.
+/// The Qt name of a value of type `ty` as it travels over the wire. `enums` are the
+/// names of the enums the object publishes: a type with one of those names is named
+/// after the enum.
 ///
 /// Unknown types are `QVariant`; references, `Box`, `Arc`, `Rc`, `Cow` and `Option` are
-/// looked through; `Result<T, E>` (a return type) is named after `T`.
-pub(crate) fn qt_type(ty: &Type) -> &'static str {
+/// looked through; `Result<T, E>` (a return type) is named after `T`; a `Handle<T>` (a
+/// published object) is a `QObject*`.
+pub(crate) fn qt_type(ty: &Type, enums: &[String]) -> Cow<'static, str> {
     match ty {
-        Type::Reference(reference) => qt_type(&reference.elem),
-        Type::Paren(paren) => qt_type(&paren.elem),
-        Type::Group(group) => qt_type(&group.elem),
-        Type::Slice(slice) => list_of(&slice.elem),
-        Type::Array(array) => list_of(&array.elem),
-        Type::Tuple(tuple) if tuple.elems.is_empty() => "void",
-        Type::Tuple(_) => "QVariantList",
+        Type::Reference(reference) => qt_type(&reference.elem, enums),
+        Type::Paren(paren) => qt_type(&paren.elem, enums),
+        Type::Group(group) => qt_type(&group.elem, enums),
+        Type::Slice(slice) => list_of(&slice.elem, enums),
+        Type::Array(array) => list_of(&array.elem, enums),
+        Type::Tuple(tuple) if tuple.elems.is_empty() => "void".into(),
+        Type::Tuple(_) => "QVariantList".into(),
         Type::Path(path) if path.qself.is_none() => {
             let Some(last) = path.path.segments.last() else {
-                return "QVariant";
+                return "QVariant".into();
             };
             let first_arg = || first_type_argument(&last.arguments);
-            match last.ident.to_string().as_str() {
-                "String" | "str" => "QString",
-                "bool" => "bool",
-                "i8" | "i16" | "i32" => "int",
-                "u8" | "u16" | "u32" => "uint",
-                "i64" | "isize" => "qlonglong",
-                "u64" | "usize" => "qulonglong",
-                "f32" => "float",
-                "f64" => "double",
-                "char" => "QChar",
-                "Value" => "QJsonValue",
-                "Vec" => first_arg().map_or("QVariantList", list_of),
-                "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "LinkedList" => "QVariantList",
-                "HashMap" | "BTreeMap" | "IndexMap" => "QVariantMap",
-                "Option" | "Box" | "Arc" | "Rc" | "Cow" | "Result" => {
-                    first_arg().map_or("QVariant", qt_type)
+            let name = last.ident.to_string();
+            if enums.contains(&name) {
+                return name.into();
+            }
+            match name.as_str() {
+                "String" | "str" => "QString".into(),
+                "bool" => "bool".into(),
+                "i8" | "i16" | "i32" => "int".into(),
+                "u8" | "u16" | "u32" => "uint".into(),
+                "i64" | "isize" => "qlonglong".into(),
+                "u64" | "usize" => "qulonglong".into(),
+                "f32" => "float".into(),
+                "f64" => "double".into(),
+                "char" => "QChar".into(),
+                "Value" => "QJsonValue".into(),
+                "Handle" => "QObject*".into(),
+                "Vec" => {
+                    first_arg().map_or("QVariantList".into(), |element| list_of(element, enums))
                 }
-                _ => "QVariant",
+                "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "LinkedList" => {
+                    "QVariantList".into()
+                }
+                "HashMap" | "BTreeMap" | "IndexMap" => "QVariantMap".into(),
+                "Option" | "Box" | "Arc" | "Rc" | "Cow" | "Result" => {
+                    first_arg().map_or("QVariant".into(), |inner| qt_type(inner, enums))
+                }
+                _ => "QVariant".into(),
             }
         }
-        _ => "QVariant",
+        _ => "QVariant".into(),
     }
 }
 
 /// A sequence of `element`: a list of strings is a `QStringList`.
-fn list_of(element: &Type) -> &'static str {
-    if qt_type(element) == "QString" {
-        "QStringList"
+fn list_of(element: &Type, enums: &[String]) -> Cow<'static, str> {
+    if qt_type(element, enums) == "QString" {
+        "QStringList".into()
     } else {
-        "QVariantList"
+        "QVariantList".into()
     }
 }
 
@@ -71,7 +85,7 @@ mod tests {
 
     #[track_caller]
     fn check(ty: Type, expected: &str) {
-        assert_eq!(qt_type(&ty), expected);
+        assert_eq!(qt_type(&ty, &["Mode".to_owned()]), expected);
     }
 
     #[test]
@@ -142,5 +156,18 @@ mod tests {
         check(syn::parse_quote!(chrono::DateTime<Utc>), "QVariant");
         check(syn::parse_quote!(<T as Trait>::Out), "QVariant");
         check(syn::parse_quote!(impl Serialize), "QVariant");
+    }
+
+    #[test]
+    fn published_enums_and_objects() {
+        check(syn::parse_quote!(Mode), "Mode");
+        check(syn::parse_quote!(crate::fan::Mode), "Mode");
+        check(syn::parse_quote!(Option<Mode>), "Mode");
+        check(syn::parse_quote!(Vec<Mode>), "QVariantList");
+        check(syn::parse_quote!(OtherEnum), "QVariant");
+        check(syn::parse_quote!(Handle<TodoItem>), "QObject*");
+        check(syn::parse_quote!(webchannel::Handle<Self>), "QObject*");
+        check(syn::parse_quote!(Option<Handle<TodoItem>>), "QObject*");
+        check(syn::parse_quote!(Vec<Handle<TodoItem>>), "QVariantList");
     }
 }

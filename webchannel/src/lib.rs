@@ -6,6 +6,7 @@ extern crate self as webchannel;
 
 mod channel;
 mod config;
+mod enums;
 mod error;
 mod fanout;
 mod handle;
@@ -20,6 +21,7 @@ mod values;
 
 pub use channel::Channel;
 pub use config::Config;
+pub use enums::PublishedEnum;
 pub use error::{InvokeError, InvokeErrorKind, RegisterError};
 pub use handle::{Context, Emitter, Handle};
 pub use object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
@@ -27,7 +29,7 @@ pub use serve::Inbound;
 pub use session::{CloseReason, SessionId};
 pub use transport::client_js::{client_js, client_js_handler};
 pub use transport::memory::MemoryClient;
-pub use webchannel_derive::object;
+pub use webchannel_derive::{Enum, object};
 
 #[doc(hidden)]
 #[path = "private.rs"]

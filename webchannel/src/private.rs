@@ -12,6 +12,7 @@ use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
 pub use serde;
 pub use serde_json::value::RawValue;
 
+pub use crate::enums::PublishedEnum;
 pub use crate::handle::{Context, Emitter, Handle};
 pub use crate::meta::{
     EnumMeta, MethodMeta, ObjectMeta, ParamMeta, PropertyMeta, SignalMeta, TypeMeta,

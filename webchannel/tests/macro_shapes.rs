@@ -369,6 +369,96 @@ impl Watcher {
     }
 }
 
+/// How the fan runs: travels as its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, webchannel::Enum)]
+pub enum Mode {
+    /// 0.
+    Off,
+    /// 1.
+    On,
+    /// 5.
+    Auto = 5,
+    /// 6.
+    Boost,
+}
+
+/// Listed after `Mode`; negative values too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, webchannel::Enum)]
+pub enum Trend {
+    /// -1.
+    Falling = -1,
+    /// 0.
+    Steady,
+    /// 1.
+    Rising,
+}
+
+/// Enums in signatures, overloads, and other objects as values.
+#[derive(Default)]
+pub struct Thermostat {
+    mode: Option<Mode>,
+    target: f64,
+}
+
+#[webchannel::object(enums(Mode, Trend))]
+impl Thermostat {
+    /// The current mode.
+    #[webchannel(property, notify = mode_changed)]
+    pub fn mode(&self) -> Mode {
+        self.mode.unwrap_or(Mode::Off)
+    }
+
+    /// Writable from clients, as a number.
+    pub fn set_mode(&mut self, mode: Mode, cx: &Context<Self>) {
+        self.mode = Some(mode);
+        cx.mode_changed(mode);
+    }
+
+    /// `set(double)`.
+    #[webchannel(name = "set")]
+    pub fn set_target(&mut self, target: f64) -> String {
+        self.target = target;
+        format!("target {target}")
+    }
+
+    /// `set(Mode,double)`: same name, two parameters.
+    #[webchannel(name = "set")]
+    pub fn set_both(&mut self, mode: Mode, target: f64) -> String {
+        self.mode = Some(mode);
+        self.target = target;
+        format!("mode {mode:?}, target {target}")
+    }
+
+    /// `set(QString)`: same name and count, another type.
+    #[webchannel(name = "set")]
+    pub fn set_by_text(&mut self, text: String) -> String {
+        format!("text {text}")
+    }
+
+    /// Where the temperature goes.
+    pub fn trend(&self, now: f64) -> Trend {
+        match now.partial_cmp(&self.target) {
+            Some(std::cmp::Ordering::Less) => Trend::Rising,
+            Some(std::cmp::Ordering::Greater) => Trend::Falling,
+            _ => Trend::Steady,
+        }
+    }
+
+    /// Another object, as a value.
+    pub fn sensor(&self) -> Handle<Empty> {
+        Handle::new(Empty)
+    }
+
+    /// Maybe another object.
+    pub fn maybe_sensor(&self, wanted: bool) -> Option<Handle<Empty>> {
+        wanted.then(|| Handle::new(Empty))
+    }
+
+    /// Emitted with the new mode.
+    #[webchannel(signal)]
+    fn mode_changed(mode: Mode);
+}
+
 // ---------------------------------------------------------------------------------------
 // Helpers.
 
@@ -853,6 +943,99 @@ async fn notify_signals_become_property_updates_after_idle() {
         property_update(&mut client).await["data"][0]["properties"],
         json!({"0": 10})
     );
+}
+
+#[test]
+fn enums_overloads_and_objects_in_the_meta() {
+    let meta = Thermostat::META;
+    let enums: Vec<_> = meta.enums.iter().map(|e| (e.name, e.values)).collect();
+    assert_eq!(
+        enums,
+        [
+            (
+                "Mode",
+                &[("Off", 0), ("On", 1), ("Auto", 5), ("Boost", 6)][..]
+            ),
+            (
+                "Trend",
+                &[("Falling", -1), ("Steady", 0), ("Rising", 1)][..]
+            ),
+        ]
+    );
+    let signatures: Vec<&str> = meta.methods.iter().map(|m| m.signature).collect();
+    assert_eq!(
+        signatures,
+        [
+            "set(double)",
+            "set(Mode,double)",
+            "set(QString)",
+            "trend(double)",
+            "sensor()",
+            "maybeSensor(bool)",
+        ]
+    );
+    assert_eq!(meta.methods[3].returns.qt, "Trend");
+    assert_eq!(meta.methods[4].returns.qt, "QObject*");
+    assert_eq!(meta.methods[5].returns.qt, "QObject*");
+    assert_eq!(meta.properties[0].ty.qt, "Mode");
+    assert_eq!(meta.signals[0].signature, "modeChanged(Mode)");
+}
+
+#[tokio::test]
+async fn enums_travel_as_numbers_and_overloads_are_called() {
+    let channel = Channel::new();
+    let thermostat = connect(&channel, "thermostat", Thermostat::default());
+    let mut client = channel.connect_in_memory();
+    let data = ready(&mut client).await;
+    assert_eq!(
+        data["thermostat"]["enums"],
+        json!({
+            "Mode": {"Off": 0, "On": 1, "Auto": 5, "Boost": 6},
+            "Trend": {"Falling": -1, "Steady": 0, "Rising": 1},
+        })
+    );
+    assert_eq!(data["thermostat"]["properties"][0][3], 0, "Mode::Off");
+
+    // By name: the argument count and types pick the overload.
+    let one = call(&mut client, "thermostat", json!("set"), json!([21.5])).await;
+    assert_eq!(one["data"], "target 21.5");
+    let two = call(&mut client, "thermostat", json!("set"), json!([5, 19.0])).await;
+    assert_eq!(two["data"], "mode Auto, target 19");
+    let text = call(&mut client, "thermostat", json!("set"), json!(["warm"])).await;
+    assert_eq!(text["data"], "text warm");
+    assert_eq!(thermostat.read().await.mode, Some(Mode::Auto));
+
+    let trend = call(&mut client, "thermostat", json!("trend"), json!([30.0])).await;
+    assert_eq!(trend["data"], -1, "Trend::Falling");
+
+    // A number that is no Mode is refused with the accepted ones.
+    let wrong = call(&mut client, "thermostat", json!("set"), json!([2, 19.0])).await;
+    assert!(wrong.get("data").is_none(), "{wrong}");
+    let error = wrong["error"].as_str().expect("an error message");
+    assert!(
+        error.contains("2 is not a Mode; expected one of: 0 (Off), 1 (On), 5 (Auto), 6 (Boost)"),
+        "{error}"
+    );
+
+    // setProperty with a number.
+    client.send(r#"{"type":9,"object":"thermostat","property":0,"value":6}"#);
+    assert_eq!(
+        property_update(&mut client).await["data"][0]["properties"],
+        json!({"0": 6})
+    );
+    assert_eq!(thermostat.read().await.mode, Some(Mode::Boost));
+
+    // Objects as values: a reference, and null for none.
+    let sensor = call(&mut client, "thermostat", json!("sensor"), json!([])).await;
+    assert_eq!(sensor["data"]["__QObject*__"], true, "{sensor}");
+    let none = call(
+        &mut client,
+        "thermostat",
+        json!("maybeSensor"),
+        json!([false]),
+    )
+    .await;
+    assert_eq!(none["data"], Value::Null);
 }
 
 #[test]

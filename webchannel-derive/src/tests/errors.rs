@@ -67,7 +67,8 @@ fn duplicate_method_names() {
             }
         }),
         "the published name `sendMessage` is already taken by the method `send_message`; \
-         rename one of them with `#[webchannel(name = \"...\")]`"
+         rename one of them with `#[webchannel(name = \"...\")]`, or make them overloads by giving \
+         each of them `#[webchannel(name = \"sendMessage\")]`"
     );
 }
 
@@ -82,7 +83,101 @@ fn names_collide_after_case_conversion() {
             }
         }),
         "the published name `userList` is already taken by the method `user_list`; \
-         rename one of them with `#[webchannel(name = \"...\")]`"
+         rename one of them with `#[webchannel(name = \"...\")]`, or make them overloads by giving \
+         each of them `#[webchannel(name = \"userList\")]`"
+    );
+}
+
+#[test]
+fn overloads_each_name_themselves_and_differ_in_parameters() {
+    assert_expands(quote! {
+        impl T {
+            #[webchannel(name = "add")]
+            pub fn add_one(&mut self) {}
+            #[webchannel(name = "add")]
+            pub fn add_number(&mut self, by: i64, cx: &Context<Self>) {}
+            #[webchannel(name = "add")]
+            pub fn add_text(&mut self, by: String) {}
+            #[webchannel(name = "add")]
+            pub async fn add_two(&self, a: i64, b: i64) {}
+        }
+    });
+    assert_eq!(
+        errors(quote! {
+            impl T {
+                #[webchannel(name = "add")]
+                pub fn add_number(&mut self, by: i64) {}
+                #[webchannel(name = "add")]
+                pub fn add_other(&mut self, by: isize, cx: &Context<Self>) -> bool { true }
+                #[webchannel(name = "add")]
+                pub fn add_text(&mut self, text: String) {}
+                #[webchannel(name = "add")]
+                pub fn add_str(&mut self, text: Box<str>) {}
+            }
+        }),
+        [
+            "overload `add(qlonglong)` is ambiguous: `add_number` has the same parameters; \
+             overloads differ in the number or the Qt types of their parameters",
+            "overload `add(QString)` is ambiguous: `add_text` has the same parameters; \
+             overloads differ in the number or the Qt types of their parameters",
+        ]
+    );
+    // An implicit name cannot be overloaded, nor a property or a signal.
+    assert_eq!(
+        errors(quote! {
+            impl T {
+                pub fn add(&mut self) {}
+                #[webchannel(name = "add")]
+                pub fn add_number(&mut self, by: i64) {}
+                #[webchannel(property, constant, name = "total")]
+                pub fn total(&self) -> i64 { 0 }
+                #[webchannel(name = "total")]
+                pub fn total_of(&self, group: String) -> i64 { 0 }
+            }
+        }),
+        [
+            "the published name `add` is already taken by the method `add`; rename one of \
+             them with `#[webchannel(name = \"...\")]`, or make them overloads by giving each \
+             of them `#[webchannel(name = \"add\")]`",
+            "the published name `total` is already taken by the property `total`; rename one \
+             of them with `#[webchannel(name = \"...\")]`",
+        ]
+    );
+}
+
+#[test]
+fn enums_are_listed_once_by_plain_paths() {
+    assert!(crate::expand(quote!(enums(Mode, fan::Speed)), quote!(impl T {})).is_ok());
+    let empty = crate::expand(quote!(enums(), crate = "x"), quote!(impl T {}));
+    assert!(empty.is_ok(), "{:?}", empty.err().map(|e| e.to_string()));
+    let usage = "`enums` lists the published enums by type: `enums(Mode, fan::Speed)`, each \
+                 deriving `webchannel::Enum`";
+    assert_eq!(
+        errors_with(quote!(enums(Mode = 1)), quote!(impl T {})),
+        [usage]
+    );
+    assert_eq!(
+        errors_with(quote!(enums("Mode")), quote!(impl T {})),
+        [usage]
+    );
+    assert_eq!(
+        errors_with(quote!(enums(Vec<u8>)), quote!(impl T {})),
+        [
+            "a published enum is named by a plain path (`Mode`, `fan::Speed`), without generic \
+          arguments"
+        ]
+    );
+    assert_eq!(
+        errors_with(quote!(enums = Mode), quote!(impl T {})),
+        [usage]
+    );
+    assert_eq!(
+        errors_with(quote!(enums(Mode, a::Mode)), quote!(impl T {})),
+        ["an enum named `Mode` is already listed in `enums(...)`"]
+    );
+    assert_eq!(
+        errors_with(quote!(enums(A), enums(B)), quote!(impl T {})),
+        ["`enums` is given twice; list every enum in one `enums(...)`"]
     );
 }
 
@@ -469,8 +564,8 @@ fn macro_arguments() {
     assert_eq!(
         errors_with(quote!(krate = "x"), quote!(impl T {})),
         [
-            "unknown argument `krate` to #[webchannel::object]; the only argument is \
-          `crate = \"path::to::webchannel\"`"
+            "unknown argument `krate` to #[webchannel::object]; the accepted arguments are \
+             `crate = \"path::to::webchannel\"` and `enums(MyEnum, ...)`"
         ]
     );
     assert_eq!(

@@ -3,7 +3,8 @@
 //! the expected files instead.
 //!
 //! An input is an ordinary Rust file. Each impl block in it carrying
-//! `#[webchannel::object(...)]` (or `#[object(...)]`) is replaced by the expansion; other
+//! `#[webchannel::object(...)]` (or `#[object(...)]`) is replaced by the expansion; an
+//! enum deriving `webchannel::Enum` (or `Enum`) is followed by the derived impls; other
 //! items are kept. A rejected input expands to its `compile_error!`s.
 
 use std::fmt::Write as _;
@@ -62,6 +63,14 @@ fn expand_file(path: &Path) -> String {
     let file: syn::File = syn::parse_str(&text).expect("the input is valid Rust");
     let mut items = Vec::new();
     for item in file.items {
+        if let Item::Enum(item) = &item
+            && derives_enum(item)
+        {
+            let derived = crate::enum_derive::derive(quote!(#item))
+                .unwrap_or_else(syn::Error::into_compile_error);
+            items.push(quote!(#item #derived));
+            continue;
+        }
         let Item::Impl(mut item) = item else {
             items.push(quote!(#item));
             continue;
@@ -87,6 +96,25 @@ fn expand_file(path: &Path) -> String {
     let output = quote!(#(#items)*);
     let output: syn::File = syn::parse2(output).expect("the expansion parses as a file");
     prettyplease::unparse(&output)
+}
+
+/// Whether `#[derive(..., Enum, ...)]` (any path ending in `Enum`) is on the enum.
+fn derives_enum(item: &syn::ItemEnum) -> bool {
+    item.attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("derive"))
+        .any(|attr| {
+            let mut found = false;
+            let _ = attr.parse_nested_meta(|meta| {
+                found |= meta
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|segment| segment.ident == "Enum");
+                Ok(())
+            });
+            found
+        })
 }
 
 fn first_difference(expected: &str, actual: &str) -> String {

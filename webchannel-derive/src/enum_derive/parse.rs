@@ -1,0 +1,165 @@
+//! Tokens → [`PublishedEnum`]: reads the enum and its `#[webchannel(crate = "...")]`,
+//! and checks that every variant is a unit variant with an integer-literal discriminant
+//! or none (then it is the previous value plus one, starting at 0, as in Rust).
+
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+use syn::{Data, DeriveInput, Expr, ExprLit, ExprUnary, Fields, Lit, LitStr, Path, UnOp};
+
+use super::model::{PublishedEnum, Variant};
+use crate::attr::{CFG, CRATE, CRATE_USAGE, WEBCHANNEL};
+use crate::errors::Errors;
+use crate::parse::default_crate;
+
+/// Reads the derive input; `None` when it is not an enum that can be published (the
+/// errors are in `errors`).
+pub(super) fn parse(item: TokenStream, errors: &mut Errors) -> Option<PublishedEnum> {
+    let input = match syn::parse2::<DeriveInput>(item) {
+        Ok(input) => input,
+        Err(error) => {
+            errors.push(error);
+            return None;
+        }
+    };
+    let krate = crate_path(&input, errors);
+    let data = match &input.data {
+        Data::Enum(data) => data,
+        Data::Struct(data) => {
+            errors.at(data.struct_token.span, NOT_AN_ENUM);
+            return None;
+        }
+        Data::Union(data) => {
+            errors.at(data.union_token.span, NOT_AN_ENUM);
+            return None;
+        }
+    };
+    if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
+        errors.over(
+            &input.generics,
+            "a published enum cannot be generic: its variants are plain numbers",
+        );
+    }
+    let mut variants = Vec::with_capacity(data.variants.len());
+    let mut next: Option<i64> = Some(0);
+    for variant in &data.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            errors.over(
+                &variant.fields,
+                format_args!(
+                    "a published enum's variants carry no data: `{}` or `{} = 3`",
+                    variant.ident, variant.ident
+                ),
+            );
+        }
+        if let Some(cfg) = variant.attrs.iter().find(|attr| attr.path().is_ident(CFG)) {
+            errors.over(
+                cfg,
+                "the variants of a published enum cannot be `#[cfg]`-dependent: clients \
+                 see one fixed table of values",
+            );
+        }
+        let value = match &variant.discriminant {
+            Some((_, expr)) => discriminant(expr, errors),
+            None => {
+                if next.is_none() {
+                    errors.at(
+                        variant.ident.span(),
+                        format_args!(
+                            "the value of `{}` would not fit in an i64; give it one: `{} = 0`",
+                            variant.ident, variant.ident
+                        ),
+                    );
+                }
+                next
+            }
+        };
+        next = value.and_then(|value| value.checked_add(1));
+        variants.push(Variant {
+            ident: variant.ident.clone(),
+            name: variant.ident.unraw().to_string(),
+            value: value.unwrap_or_default(),
+        });
+    }
+    Some(PublishedEnum {
+        krate,
+        name: input.ident.unraw().to_string(),
+        ident: input.ident,
+        variants,
+    })
+}
+
+const NOT_AN_ENUM: &str = "#[derive(webchannel::Enum)] goes on a fieldless enum: \
+     `enum Mode { Off, On, Auto = 5 }`";
+
+/// The value of an explicit discriminant: an integer literal, perhaps negative.
+fn discriminant(expr: &Expr, errors: &mut Errors) -> Option<i64> {
+    let parsed = match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(int), ..
+        }) => int.base10_parse::<i128>().ok(),
+        Expr::Unary(ExprUnary {
+            op: UnOp::Neg(_),
+            expr,
+            ..
+        }) => match &**expr {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(int), ..
+            }) => int.base10_parse::<i128>().ok().map(|value| -value),
+            _ => {
+                errors.over(expr, NOT_A_LITERAL);
+                return None;
+            }
+        },
+        Expr::Group(group) => return discriminant(&group.expr, errors),
+        Expr::Paren(paren) => return discriminant(&paren.expr, errors),
+        _ => {
+            errors.over(expr, NOT_A_LITERAL);
+            return None;
+        }
+    };
+    let value = parsed.and_then(|value| i64::try_from(value).ok());
+    if value.is_none() {
+        errors.over(
+            expr,
+            "the values of a published enum fit in an i64 (clients read them as numbers)",
+        );
+    }
+    value
+}
+
+const NOT_A_LITERAL: &str = "a published enum's discriminant is an integer literal \
+     (`On = 1`, `Below = -1`), so that the macro knows the value clients see";
+
+/// `#[webchannel(crate = "path")]` on the enum, or the default path.
+fn crate_path(input: &DeriveInput, errors: &mut Errors) -> Path {
+    let mut krate = None;
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident(WEBCHANNEL))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            if !meta.path.is_ident(CRATE) {
+                return Err(meta.error(
+                    "the only option of #[derive(webchannel::Enum)] is \
+                     `#[webchannel(crate = \"path::to::webchannel\")]`",
+                ));
+            }
+            let literal: LitStr = meta
+                .value()?
+                .parse()
+                .map_err(|error| syn::Error::new(error.span(), CRATE_USAGE))?;
+            let path = literal
+                .parse::<Path>()
+                .map_err(|_| syn::Error::new(literal.span(), CRATE_USAGE))?;
+            if krate.replace(path).is_some() {
+                return Err(syn::Error::new(literal.span(), "`crate` is given twice"));
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            errors.push(error);
+        }
+    }
+    krate.unwrap_or_else(default_crate)
+}
