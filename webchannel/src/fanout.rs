@@ -187,6 +187,8 @@ pub(crate) fn emit<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal
 
 fn notify<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal: usize, args: &A) {
     let core = object.core();
+    // State changed through interior mutability is announced only by this signal.
+    core.touch();
     let mut json = JsonBuf::with_capacity(16);
     let Some(objects) = write_args(&mut json, core, signal, args) else {
         return;

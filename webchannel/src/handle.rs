@@ -6,7 +6,7 @@ use std::ops::Deref;
 use std::sync::{Arc, Weak};
 
 use serde::Serialize;
-use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use tokio::sync::{OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::fanout;
 use crate::object::Object;
@@ -45,7 +45,9 @@ impl<T: Object> Handle<T> {
     /// Exclusive access to the object's state, for changes made outside any call (timers,
     /// background tasks). Emit the matching signals after changing it.
     pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
-        self.0.state.write().await
+        let state = self.0.state.write().await;
+        self.0.core().touch();
+        state
     }
 
     pub(crate) fn try_read(&self) -> Option<RwLockReadGuard<'_, T>> {
@@ -53,7 +55,22 @@ impl<T: Object> Handle<T> {
     }
 
     pub(crate) fn try_write(&self) -> Option<RwLockWriteGuard<'_, T>> {
-        self.0.state.try_write().ok()
+        let state = self.0.state.try_write().ok()?;
+        self.0.core().touch();
+        Some(state)
+    }
+
+    /// Exclusive access that a future can own (for `async fn(&mut self)` calls).
+    pub(crate) fn try_write_owned(&self) -> Option<OwnedRwLockWriteGuard<T>> {
+        let state = Arc::clone(&self.0.state).try_write_owned().ok()?;
+        self.0.core().touch();
+        Some(state)
+    }
+
+    pub(crate) async fn write_owned(&self) -> OwnedRwLockWriteGuard<T> {
+        let state = Arc::clone(&self.0.state).write_owned().await;
+        self.0.core().touch();
+        state
     }
 
     pub(crate) fn state(&self) -> &Arc<RwLock<T>> {

@@ -88,12 +88,14 @@ where
     F: FnOnce(WriteGuard<T>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Reply, InvokeError>> + Send + 'static,
 {
-    let state = Arc::clone(object.state());
-    match Arc::clone(&state).try_write_owned() {
-        Ok(guard) => running(call(guard)),
-        Err(_) => Invocation::Locking(Box::pin(
-            async move { running(call(state.write_owned().await)) },
-        )),
+    match object.try_write_owned() {
+        Some(guard) => running(call(guard)),
+        None => {
+            let object = object.clone();
+            Invocation::Locking(Box::pin(async move {
+                running(call(object.write_owned().await))
+            }))
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use serde_json::value::RawValue;
 use tokio::sync::RwLock;
@@ -56,6 +56,31 @@ pub(crate) struct ObjectCore {
     /// Sessions that were sent this object's description (objects made with `Handle::new`):
     /// its property changes and its `destroyed` go to them.
     pub(crate) knowers: Subscribers,
+    /// Moves on whenever the state may have changed: on every exclusive access and every
+    /// notify signal. Cached serializations are valid while it stands still.
+    generation: AtomicU64,
+    /// Per property: its value as last serialized.
+    values: Vec<Mutex<Option<CachedValue>>>,
+    /// The last single-object `propertyUpdate`, shared by sessions with the same changes.
+    update: Mutex<Option<CachedUpdate>>,
+}
+
+/// A property value as JSON, with the objects it refers to.
+#[derive(Clone)]
+pub(crate) struct CachedValue {
+    generation: u64,
+    pub(crate) json: Arc<str>,
+    pub(crate) objects: Arc<Found>,
+}
+
+/// A whole `propertyUpdate` message about one object.
+#[derive(Clone)]
+pub(crate) struct CachedUpdate {
+    generation: u64,
+    /// The notify signals it reports, with their arguments.
+    signals: Vec<(usize, Frame)>,
+    pub(crate) frame: Frame,
+    pub(crate) objects: Arc<Found>,
 }
 
 impl ObjectCore {
@@ -91,7 +116,74 @@ impl ObjectCore {
             channel: OnceLock::new(),
             registered: AtomicBool::new(registered),
             knowers: Subscribers::default(),
+            generation: AtomicU64::new(0),
+            values: meta.properties.iter().map(|_| Mutex::default()).collect(),
+            update: Mutex::default(),
         }
+    }
+
+    /// Records that the state may have changed, invalidating cached serializations.
+    pub(crate) fn touch(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The cached JSON of the property at `property`, if still current.
+    pub(crate) fn cached_value(&self, property: usize, generation: u64) -> Option<CachedValue> {
+        let slot = self.values.get(property)?;
+        let cached = lock(slot);
+        cached
+            .as_ref()
+            .filter(|cached| cached.generation == generation)
+            .cloned()
+    }
+
+    /// Keeps a property's JSON, read at `generation` (loaded before the read, so the
+    /// value is at least that new).
+    pub(crate) fn cache_value(
+        &self,
+        property: usize,
+        generation: u64,
+        json: Arc<str>,
+        objects: Arc<Found>,
+    ) {
+        if let Some(slot) = self.values.get(property) {
+            *lock(slot) = Some(CachedValue {
+                generation,
+                json,
+                objects,
+            });
+        }
+    }
+
+    /// The cached single-object update reporting exactly `signals`, if still current.
+    pub(crate) fn cached_update(
+        &self,
+        generation: u64,
+        signals: &[(usize, Frame)],
+    ) -> Option<CachedUpdate> {
+        lock(&self.update)
+            .as_ref()
+            .filter(|cached| cached.generation == generation && cached.signals == signals)
+            .cloned()
+    }
+
+    pub(crate) fn cache_update(
+        &self,
+        generation: u64,
+        signals: Vec<(usize, Frame)>,
+        frame: Frame,
+        objects: Arc<Found>,
+    ) {
+        *lock(&self.update) = Some(CachedUpdate {
+            generation,
+            signals,
+            frame,
+            objects,
+        });
     }
 
     /// The channel the object is published through, if any (still) exists.
@@ -136,6 +228,10 @@ impl Drop for ObjectCore {
             channel.forget(&self.name);
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Why a property value could not be read.

@@ -468,3 +468,43 @@ fn a_locked_object_defers_work_instead_of_blocking() {
     assert!(session.retry().is_none());
     assert_eq!(output(&mut session)[0]["id"], 2);
 }
+
+#[test]
+fn a_change_is_serialized_once_and_shared_by_every_session() {
+    let (channel, handle) = channel();
+    let mut first = ready_session(&channel);
+    let mut second = ready_session(&channel);
+    handle.try_write().expect("unlocked").target = 40;
+    handle.target_changed(40);
+    first.deliver();
+    second.deliver();
+    assert!(first.flush().is_none());
+    assert!(second.flush().is_none());
+    let a: Vec<_> = first.take_output().collect();
+    let b: Vec<_> = second.take_output().collect();
+    assert_eq!(a, b);
+    assert_eq!(
+        a[0].as_str().as_ptr(),
+        b[0].as_str().as_ptr(),
+        "the same bytes, not a copy"
+    );
+}
+
+#[test]
+fn cached_values_follow_every_change() {
+    let (channel, handle) = channel();
+    let mut session = ready_session(&channel);
+    // A method that changes state without a notify signal still invalidates the cache,
+    // so the next init sees the change.
+    exchange(
+        &mut session,
+        r#"{"type":6,"object":"thermostat","method":"rename","args":["attic"],"id":1}"#,
+    );
+    let init = exchange(&mut session, r#"{"type":3,"id":2}"#);
+    assert_eq!(init[0]["data"]["thermostat"]["properties"][1][3], "attic");
+    // A change from outside any call, followed by its notify signal.
+    handle.try_write().expect("unlocked").label = "cellar".to_owned();
+    handle.label_changes();
+    let init = exchange(&mut session, r#"{"type":3,"id":3}"#);
+    assert_eq!(init[0]["data"]["thermostat"]["properties"][1][3], "cellar");
+}

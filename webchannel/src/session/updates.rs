@@ -76,6 +76,13 @@ impl PendingUpdates {
         &mut self,
         session: SessionId,
     ) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
+        if let [update] = self.0.as_slice()
+            && let Some(object) = update.object.upgrade()
+        {
+            let written = shared_update(&object, update, session)?;
+            self.0.clear();
+            return Ok(written);
+        }
         let mut json = JsonBuf::with_capacity(256);
         let mut found = Found::new();
         json.raw("{\"type\":2,\"data\":[");
@@ -95,6 +102,33 @@ impl PendingUpdates {
         self.0.clear();
         Ok((json.into_frame(), found))
     }
+}
+
+/// The update about one object, built once and shared by every session whose pending
+/// changes are the same (the common case: one property changed for everyone).
+fn shared_update(
+    object: &Arc<dyn ErasedObject>,
+    update: &PendingUpdate,
+    session: SessionId,
+) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
+    let core = object.core();
+    let signals: Vec<(usize, Frame)> = update
+        .signals
+        .iter()
+        .map(|(signal, args, _)| (*signal, args.clone()))
+        .collect();
+    let generation = core.generation();
+    if let Some(cached) = core.cached_update(generation, &signals) {
+        return Ok((cached.frame, cached.objects.as_ref().clone()));
+    }
+    let mut json = JsonBuf::with_capacity(256);
+    let mut found = Found::new();
+    json.raw("{\"type\":2,\"data\":[");
+    write_object_update(&mut json, &mut found, object, update, session)?;
+    json.raw("]}");
+    let frame = json.into_frame();
+    core.cache_update(generation, signals, frame.clone(), Arc::new(found.clone()));
+    Ok((frame, found))
 }
 
 /// Appends `{"object":..,"signals":{..},"properties":{..}}` for one object.
@@ -193,6 +227,8 @@ pub(super) fn write_response(
 }
 
 /// Appends a property's current value; a getter that fails is logged and sent as `null`.
+///
+/// The value is serialized once per change of its object and shared by every session.
 pub(super) fn read_value(
     object: &Arc<dyn ErasedObject>,
     property: usize,
@@ -200,11 +236,26 @@ pub(super) fn read_value(
     found: &mut Found,
     session: SessionId,
 ) -> Result<(), Arc<dyn ErasedObject>> {
-    match object.read_property(property, json, found) {
-        Ok(()) => Ok(()),
+    let core = object.core();
+    // Loaded before reading, so the value read is at least this new.
+    let generation = core.generation();
+    if let Some(cached) = core.cached_value(property, generation) {
+        json.raw(&cached.json);
+        found.extend(cached.objects.iter().cloned());
+        return Ok(());
+    }
+    let mut value = JsonBuf::with_capacity(64);
+    let mut objects = Found::new();
+    match object.read_property(property, &mut value, &mut objects) {
+        Ok(()) => {
+            let value: Arc<str> = value.into_string().into();
+            json.raw(&value);
+            found.extend(objects.iter().cloned());
+            core.cache_value(property, generation, value, Arc::new(objects));
+            Ok(())
+        }
         Err(ReadError::Busy) => Err(Arc::clone(object)),
         Err(ReadError::Failed(error)) => {
-            let core = object.core();
             tracing::error!(%session, object = %core.name, property = core.meta.properties[property].name, %error, "property could not be read; sent as null");
             json.raw("null");
             Ok(())
