@@ -24,6 +24,7 @@ mod qml_harness;
 mod qt515;
 mod server_process;
 
+pub use node_modules::ensure_node_modules;
 pub use node_tests::{NodeRun, run_node_tests};
 pub use process::Process;
 pub use qml_harness::QmlHarness;
