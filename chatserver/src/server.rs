@@ -2,15 +2,11 @@
 
 use std::future::Future;
 use std::io;
-use std::time::Duration;
 
 use tokio::net::TcpListener;
 use webchannel::Channel;
 
 use crate::{ChatServer, KeepAlive, web};
-
-/// How long a shutdown waits for sessions to send what they have queued and close.
-const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Everything that can be configured about the chat server.
 #[derive(Debug, Clone, Default)]
@@ -21,8 +17,9 @@ pub struct Settings {
     pub channel: webchannel::Config,
 }
 
-/// Serves the chat on `listener` until `shutdown` resolves, then closes every session
-/// (close code 1001, after what is queued for it) and returns.
+/// Serves the chat on `listener`, with the limits of `settings.channel`, until `shutdown`
+/// resolves; then closes every session (close code 1001, after what is queued for it) and
+/// returns once they have ended.
 pub async fn serve(
     listener: TcpListener,
     settings: Settings,
@@ -34,18 +31,7 @@ pub async fn serve(
         .map_err(io::Error::other)?;
     let keep_alive = tokio::spawn(settings.keep_alive.run(chat));
 
-    let closing = channel.clone();
-    axum::serve(listener, web::router(channel.clone()))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            closing.close_all();
-        })
-        .await?;
-
+    let served = webchannel::serve(listener, web::router(channel.clone()), &channel, shutdown).await;
     keep_alive.abort();
-    let deadline = tokio::time::Instant::now() + CLOSE_TIMEOUT;
-    while channel.session_count() > 0 && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    Ok(())
+    served
 }

@@ -1,19 +1,24 @@
 //! The transport-agnostic session loop: drives a [`Session`] from a stream of client
 //! messages, its mailbox and its pending work, and writes what it produces to a sink.
+//! The limits that concern one session live here too: its message rate, how long a
+//! write may block, and whether the client still answers pings.
 
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use tokio::time::{Instant, sleep_until};
+use tokio::time::{Instant, sleep_until, timeout};
 use tracing::Instrument;
 
 use crate::InvokeError;
 use crate::channel::Channel;
+use crate::close::CloseReason;
+use crate::liveness::{Due, Liveness};
 use crate::object::{BoxFuture, Invocation, Reply};
 use crate::protocol::Frame;
-use crate::session::{CloseReason, ReplyTo, Session, Work};
+use crate::rate::MessageBudget;
+use crate::session::{ReplyTo, Session, Work};
 
 /// One message from a client, as a transport hands it to [`Channel::run_session`].
 #[derive(Debug, Clone)]
@@ -22,6 +27,20 @@ pub enum Inbound {
     Text(Frame),
     /// A binary frame (not part of the protocol); its length.
     Binary(usize),
+    /// The answer to an [`Outbound::Ping`].
+    Pong,
+    /// The transport refused what the client sent (too big, not UTF-8, ...); the
+    /// session ends with this reason.
+    Refused(CloseReason),
+}
+
+/// What the session loop asks a transport to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outbound {
+    /// A text frame: one JSON message.
+    Text(Frame),
+    /// A liveness probe; the client's answer arrives as [`Inbound::Pong`].
+    Ping,
 }
 
 /// What blocks the session from reading further client messages.
@@ -50,14 +69,15 @@ impl Stall {
 type Running = BoxFuture<(ReplyTo, Result<Reply, InvokeError>)>;
 
 impl Channel {
-    /// Serves one client: reads its messages from `incoming`, writes frames to `outgoing`,
-    /// and returns when the client leaves, the transport fails or the session is closed.
+    /// Serves one client: reads its messages from `incoming`, writes to `outgoing`, and
+    /// returns when the client leaves, the transport fails, a limit of the channel's
+    /// [`Config`](crate::Config) is broken, or the session is closed.
     ///
     /// This is how transports plug in; [`Channel::router`] uses it for WebSockets.
     pub async fn run_session<I, O>(&self, incoming: I, outgoing: O) -> CloseReason
     where
         I: Stream<Item = Inbound> + Send,
-        O: Sink<Frame> + Send,
+        O: Sink<Outbound> + Send,
     {
         let session = Session::new(self.clone());
         let span = tracing::info_span!("session", id = %session.id());
@@ -68,18 +88,21 @@ impl Channel {
 async fn drive<I, O>(mut session: Session, incoming: I, outgoing: O) -> CloseReason
 where
     I: Stream<Item = Inbound> + Send,
-    O: Sink<Frame> + Send,
+    O: Sink<Outbound> + Send,
 {
     tracing::debug!("session started");
     let mut incoming = pin!(incoming);
     let mut outgoing = pin!(outgoing);
     let mailbox = Arc::clone(session.mailbox());
-    let interval = session.channel().config().property_update_interval;
+    let config = session.channel().config().clone();
+    let mut budget = MessageBudget::new(config.message_rate);
+    let mut liveness = Liveness::new(config.ping_interval, config.pong_timeout);
     let mut running: FuturesUnordered<Running> = FuturesUnordered::new();
     let mut stall: Option<BoxFuture<Resolved>> = None;
     let mut flush_at: Option<Instant> = None;
 
     let reason = loop {
+        let mut ping = false;
         let work = tokio::select! {
             biased;
             () = mailbox.wait() => {
@@ -108,13 +131,38 @@ where
                 flush_at = None;
                 session.flush()
             }
-            message = incoming.next(), if stall.is_none() => match message {
-                Some(Inbound::Text(text)) => session.receive(text.as_str()),
-                Some(Inbound::Binary(len)) => {
-                    tracing::warn!(len, "dropped a binary frame; the protocol uses text frames");
+            message = incoming.next(), if stall.is_none() => {
+                let Some(message) = message else {
+                    break CloseReason::ClientClosed;
+                };
+                liveness.heard();
+                if let Inbound::Refused(reason) = message {
+                    break reason;
+                }
+                if !budget.take() {
+                    break CloseReason::RateExceeded;
+                }
+                match message {
+                    Inbound::Text(text) => session.receive(text.as_str()),
+                    Inbound::Binary(len) => {
+                        crate::complaints::complain!(
+                            session.complaints(),
+                            len,
+                            "dropped a binary frame; the protocol uses text frames"
+                        );
+                        None
+                    }
+                    Inbound::Pong | Inbound::Refused(_) => None,
+                }
+            }
+            // Only while the session reads: a client's answer may wait behind a stall.
+            due = liveness.due(), if stall.is_none() => match due {
+                Due::Ping => {
+                    liveness.pinged();
+                    ping = true;
                     None
                 }
-                None => break CloseReason::ClientClosed,
+                Due::Gone => break CloseReason::Unresponsive,
             },
         };
         let mut work = work;
@@ -123,10 +171,10 @@ where
             work = session.blocked();
         }
         if work.is_none() && stall.is_none() && session.wants_flush() {
-            if interval.is_zero() {
+            if config.property_update_interval.is_zero() {
                 work = session.flush();
             } else if flush_at.is_none() {
-                flush_at = Some(Instant::now() + interval);
+                flush_at = Some(Instant::now() + config.property_update_interval);
             }
         }
         match work {
@@ -139,16 +187,44 @@ where
                 running.push(Box::pin(async move { (reply, future.await) }));
             }
         }
-        if write_output(&mut session, outgoing.as_mut()).await.is_err() {
-            break CloseReason::TransportFailed;
+        let written = timeout(
+            config.write_timeout,
+            write_output(&mut session, ping, outgoing.as_mut()),
+        )
+        .await;
+        match written {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => break CloseReason::TransportFailed,
+            Err(_) => break CloseReason::Stalled,
         }
         if let Some(reason) = session.close_reason() {
             break reason;
         }
     };
-    tracing::debug!(reason = reason.as_str(), "session ended");
+    log_end(&session, reason);
     tell_objects_the_session_ended(&session).await;
     reason
+}
+
+/// One line for the end of a session: `warn` when the client broke a limit, and a count
+/// of the problems that were not logged one by one.
+fn log_end(session: &Session, reason: CloseReason) {
+    let unlogged = session.complaints().unlogged();
+    if unlogged > 0 {
+        tracing::warn!(
+            session = %session.id(),
+            unlogged,
+            "more bad messages from this client were dropped (logged at debug)"
+        );
+    }
+    match reason {
+        CloseReason::ClientClosed | CloseReason::Shutdown => {
+            tracing::debug!(session = %session.id(), reason = reason.as_str(), "session ended");
+        }
+        _ => {
+            tracing::warn!(session = %session.id(), reason = reason.as_str(), "session closed");
+        }
+    }
 }
 
 /// Runs the disconnect hooks of every registered object that has one.
@@ -170,14 +246,19 @@ async fn tell_objects_the_session_ended(session: &Session) {
     }
 }
 
-/// Writes every ready frame, then flushes once.
-async fn write_output<O: Sink<Frame>>(
+/// Writes every ready frame (and a ping if one is due), then flushes once.
+async fn write_output<O: Sink<Outbound>>(
     session: &mut Session,
-    mut outgoing: std::pin::Pin<&mut O>,
+    ping: bool,
+    mut outgoing: Pin<&mut O>,
 ) -> Result<(), O::Error> {
     let mut wrote = false;
     for frame in session.take_output() {
-        outgoing.feed(frame).await?;
+        outgoing.feed(Outbound::Text(frame)).await?;
+        wrote = true;
+    }
+    if ping {
+        outgoing.feed(Outbound::Ping).await?;
         wrote = true;
     }
     if wrote {

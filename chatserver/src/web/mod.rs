@@ -33,7 +33,7 @@ async fn page_or_socket(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     match upgrade {
-        Ok(upgrade) => channel.accept(upgrade),
+        Ok(upgrade) => channel.accept(upgrade, &headers),
         Err(rejection) if headers.contains_key(header::UPGRADE) => rejection.into_response(),
         Err(_) => INDEX_HTML.into_response(),
     }

@@ -16,6 +16,8 @@ use std::sync::{Arc, Weak};
 use serde_json::value::RawValue;
 
 use crate::channel::Channel;
+use crate::complaints::{Complaints, complain};
+pub(crate) use crate::close::CloseReason;
 use crate::fanout::{Event, Mailbox};
 use crate::meta::DESTROYED_SIGNAL;
 use crate::object::{BoxFuture, Invocation, Reply};
@@ -41,41 +43,6 @@ impl SessionId {
 impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
-    }
-}
-
-/// Why a session ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CloseReason {
-    /// The client closed the connection.
-    ClientClosed,
-    /// Reading from or writing to the client failed.
-    TransportFailed,
-    /// The client did not read fast enough and its queue overflowed.
-    Overflow,
-    /// The server is shutting down.
-    Shutdown,
-}
-
-impl CloseReason {
-    /// The WebSocket close code sent to the client, when the server closes.
-    pub fn close_code(self) -> Option<u16> {
-        match self {
-            Self::ClientClosed | Self::TransportFailed => None,
-            Self::Overflow => Some(1008),
-            Self::Shutdown => Some(1001),
-        }
-    }
-
-    /// A short text for the close frame and the log.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ClientClosed => "client closed the connection",
-            Self::TransportFailed => "connection failed",
-            Self::Overflow => "client too slow: outgoing queue overflowed",
-            Self::Shutdown => "server shutting down",
-        }
     }
 }
 
@@ -130,6 +97,7 @@ pub(crate) struct Session {
     events: VecDeque<Event>,
     output: Vec<Frame>,
     close: Option<CloseReason>,
+    complaints: Complaints,
 }
 
 impl Session {
@@ -149,6 +117,7 @@ impl Session {
             events: VecDeque::new(),
             output: Vec::new(),
             close: None,
+            complaints: Complaints::default(),
         }
     }
 
@@ -162,6 +131,11 @@ impl Session {
 
     pub(crate) fn mailbox(&self) -> &Arc<Mailbox> {
         &self.mailbox
+    }
+
+    /// The problems this client has caused, for a budget on logging them.
+    pub(crate) fn complaints(&self) -> &Complaints {
+        &self.complaints
     }
 
     /// Frames ready to be written to the client, in order.
@@ -193,7 +167,7 @@ impl Session {
         let request = match message::parse(text) {
             Ok(request) => request,
             Err(bad) => {
-                tracing::warn!(session = %self.id, reason = %bad.refusal, "dropped a malformed message");
+                complain!(self.complaints, session = %self.id, reason = %bad.refusal, "dropped a malformed message");
                 if let Some(id) = bad.invoke_id {
                     let error =
                         InvokeError::new(InvokeErrorKind::Malformed, bad.refusal.to_string());
@@ -356,14 +330,14 @@ impl Session {
             ReplyTo::Invoke(id) => self.respond(&id, result),
             ReplyTo::SetProperty { object, property } => {
                 if let Err(error) = result {
-                    tracing::warn!(session = %self.id, %object, property, %error, "setProperty failed; nothing changed");
+                    complain!(self.complaints, session = %self.id, %object, property, %error, "setProperty failed; nothing changed");
                 }
             }
         }
     }
 
     fn respond(&mut self, id: &str, result: Result<Reply, InvokeError>) {
-        let (text, objects) = updates::write_response(id, result, self.id);
+        let (text, objects) = updates::write_response(id, result, self.id, &self.complaints);
         self.send(Outgoing {
             text,
             objects: Arc::new(objects),
@@ -394,7 +368,7 @@ impl Session {
     /// The plain signal a connect/disconnect names; logs and returns `None` otherwise.
     fn signal(&self, name: &str, signal: u32) -> Option<(Arc<dyn ErasedObject>, usize)> {
         let Some(object) = self.channel.object_for(self.id, name) else {
-            tracing::warn!(session = %self.id, object = %message::abbreviate(name), "signal of an unknown object");
+            complain!(self.complaints, session = %self.id, object = %message::abbreviate(name), "signal of an unknown object");
             return None;
         };
         if signal == DESTROYED_SIGNAL {
@@ -404,7 +378,7 @@ impl Session {
         let core = object.core();
         match core.meta.signal_position(signal) {
             None => {
-                tracing::warn!(session = %self.id, object = %core.name, signal, "no such signal");
+                complain!(self.complaints, session = %self.id, object = %core.name, signal, "no such signal");
                 None
             }
             Some(position) if core.is_notify[position] => {
@@ -417,7 +391,7 @@ impl Session {
 
     fn set_property(&mut self, name: &str, property: u32, value: &RawValue) -> Option<Work> {
         let Some(object) = self.channel.object_for(self.id, name) else {
-            tracing::warn!(session = %self.id, object = %message::abbreviate(name), "setProperty on an unknown object");
+            complain!(self.complaints, session = %self.id, object = %message::abbreviate(name), "setProperty on an unknown object");
             return None;
         };
         let core = object.core();
@@ -425,11 +399,11 @@ impl Session {
             .ok()
             .and_then(|position| Some((position, core.meta.properties.get(position)?)))
         else {
-            tracing::warn!(session = %self.id, object = %core.name, property, "setProperty of an unknown property");
+            complain!(self.complaints, session = %self.id, object = %core.name, property, "setProperty of an unknown property");
             return None;
         };
         if !meta.writable {
-            tracing::warn!(session = %self.id, object = %core.name, property = meta.name, "setProperty of a read-only property");
+            complain!(self.complaints, session = %self.id, object = %core.name, property = meta.name, "setProperty of a read-only property");
             return None;
         }
         let reply = ReplyTo::SetProperty {

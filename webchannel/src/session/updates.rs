@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Weak};
 
+use crate::complaints::{Complaints, complain};
 use crate::object::Reply;
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
@@ -202,6 +203,7 @@ pub(super) fn write_response(
     id: &str,
     result: Result<Reply, InvokeError>,
     session: SessionId,
+    complaints: &Complaints,
 ) -> (Frame, Found) {
     let mut json = JsonBuf::with_capacity(64);
     json.raw("{\"type\":10,\"id\":").raw(id);
@@ -216,7 +218,7 @@ pub(super) fn write_response(
                 InvokeErrorKind::Failed => {
                     tracing::debug!(%session, %error, "call failed");
                 }
-                _ => tracing::warn!(%session, %error, "call refused"),
+                _ => complain!(complaints, %session, %error, "call refused"),
             }
             json.raw(",\"error\":").string(error.message());
             Found::new()

@@ -1,5 +1,6 @@
 //! An in-memory transport: a client and a session connected by channels, with every
 //! message still going through JSON text. For tests and benchmarks; no sockets involved.
+//! Like a WebSocket client, the transport answers the session's pings by itself.
 
 use futures_util::{sink, stream};
 use tokio::sync::mpsc;
@@ -7,8 +8,8 @@ use tokio::task::JoinHandle;
 
 use crate::channel::Channel;
 use crate::protocol::Frame;
-use crate::serve::Inbound;
-use crate::session::CloseReason;
+use crate::close::CloseReason;
+use crate::serve::{Inbound, Outbound};
 
 /// The client end of an in-memory connection to a [`Channel`].
 ///
@@ -26,12 +27,22 @@ impl Channel {
         let (to_server, incoming) = mpsc::unbounded_channel();
         let (outgoing, from_server) = mpsc::unbounded_channel();
         let channel = self.clone();
+        // Weak, so that dropping the client still ends the incoming stream.
+        let pong = to_server.downgrade();
         let session = tokio::spawn(async move {
-            let outgoing = sink::unfold(outgoing, |outgoing, frame: Frame| async move {
-                outgoing
-                    .send(frame)
-                    .map(|()| outgoing)
-                    .map_err(|_| Disconnected)
+            let outgoing = sink::unfold(outgoing, move |outgoing, outbound: Outbound| {
+                let pong = pong.clone();
+                async move {
+                    match outbound {
+                        Outbound::Text(frame) => outgoing.send(frame).map_err(|_| Disconnected)?,
+                        Outbound::Ping => {
+                            if let Some(to_server) = pong.upgrade() {
+                                let _ = to_server.send(Inbound::Pong);
+                            }
+                        }
+                    }
+                    Ok::<_, Disconnected>(outgoing)
+                }
             });
             let incoming = stream::unfold(incoming, |mut incoming| async move {
                 incoming.recv().await.map(|inbound| (inbound, incoming))
