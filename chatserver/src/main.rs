@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use chatserver::{KeepAlive, Settings};
+use webchannel::{Config, MessageRate};
 
 /// The QWebChannel chat server that Qt's ChatClient examples connect to.
 #[derive(Debug, Parser)]
@@ -26,9 +27,30 @@ struct Cli {
     #[arg(long, default_value = "2s", value_parser = parse_duration, value_name = "DURATION")]
     keep_alive_grace: Duration,
 
+    /// Also admit browser pages from this origin (for example https://chat.example.org;
+    /// "*" admits every page). Repeat for more. Clients that send no Origin, pages opened
+    /// from a file (Origin null) and the server's own pages are always admitted.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
+
+    /// Most connections served at once; beyond them newcomers get HTTP 503.
+    #[arg(long, default_value_t = Config::default().max_connections, value_name = "N")]
+    max_connections: usize,
+
+    /// Most messages per second one connection may send (it may send twice as many in a
+    /// burst); a client that sends more is disconnected (close code 1008). 0: no limit.
+    #[arg(long, default_value_t = default_message_rate(), value_name = "N")]
+    message_rate: u32,
+
     /// Log more (-v: debug, -vv: trace). RUST_LOG, when set, takes precedence.
     #[arg(short, long, action = ArgAction::Count)]
     verbose: u8,
+}
+
+fn default_message_rate() -> u32 {
+    Config::default()
+        .message_rate
+        .map_or(0, |rate| rate.per_second.get())
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -103,12 +125,21 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    let mut channel = Config::default()
+        .with_max_connections(cli.max_connections)
+        .with_message_rate(MessageRate::new(
+            cli.message_rate,
+            cli.message_rate.saturating_mul(2),
+        ));
+    for origin in cli.allowed_origins {
+        channel = channel.allow_origin(origin);
+    }
     let settings = Settings {
         keep_alive: KeepAlive {
             interval: cli.keep_alive_interval,
             grace: cli.keep_alive_grace,
         },
-        ..Settings::default()
+        channel,
     };
     match chatserver::serve(listener, settings, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,

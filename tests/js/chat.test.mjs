@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { connectForTest } from './lib/client.mjs';
-import { clientFlavours, notYetInOurs, onlyOurs, serverUrl, uniqueName } from './lib/environment.mjs';
+import { clientFlavours, onlyOurs, serverUrl, uniqueName } from './lib/environment.mjs';
 import { assertNoClientErrors, assertSorted, openRoom } from './lib/room.mjs';
 
 for (const flavour of clientFlavours) {
@@ -112,8 +112,7 @@ for (const flavour of clientFlavours) {
             assertNoClientErrors(listener, client);
         });
 
-        const logoutOnClose = notYetInOurs('a closed connection does not log its user out');
-        test('a closed connection logs its user out at once', { skip: onlyOurs, todo: logoutOnClose }, async (t) => {
+        test('a closed connection logs its user out at once', { skip: onlyOurs }, async (t) => {
             const [stays, leaves] = await openRoom(t, flavour, ['kim', 'lee']);
             const leaving = leaves.userName;
             await leaves.close();

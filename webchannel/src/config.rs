@@ -42,7 +42,8 @@ pub struct Config {
     /// counts as gone: close code 1008. Default 20 s.
     pub pong_timeout: Duration,
     /// How many connections [`serve`](crate::serve) holds at once, WebSocket or not.
-    /// Beyond it, a newcomer's request is answered with HTTP 503. Default 10,000.
+    /// Beyond it, a newcomer's request is answered with HTTP 503. Default 20,000 (raise
+    /// the process's open-file limit to match, `ulimit -n`).
     pub max_connections: usize,
     /// How long a new connection has to complete its WebSocket upgrade; a connection
     /// that has not become a WebSocket by then is closed (after answering a request in
@@ -88,7 +89,7 @@ impl Default for Config {
             message_rate: MessageRate::new(2_000, 4_000),
             ping_interval: Duration::from_secs(30),
             pong_timeout: Duration::from_secs(20),
-            max_connections: 10_000,
+            max_connections: 20_000,
             handshake_timeout: Duration::from_secs(10),
             allowed_origins: Vec::new(),
             shutdown_timeout: Duration::from_secs(5),

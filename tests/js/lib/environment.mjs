@@ -15,15 +15,6 @@ export const isOurServer = serverKind === 'ours';
 /** The reason given when a test of our own behaviour is skipped on Qt's server. */
 export const onlyOurs = isOurServer ? false : 'Qt\'s ChatServer behaves differently here (see PROTOCOL.md)';
 
-/**
- * For a test of behaviour DESIGN.md promises but our chatserver does not have yet: the
- * test still runs against ours and its result is reported, as a `todo` that does not fail
- * the run. Remove the marker once the server passes it.
- */
-export function notYetInOurs(reason) {
-    return isOurServer ? `not yet in our chatserver: ${reason}` : false;
-}
-
 /** The qwebchannel.js copies to drive the server with (comma separated). */
 export const clientFlavours = (process.env.WEBCHANNEL_CLIENTS ?? 'npm,qt515')
     .split(',')
