@@ -45,8 +45,14 @@ pub(crate) struct Mailbox {
 #[derive(Default)]
 struct Queue {
     events: VecDeque<Event>,
+    /// Notify signals waiting, at most one per object and signal: a property's state, not
+    /// its history, is what the session sends, so a newer one replaces an older one.
+    notifies: Vec<Event>,
     closed: bool,
 }
+
+/// Capacity a drained queue keeps; more is released after a burst.
+const RETAINED: usize = 32;
 
 impl Mailbox {
     pub(crate) fn new(limit: usize) -> Self {
@@ -62,7 +68,22 @@ impl Mailbox {
         if queue.closed {
             return;
         }
-        let was_empty = queue.events.is_empty();
+        let was_empty = queue.events.is_empty() && queue.notifies.is_empty();
+        if let Event::Notify { object, signal, .. } = &event {
+            let replaced = queue.notifies.iter_mut().find(|pending| {
+                matches!(pending, Event::Notify { object: known, signal: known_signal, .. }
+                    if *known_signal == *signal && known.ptr_eq(object))
+            });
+            match replaced {
+                Some(pending) => *pending = event,
+                None => queue.notifies.push(event),
+            }
+            drop(queue);
+            if was_empty {
+                self.wake.notify_one();
+            }
+            return;
+        }
         if let Event::Close(_) = event {
             queue.closed = true;
         } else if queue.events.len() >= self.limit {
@@ -81,10 +102,15 @@ impl Mailbox {
         }
     }
 
-    /// Moves every queued event into `into`.
+    /// Moves every queued event into `into`: notify signals first (they only mark
+    /// properties as changed), then the rest in order.
     pub(crate) fn drain_into(&self, into: &mut VecDeque<Event>) {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        into.extend(queue.notifies.drain(..));
         into.extend(queue.events.drain(..));
+        if queue.events.capacity() > RETAINED {
+            queue.events.shrink_to(RETAINED);
+        }
     }
 
     /// Resolves when events have arrived since the last drain.

@@ -197,6 +197,7 @@ where
             Ok(Err(_)) => break CloseReason::TransportFailed,
             Err(_) => break CloseReason::Stalled,
         }
+        session.trim();
         if let Some(reason) = session.close_reason() {
             break reason;
         }

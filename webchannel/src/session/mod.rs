@@ -16,8 +16,8 @@ use std::sync::{Arc, Weak};
 use serde_json::value::RawValue;
 
 use crate::channel::Channel;
-use crate::complaints::{Complaints, complain};
 pub(crate) use crate::close::CloseReason;
+use crate::complaints::{Complaints, complain};
 use crate::fanout::{Event, Mailbox};
 use crate::meta::DESTROYED_SIGNAL;
 use crate::object::{BoxFuture, Invocation, Reply};
@@ -141,6 +141,17 @@ impl Session {
     /// Frames ready to be written to the client, in order.
     pub(crate) fn take_output(&mut self) -> std::vec::Drain<'_, Frame> {
         self.output.drain(..)
+    }
+
+    /// Releases buffer capacity left over from a burst, so an idle session stays small.
+    pub(crate) fn trim(&mut self) {
+        const RETAINED: usize = 32;
+        if self.output.is_empty() && self.output.capacity() > RETAINED {
+            self.output.shrink_to(RETAINED);
+        }
+        if self.events.is_empty() && self.events.capacity() > RETAINED {
+            self.events.shrink_to(RETAINED);
+        }
     }
 
     /// Set once the session must end.

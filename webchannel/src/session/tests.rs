@@ -508,3 +508,23 @@ fn cached_values_follow_every_change() {
     let init = exchange(&mut session, r#"{"type":3,"id":3}"#);
     assert_eq!(init[0]["data"]["thermostat"]["properties"][1][3], "cellar");
 }
+
+#[test]
+fn a_storm_of_changes_queues_one_notify_per_signal() {
+    let (channel, handle) = channel();
+    let mut session = ready_session(&channel);
+    exchange(&mut session, r#"{"type":3,"id":9}"#);
+    // The client is busy: every change waits in the mailbox, coalesced.
+    for value in 0..1000 {
+        handle.target_changed(value);
+    }
+    session.deliver();
+    assert!(
+        session.events.capacity() <= 64,
+        "{}",
+        session.events.capacity()
+    );
+    assert!(session.flush().is_none());
+    let update = output(&mut session);
+    assert_eq!(update[0]["data"][0]["signals"], json!({"1": [999]}));
+}
