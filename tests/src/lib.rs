@@ -16,6 +16,7 @@
 pub mod debian;
 mod exclusive;
 mod layout;
+mod listening;
 mod node_modules;
 mod node_tests;
 pub mod private_network;
@@ -24,6 +25,7 @@ mod qml_harness;
 mod qt515;
 mod server_process;
 
+pub use listening::wait_until_listening;
 pub use node_modules::ensure_node_modules;
 pub use node_tests::{NodeRun, run_node_tests};
 pub use process::Process;
