@@ -247,10 +247,14 @@ fn method_meta(object: &Object, method: &Method) -> TokenStream {
         .collect();
     let signature = signature(object, name, params.iter().map(|(_, ty)| *ty));
     let params = params.iter().map(|(name, ty)| param_meta(object, name, ty));
-    let returns = match method.output.ty() {
-        Some(ty) => type_meta(object, ty),
-        None => type_meta(object, &unit_type()),
+    let unit = unit_type();
+    // What the client's promise resolves to: for a `Result`, its `Ok` type.
+    let (returned, received) = match &method.output {
+        Output::Unit => (&unit, Some(&unit)),
+        Output::Value(ty) => (ty, Some(ty)),
+        Output::Result { ty, ok, .. } => (ty, ok.as_ref()),
     };
+    let returns = type_meta_as(object, returned, received);
     let is_async = method.is_async;
     let docs = &method.copied.doc_text;
     quote! {
@@ -328,10 +332,59 @@ fn param_meta(object: &Object, name: &str, ty: &Type) -> TokenStream {
 }
 
 fn type_meta(object: &Object, ty: &Type) -> TokenStream {
+    type_meta_as(object, ty, Some(ty))
+}
+
+/// The `TypeMeta` of `ty`, whose TypeScript type is that of `received` (`unknown` for
+/// `None`).
+fn type_meta_as(object: &Object, ty: &Type, received: Option<&Type>) -> TokenStream {
     let p = private(object);
     let rust = type_text(ty);
     let qt = qt_type(ty, &object.enum_names);
-    quote!(#p::TypeMeta { rust: #rust, qt: #qt })
+    let ts = ts_type(object, received);
+    quote!(#p::TypeMeta { rust: #rust, qt: #qt, ts: #ts })
+}
+
+/// A fn naming `ty` in TypeScript: through `ts_rs::TS` where `ty` implements it, else
+/// `unknown` (the probe in `webchannel::typescript` picks, at compile time, without
+/// requiring a bound).
+fn ts_type(object: &Object, ty: Option<&Type>) -> TokenStream {
+    let p = private(object);
+    match ty {
+        Some(ty) if !contains_impl_trait(ty) => {
+            let ty = with_static_lifetimes(referent(ty));
+            quote! {
+                |__webchannel_ts: &mut #p::Declarations| {
+                    #[allow(unused_imports)]
+                    use #p::{TsKnown as _, TsUnknown as _};
+                    (&#p::TsProbe::<#ty>::new()).ts_type(__webchannel_ts)
+                }
+            }
+        }
+        _ => quote!(#p::ts_unknown),
+    }
+}
+
+/// `ty` with every lifetime `'static`, written or elided, so that it can be named outside
+/// the fn it comes from (`Cow<'_, str>` → `Cow<'static, str>`).
+fn with_static_lifetimes(ty: &Type) -> Type {
+    struct Static;
+    impl VisitMut for Static {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            *lifetime = syn::Lifetime::new("'static", lifetime.span());
+        }
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            if reference.lifetime.is_none() {
+                reference.lifetime = Some(syn::Lifetime::new("'static", reference.and_token.span));
+            }
+            syn::visit_mut::visit_type_reference_mut(self, reference);
+        }
+        // A `for<'a> fn(&'a T)` binds its own lifetimes.
+        fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
+    }
+    let mut ty = ty.clone();
+    Static.visit_type_mut(&mut ty);
+    ty
 }
 
 /// `sendMessage(QString,QString)`.

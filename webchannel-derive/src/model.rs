@@ -161,16 +161,6 @@ pub(crate) fn unit_type() -> Type {
     })
 }
 
-impl Output {
-    /// The type a client receives, for the metadata; `None` for nothing.
-    pub(crate) fn ty(&self) -> Option<&Type> {
-        match self {
-            Self::Unit => None,
-            Self::Value(ty) | Self::Result { ty, .. } => Some(ty),
-        }
-    }
-}
-
 /// One property: a getter, perhaps a setter, and a notify signal or `constant`.
 pub(crate) struct Property {
     /// The getter's Rust name.

@@ -23,6 +23,7 @@ mod rate;
 mod serve;
 mod session;
 pub mod transport;
+pub mod typescript;
 mod values;
 
 pub use channel::Channel;

@@ -56,6 +56,9 @@ pub struct TypeMeta {
     pub rust: &'static str,
     /// The Qt type name used in signatures (`QStringList`).
     pub qt: &'static str,
+    /// Names the type in TypeScript (`Array<string>`), adding the declarations that name
+    /// needs; see [`typescript`](crate::typescript).
+    pub ts: crate::typescript::TsType,
 }
 
 /// One property: a getter, optionally a setter, and either a notify signal or `constant`.

@@ -19,6 +19,8 @@ pub use crate::meta::{
 };
 use crate::object::without_position;
 pub use crate::object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
+pub use crate::typescript::probe::{TsKnown, TsProbe, TsUnknown, ts_unknown};
+pub use crate::typescript::{Declarations, ts_rs};
 pub use crate::{InvokeError, InvokeErrorKind};
 
 use futures_util::FutureExt;

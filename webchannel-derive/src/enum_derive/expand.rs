@@ -1,6 +1,7 @@
 //! [`PublishedEnum`] → tokens: `Serialize` and `Deserialize` as the variant's number
-//! (an unknown number is an error that lists the accepted ones) and
-//! `webchannel::PublishedEnum` with the enum's table.
+//! (an unknown number is an error that lists the accepted ones),
+//! `webchannel::PublishedEnum` with the enum's table, and `ts_rs::TS` (the union of the
+//! numbers) for TypeScript declarations.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -34,6 +35,18 @@ pub(super) fn expand(published: &PublishedEnum) -> TokenStream {
     } else {
         format!("{{}} is not a {name}; expected one of: {accepted}")
     };
+    let union = if published.variants.is_empty() {
+        "never".to_owned()
+    } else {
+        published
+            .variants
+            .iter()
+            .map(|variant| variant.value.to_string())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let declaration = format!("type {name} = {union};");
+    let file = format!("{name}.ts");
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -73,6 +86,33 @@ pub(super) fn expand(published: &PublishedEnum) -> TokenStream {
                     name: #name,
                     values: &[#((#keys, #values)),*],
                 };
+            }
+
+            // In TypeScript declarations: the union of the numbers.
+            #[automatically_derived]
+            impl #p::ts_rs::TS for #ident {
+                type WithoutGenerics = Self;
+                type OptionInnerType = Self;
+
+                fn name(_: &#p::ts_rs::Config) -> ::std::string::String {
+                    ::std::string::String::from(#name)
+                }
+
+                fn inline(_: &#p::ts_rs::Config) -> ::std::string::String {
+                    ::std::string::String::from(#union)
+                }
+
+                fn decl(_: &#p::ts_rs::Config) -> ::std::string::String {
+                    ::std::string::String::from(#declaration)
+                }
+
+                fn decl_concrete(_: &#p::ts_rs::Config) -> ::std::string::String {
+                    ::std::string::String::from(#declaration)
+                }
+
+                fn output_path() -> ::core::option::Option<::std::path::PathBuf> {
+                    ::core::option::Option::Some(::std::path::PathBuf::from(#file))
+                }
             }
         };
     }

@@ -67,6 +67,14 @@ const _: () = {
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "u8",
                         qt: "uint",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<u8>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -79,6 +87,14 @@ const _: () = {
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "u8",
                         qt: "uint",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<u8>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -90,6 +106,14 @@ const _: () = {
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "u8",
                         qt: "uint",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<u8>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -105,6 +129,14 @@ const _: () = {
                     ty: ::webchannel::__private::TypeMeta {
                         rust: "u8",
                         qt: "uint",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<u8>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     docs: "",
                 },
@@ -118,6 +150,14 @@ const _: () = {
                     ty: ::webchannel::__private::TypeMeta {
                         rust: "u8",
                         qt: "uint",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<u8>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     docs: "",
                 },
@@ -139,6 +179,14 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "u8",
                                 qt: "uint",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<u8>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],

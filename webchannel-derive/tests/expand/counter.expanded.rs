@@ -79,12 +79,28 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "i64",
                                 qt: "qlonglong",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<i64>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "i64",
                         qt: "qlonglong",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<i64>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "Adds `by` and returns the new value.",
@@ -96,6 +112,14 @@ const _: () = {
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "String",
                         qt: "QString",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<String>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -107,6 +131,14 @@ const _: () = {
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "()",
                         qt: "void",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<()>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -120,12 +152,28 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "i64",
                                 qt: "qlonglong",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<i64>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "Result<i64, String>",
                         qt: "qlonglong",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<i64>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -139,12 +187,28 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "u64",
                                 qt: "qulonglong",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<u64>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "i64",
                         qt: "qlonglong",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<i64>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: true,
                     docs: "",
@@ -159,6 +223,14 @@ const _: () = {
                     ty: ::webchannel::__private::TypeMeta {
                         rust: "i64",
                         qt: "qlonglong",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<i64>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     docs: "The current value.",
                 },
@@ -170,6 +242,14 @@ const _: () = {
                     ty: ::webchannel::__private::TypeMeta {
                         rust: "String",
                         qt: "QString",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<String>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     docs: "A constant property.",
                 },
@@ -184,6 +264,14 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "i64",
                                 qt: "qlonglong",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<i64>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
@@ -198,6 +286,14 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "i64",
                                 qt: "qlonglong",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<i64>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                         ::webchannel::__private::ParamMeta {
@@ -205,6 +301,14 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "String",
                                 qt: "QString",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<String>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],

@@ -55,12 +55,34 @@ const _: () = {
                             ty: my_framework::webchannel::__private::TypeMeta {
                                 rust: "String",
                                 qt: "QString",
+                                ts: |
+                                    __webchannel_ts: &mut my_framework::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use my_framework::webchannel::__private::{
+                                        TsKnown as _, TsUnknown as _,
+                                    };
+                                    (&my_framework::webchannel::__private::TsProbe::<
+                                        String,
+                                    >::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
                     returns: my_framework::webchannel::__private::TypeMeta {
                         rust: "()",
                         qt: "void",
+                        ts: |
+                            __webchannel_ts: &mut my_framework::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use my_framework::webchannel::__private::{
+                                TsKnown as _, TsUnknown as _,
+                            };
+                            (&my_framework::webchannel::__private::TsProbe::<()>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: true,
                     docs: "",
@@ -74,12 +96,34 @@ const _: () = {
                             ty: my_framework::webchannel::__private::TypeMeta {
                                 rust: "String",
                                 qt: "QString",
+                                ts: |
+                                    __webchannel_ts: &mut my_framework::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use my_framework::webchannel::__private::{
+                                        TsKnown as _, TsUnknown as _,
+                                    };
+                                    (&my_framework::webchannel::__private::TsProbe::<
+                                        String,
+                                    >::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
                     returns: my_framework::webchannel::__private::TypeMeta {
                         rust: "std::io::Result<()>",
                         qt: "void",
+                        ts: |
+                            __webchannel_ts: &mut my_framework::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use my_framework::webchannel::__private::{
+                                TsKnown as _, TsUnknown as _,
+                            };
+                            (&my_framework::webchannel::__private::TsProbe::<()>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -94,6 +138,18 @@ const _: () = {
                     ty: my_framework::webchannel::__private::TypeMeta {
                         rust: "Vec<String>",
                         qt: "QStringList",
+                        ts: |
+                            __webchannel_ts: &mut my_framework::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use my_framework::webchannel::__private::{
+                                TsKnown as _, TsUnknown as _,
+                            };
+                            (&my_framework::webchannel::__private::TsProbe::<
+                                Vec<String>,
+                            >::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     docs: "",
                 },

@@ -36,6 +36,14 @@ const _: () = {
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "usize",
                         qt: "qulonglong",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<usize>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",

@@ -53,6 +53,28 @@ const _: () = {
             values: &[("Off", 0), ("Auto", 5), ("Boost", 6), ("Below", -1)],
         };
     }
+    #[automatically_derived]
+    impl ::webchannel::__private::ts_rs::TS for Mode {
+        type WithoutGenerics = Self;
+        type OptionInnerType = Self;
+        fn name(_: &::webchannel::__private::ts_rs::Config) -> ::std::string::String {
+            ::std::string::String::from("Mode")
+        }
+        fn inline(_: &::webchannel::__private::ts_rs::Config) -> ::std::string::String {
+            ::std::string::String::from("0 | 5 | 6 | -1")
+        }
+        fn decl(_: &::webchannel::__private::ts_rs::Config) -> ::std::string::String {
+            ::std::string::String::from("type Mode = 0 | 5 | 6 | -1;")
+        }
+        fn decl_concrete(
+            _: &::webchannel::__private::ts_rs::Config,
+        ) -> ::std::string::String {
+            ::std::string::String::from("type Mode = 0 | 5 | 6 | -1;")
+        }
+        fn output_path() -> ::core::option::Option<::std::path::PathBuf> {
+            ::core::option::Option::Some(::std::path::PathBuf::from("Mode.ts"))
+        }
+    }
 };
 pub struct Fan;
 impl Fan {
@@ -92,12 +114,28 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "Mode",
                                 qt: "Mode",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<Mode>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "()",
                         qt: "void",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<()>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -111,6 +149,14 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "u8",
                                 qt: "uint",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<u8>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                         ::webchannel::__private::ParamMeta {
@@ -118,12 +164,28 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "Option<Mode>",
                                 qt: "Mode",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<Option<Mode>>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "()",
                         qt: "void",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<()>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -135,6 +197,14 @@ const _: () = {
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "Handle<Fan>",
                         qt: "QObject*",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<Handle<Fan>>::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",
@@ -146,6 +216,16 @@ const _: () = {
                     returns: ::webchannel::__private::TypeMeta {
                         rust: "Vec<Handle<Fan>>",
                         qt: "QVariantList",
+                        ts: |
+                            __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                        {
+                            #[allow(unused_imports)]
+                            use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                            (&::webchannel::__private::TsProbe::<
+                                Vec<Handle<Fan>>,
+                            >::new())
+                                .ts_type(__webchannel_ts)
+                        },
                     },
                     is_async: false,
                     docs: "",

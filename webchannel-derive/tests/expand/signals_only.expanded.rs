@@ -60,6 +60,14 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "u32",
                                 qt: "uint",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<u32>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
@@ -74,6 +82,14 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "&str",
                                 qt: "QString",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<str>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                         ::webchannel::__private::ParamMeta {
@@ -81,6 +97,14 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "&[String]",
                                 qt: "QStringList",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<[String]>::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],
@@ -95,6 +119,16 @@ const _: () = {
                             ty: ::webchannel::__private::TypeMeta {
                                 rust: "Option<Box<Self>>",
                                 qt: "QVariant",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<
+                                        Option<Box<Self>>,
+                                    >::new())
+                                        .ts_type(__webchannel_ts)
+                                },
                             },
                         },
                     ],

@@ -167,7 +167,11 @@ mod tests {
     use crate::meta::{MethodMeta, ObjectMeta, ParamMeta, TypeMeta};
 
     const fn ty(rust: &'static str, qt: &'static str) -> TypeMeta {
-        TypeMeta { rust, qt }
+        TypeMeta {
+            rust,
+            qt,
+            ts: crate::__private::ts_unknown,
+        }
     }
 
     const fn method(params: &'static [ParamMeta]) -> MethodMeta {
