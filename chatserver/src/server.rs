@@ -31,7 +31,8 @@ pub async fn serve(
         .map_err(io::Error::other)?;
     let keep_alive = tokio::spawn(settings.keep_alive.run(chat));
 
-    let served = webchannel::serve(listener, web::router(channel.clone()), &channel, shutdown).await;
+    let served =
+        webchannel::serve(listener, web::router(channel.clone()), &channel, shutdown).await;
     keep_alive.abort();
     served
 }

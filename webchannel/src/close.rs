@@ -81,5 +81,4 @@ mod tests {
         assert_eq!(CloseReason::RateExceeded.close_code(), Some(1008));
         assert_eq!(CloseReason::MessageTooBig.close_code(), Some(1009));
     }
-
 }

@@ -21,7 +21,9 @@ impl Complaints {
 
     /// How many problems were logged at `debug` only.
     pub(crate) fn unlogged(&self) -> u64 {
-        self.seen.load(Ordering::Relaxed).saturating_sub(WARNINGS_PER_SESSION)
+        self.seen
+            .load(Ordering::Relaxed)
+            .saturating_sub(WARNINGS_PER_SESSION)
     }
 }
 

@@ -110,7 +110,10 @@ pub async fn serve(
         let _ = connections.acquire_many(all).await;
         let _ = refusals.acquire_many(REFUSALS_AT_ONCE as u32).await;
     };
-    if timeout(config.shutdown_timeout, everyone_gone).await.is_err() {
+    if timeout(config.shutdown_timeout, everyone_gone)
+        .await
+        .is_err()
+    {
         tracing::warn!(
             still_open = capacity - connections.available_permits(),
             "shutdown timeout: leaving connections that did not close"

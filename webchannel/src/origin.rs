@@ -20,17 +20,16 @@ pub(crate) fn admitted(headers: &HeaderMap, allowed: &[String]) -> bool {
     if origin == "null" {
         return true;
     }
-    if allowed.iter().any(|allowed| {
-        allowed == "*" || allowed.trim_end_matches('/').eq_ignore_ascii_case(origin)
-    }) {
+    if allowed
+        .iter()
+        .any(|allowed| allowed == "*" || allowed.trim_end_matches('/').eq_ignore_ascii_case(origin))
+    {
         return true;
     }
     let host = headers.get(HOST).and_then(|host| host.to_str().ok());
     match (authority(origin), host) {
-        (Some((scheme, authority)), Some(host)) => {
-            without_default_port(scheme, authority)
-                .eq_ignore_ascii_case(without_default_port(scheme, host.trim()))
-        }
+        (Some((scheme, authority)), Some(host)) => without_default_port(scheme, authority)
+            .eq_ignore_ascii_case(without_default_port(scheme, host.trim())),
         _ => false,
     }
 }
@@ -94,8 +93,16 @@ mod tests {
 
     #[test]
     fn malformed_origins_are_refused() {
-        for origin in ["127.0.0.1:12345", "http://", "http://127.0.0.1:12345/page", "file:"] {
-            assert!(!admitted(&request(Some(origin), "127.0.0.1:12345"), &[]), "{origin}");
+        for origin in [
+            "127.0.0.1:12345",
+            "http://",
+            "http://127.0.0.1:12345/page",
+            "file:",
+        ] {
+            assert!(
+                !admitted(&request(Some(origin), "127.0.0.1:12345"), &[]),
+                "{origin}"
+            );
         }
         let mut no_host = HeaderMap::new();
         no_host.insert(ORIGIN, HeaderValue::from_static("http://127.0.0.1:12345"));

@@ -18,7 +18,9 @@ impl MessageBudget {
 
     /// Takes one message from the budget; false when the client has sent too many.
     pub(crate) fn take(&mut self) -> bool {
-        self.0.as_ref().is_none_or(|limiter| limiter.check().is_ok())
+        self.0
+            .as_ref()
+            .is_none_or(|limiter| limiter.check().is_ok())
     }
 }
 

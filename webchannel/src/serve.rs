@@ -219,7 +219,7 @@ fn log_end(session: &Session, reason: CloseReason) {
         );
     }
     match reason {
-        CloseReason::ClientClosed | CloseReason::Shutdown => {
+        CloseReason::ClientClosed | CloseReason::TransportFailed | CloseReason::Shutdown => {
             tracing::debug!(session = %session.id(), reason = reason.as_str(), "session ended");
         }
         _ => {

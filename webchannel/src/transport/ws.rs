@@ -3,6 +3,7 @@
 //! sends and a close frame that says why the server ended it.
 
 use std::future::ready;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -87,6 +88,9 @@ async fn upgrade(
     channel.accept(upgrade, &headers)
 }
 
+/// How long the server reads on after sending its Close frame, for the client's answer.
+const CLOSE_DRAIN: Duration = Duration::from_secs(1);
+
 /// What a WebSocket message means to the session loop.
 enum Received {
     Message(Inbound),
@@ -94,8 +98,8 @@ enum Received {
 }
 
 async fn serve_socket(channel: Channel, socket: WebSocket) {
-    let (mut sink, stream) = socket.split();
-    let incoming = stream
+    let (mut sink, mut stream) = socket.split();
+    let incoming = (&mut stream)
         .map(|message| match message {
             Ok(Message::Text(text)) => Received::Message(Inbound::Text(Frame::from(text))),
             Ok(Message::Binary(data)) => Received::Message(Inbound::Binary(data.len())),
@@ -130,6 +134,15 @@ async fn serve_socket(channel: Channel, socket: WebSocket) {
         };
         // The client may already be gone; there is nothing more to do either way.
         let _ = timeout(patience, sink.send(Message::Close(Some(close)))).await;
+        // Closing a socket with unread data in it resets the connection, and the client
+        // may lose the Close frame with it; so read on until the client answers.
+        let answered = stream.any(|message| {
+            ready(!matches!(
+                message,
+                Ok(Message::Text(_) | Message::Binary(_) | Message::Ping(_) | Message::Pong(_))
+            ))
+        });
+        let _ = timeout(CLOSE_DRAIN, answered).await;
     }
     // Completes the closing handshake: when the client closed first, this sends the reply
     // to its Close frame that the WebSocket layer has queued.
@@ -140,9 +153,17 @@ async fn serve_socket(channel: Channel, socket: WebSocket) {
 /// connection simply failed. The error's text is not logged: it can quote the payload.
 fn refusal(error: axum::Error) -> Option<CloseReason> {
     use tungstenite::Error;
-    match error.into_inner().downcast::<Error>().ok().map(|error| *error)? {
+    use tungstenite::error::ProtocolError;
+    match error
+        .into_inner()
+        .downcast::<Error>()
+        .ok()
+        .map(|error| *error)?
+    {
         Error::Capacity(_) => Some(CloseReason::MessageTooBig),
         Error::Utf8(_) => Some(CloseReason::InvalidText),
+        // A client that vanished without a Close frame broke nothing.
+        Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => None,
         Error::Protocol(_) => Some(CloseReason::ProtocolViolation),
         _ => None,
     }
