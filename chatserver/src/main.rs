@@ -42,6 +42,11 @@ struct Cli {
     #[arg(long, default_value_t = default_message_rate(), value_name = "N")]
     message_rate: u32,
 
+    /// Print the TypeScript declarations of the chat server's objects (a .d.ts file for
+    /// typed clients) and exit.
+    #[arg(long)]
+    emit_typescript: bool,
+
     /// Log more (-v: debug, -vv: trace). RUST_LOG, when set, takes precedence.
     #[arg(short, long, action = ArgAction::Count)]
     verbose: u8,
@@ -103,9 +108,27 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// Prints the declarations of the objects `serve` publishes.
+fn emit_typescript() -> ExitCode {
+    let channel = webchannel::Channel::new();
+    match channel.register("chatserver", chatserver::ChatServer::default()) {
+        Ok(_) => {
+            print!("{}", channel.typescript());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.emit_typescript {
+        return emit_typescript();
+    }
     init_logging(cli.verbose);
     if cli.keep_alive_grace >= cli.keep_alive_interval {
         eprintln!("error: --keep-alive-grace must be shorter than --keep-alive-interval");
