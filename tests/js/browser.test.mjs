@@ -1,5 +1,6 @@
 // The built-in chat page (GET / of our chatserver) in headless Chromium: people log in and
-// chat, text stays text, refusals show, a closed tab leaves the user list, the page
+// chat, text stays text, refusals show, keep-alives are answered (and a page the server
+// dropped for answering late logs in again), a closed tab leaves the user list, the page
 // reconnects after the server restarts, and it works at phone width with the keyboard alone.
 //
 // The test runs the chatserver itself ($CHATSERVER_BIN), since it stops and restarts it
@@ -13,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 
 import {
-    artifactPath, launchChromium, logIn, messagesOf, openChatPage, parts, usersOf,
+    artifactPath, launchChromium, logIn, messagesOf, notesOf, openChatPage, parts, usersOf,
     waitFor, waitForConnection, waitForMessage, waitForUsers,
 } from './lib/browser.mjs';
 import { ChatserverProcess, chatserverBinary } from './lib/chatserver-process.mjs';
@@ -110,7 +111,7 @@ describe('the built-in chat page in Chromium', () => {
         }
     });
 
-    test('two people chat; text stays text; refusals show; a closed tab leaves; a restart is survived', async () => {
+    test('two people chat; text stays text; refusals show; a drop, a closed tab and a restart are survived', async () => {
         const alice = await openChatPage(browser, server.pageUrl, { viewport: { width: 1000, height: 640 } });
         const bob = await openChatPage(browser, server.pageUrl, { viewport: { width: 1000, height: 640 } });
         const carol = await openChatPage(browser, server.pageUrl);
@@ -170,6 +171,20 @@ describe('the built-in chat page in Chromium', () => {
             assert.deepEqual([...dropsOf('alice'), ...dropsOf('bob')], [], 'a page did not answer a keep-alive');
             assert.ok(await parts(alice.page).alert.isHidden(), 'alice\'s page shows a notice');
 
+            // A page that answers too late (its script paused past a check) is dropped by the
+            // server; it says so and logs in again by itself.
+            const debug = await alice.context.newCDPSession(alice.page);
+            await debug.send('Debugger.enable');
+            await debug.send('Debugger.pause');
+            await waitForUsers(bob.page, (users) => !users.includes('alice'), 'lose the paused alice', LEAVE_WITHIN_MS);
+            await debug.send('Debugger.resume');
+            await debug.detach();
+            await waitForUsers(bob.page, (users) => users.includes('alice'), 'include alice again');
+            await waitForConnection(alice.page, 'online');
+            const afterDrop = await notesOf(alice.page);
+            assert.ok(afterDrop.some((note) => note.includes('logged you out')), JSON.stringify(afterDrop));
+            assert.ok(afterDrop.some((note) => note.includes('Logged in again as alice')), JSON.stringify(afterDrop));
+
             // Closing bob's tab takes bob out of alice's list.
             await bob.context.close();
             await waitForUsers(alice.page, (users) => !users.includes('bob') && users.includes('alice'), 'lose bob', LEAVE_WITHIN_MS);
@@ -183,6 +198,8 @@ describe('the built-in chat page in Chromium', () => {
             server = await ChatserverProcess.start(chatserverBinary(), address, SERVER_ARGS);
             await waitForConnection(alice.page, 'online');
             await waitForUsers(alice.page, (users) => users.includes('alice'), 'include alice again');
+            const afterRestart = (await notesOf(alice.page)).slice(afterDrop.length);
+            assert.deepEqual(afterRestart, ['Connection lost; reconnecting…', 'Logged in again as alice.']);
             // carol, refused before, is connected again but did not try that name again.
             await waitForConnection(carol.page, 'online');
             assert.ok(await parts(carol.page).name.isVisible(), 'carol is still at the login form');

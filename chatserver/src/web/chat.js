@@ -35,6 +35,8 @@ const state = {
     name: undefined,
     /** Whether the server currently has `name` logged in for this page. */
     loggedIn: false,
+    /** Whether this page has been in the room under `name`: a login is then a return. */
+    wasInRoom: false,
 };
 
 function byId(id) {
@@ -96,8 +98,6 @@ function renderUsers() {
 }
 
 function appendMessage(time, user, text) {
-    const log = page.messages;
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < STICK_TO_BOTTOM_PX;
     const line = document.createElement('p');
     line.className = 'line';
     const timeElement = document.createElement('time');
@@ -112,7 +112,21 @@ function appendMessage(time, user, text) {
     if (state.loggedIn && user === state.name) {
         line.classList.add('mine');
     }
-    log.append(line);
+    appendToLog(line);
+}
+
+/** A line from the page itself in the log, where it tells what happened between messages. */
+function appendNote(text) {
+    const note = document.createElement('p');
+    note.className = 'note';
+    note.textContent = text;
+    appendToLog(note);
+}
+
+function appendToLog(element) {
+    const log = page.messages;
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < STICK_TO_BOTTOM_PX;
+    log.append(element);
     while (log.childElementCount > MAX_MESSAGES) {
         log.firstElementChild.remove();
     }
@@ -154,7 +168,11 @@ async function logIn() {
         return; // The connection dropped meanwhile; the next one logs in again.
     }
     if (accepted === true) {
+        if (state.wasInRoom) {
+            appendNote(`Logged in again as ${name}.`);
+        }
         state.loggedIn = true;
+        state.wasInRoom = true;
         clearNotice();
         setConnection('online', `Connected as ${name}`);
         showRoom();
@@ -170,6 +188,7 @@ function refuse(why) {
     showNotice(why);
     page.name.value = state.name ?? page.name.value;
     state.name = undefined;
+    state.wasInRoom = false;
     showLogin();
 }
 
@@ -198,7 +217,7 @@ function attach(chat) {
         // Dropped by the server (a keep-alive answer came too late): come back.
         if (state.loggedIn && Array.isArray(chat.userList) && !chat.userList.includes(state.name)) {
             state.loggedIn = false;
-            showNotice('The server logged you out; logging in again.');
+            appendNote('The server logged you out (no keep-alive answer in time); logging in again.');
             logIn();
         }
     });
@@ -246,6 +265,9 @@ async function stayConnected() {
         }
 
         await channel.closed;
+        if (state.loggedIn) {
+            appendNote('Connection lost; reconnecting…');
+        }
         state.chat = undefined;
         state.loggedIn = false;
         setConnection('offline', 'Connection lost. Reconnecting…');

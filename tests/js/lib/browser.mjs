@@ -93,6 +93,11 @@ export function messagesOf(page) {
     })));
 }
 
+/** The page's own notes in the log (connection lost, logged in again...). */
+export function notesOf(page) {
+    return parts(page).log.evaluate((log) => [...log.querySelectorAll('.note')].map((note) => note.textContent));
+}
+
 /** Polls `read(page)` until `condition` holds; rejects, describing what was seen, after the bound. */
 export async function waitFor(page, read, condition, what, ms = BROWSER_WAIT_MS) {
     const deadline = Date.now() + ms;
