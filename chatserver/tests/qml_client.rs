@@ -12,14 +12,16 @@
 //! the way a person would use it. Missing Debian packages are installed on first use (see
 //! `webchannel_tests::debian`).
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use webchannel_tests::private_network::run_in_private_network;
-use webchannel_tests::{Process, QmlHarness, QtExamples, ensure_qt_examples};
+use webchannel_tests::{
+    Process, QmlHarness, QtExamples, ensure_qt_examples, wait_until_listening,
+};
 
 /// The address Qt's client connects to (as `localhost`), so the one every server listens on.
 const CHAT_ADDRESS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 12345);
@@ -89,21 +91,8 @@ impl ServerUnderTest {
         // Plain text: the log ends up in a panic message.
         command.args(&self.args).env("NO_COLOR", "1");
         let mut server = Process::spawn(self.name, &mut command);
-        let deadline = Instant::now() + STARTUP_TIMEOUT;
         // Qt's server prints nothing when it is ready, so both are asked the same way.
-        while TcpStream::connect_timeout(&CHAT_ADDRESS, Duration::from_millis(200)).is_err() {
-            if let Some(status) = server.exit_status() {
-                server.fail(&format!(
-                    "exited with {status} before accepting connections"
-                ));
-            }
-            if Instant::now() >= deadline {
-                server.fail(&format!(
-                    "accepted no connection on {CHAT_ADDRESS} within {STARTUP_TIMEOUT:?}"
-                ));
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
+        wait_until_listening(&mut server, CHAT_ADDRESS, STARTUP_TIMEOUT);
         server
     }
 }

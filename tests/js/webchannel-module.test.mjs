@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { MessageType, WebChannelError, connect } from '../../webchannel/js/webchannel.js';
 import { connectModuleClient } from './lib/module-client.mjs';
 import { serverKind, uniqueName } from './lib/environment.mjs';
-import { assertSorted } from './lib/room.mjs';
+import { assertChatServerInterface, assertSorted } from './lib/room.mjs';
 import { trickyTexts } from './lib/texts.mjs';
 
 const TIME_OF_DAY = /^\d\d:\d\d:\d\d$/;
@@ -30,16 +30,7 @@ describe(`webchannel.js against ${serverKind === 'qt' ? 'Qt\'s ChatServer' : 'ou
     test('connect initialises: the chatserver proxy has its methods, property and signals', async (t) => {
         const client = await connectModuleClient(t);
         assert.ok('chatserver' in client.channel.objects);
-        const chat = client.chat;
-        for (const method of ['login', 'logout', 'sendMessage', 'keepAliveResponse']) {
-            assert.equal(typeof chat[method], 'function', `method ${method}`);
-        }
-        for (const signal of ['newMessage', 'keepAlive', 'userCountChanged', 'userListChanged']) {
-            assert.equal(typeof chat[signal]?.connect, 'function', `signal ${signal}`);
-            assert.equal(typeof chat[signal]?.disconnect, 'function', `signal ${signal}`);
-        }
-        assert.ok(Array.isArray(chat.userList), `userList is ${JSON.stringify(chat.userList)}`);
-        assertSorted(chat.userList);
+        assertChatServerInterface(client.chat);
 
         // The handshake as qwebchannel.js does it: init, idle, then one connectToSignal per
         // plain signal with callbacks; none for a notify signal (userListChanged).

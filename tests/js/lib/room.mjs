@@ -23,6 +23,22 @@ export async function openRoom(t, flavour, prefixes) {
     return clients;
 }
 
+/**
+ * Asserts that `chat` (a proxy from any client) has the chat server's methods, signals with
+ * connect/disconnect, and a sorted userList.
+ */
+export function assertChatServerInterface(chat) {
+    for (const method of ['login', 'logout', 'sendMessage', 'keepAliveResponse']) {
+        assert.equal(typeof chat[method], 'function', `method ${method}`);
+    }
+    for (const signal of ['newMessage', 'keepAlive', 'userCountChanged', 'userListChanged']) {
+        assert.equal(typeof chat[signal]?.connect, 'function', `signal ${signal}`);
+        assert.equal(typeof chat[signal]?.disconnect, 'function', `signal ${signal}`);
+    }
+    assert.ok(Array.isArray(chat.userList), `userList is ${JSON.stringify(chat.userList)}`);
+    assertSorted(chat.userList);
+}
+
 /** Asserts that `list` is in the order Qt's QStringList::sort() gives ASCII names. */
 export function assertSorted(list) {
     assert.deepEqual(list, [...list].sort(), `userList is not sorted: ${JSON.stringify(list)}`);
