@@ -19,9 +19,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use webchannel_tests::private_network::run_in_private_network;
-use webchannel_tests::{
-    Process, QmlHarness, QtExamples, ensure_qt_examples, wait_until_listening,
-};
+use webchannel_tests::{Process, QmlHarness, QtExamples, ensure_qt_examples, wait_until_listening};
 
 /// The address Qt's client connects to (as `localhost`), so the one every server listens on.
 const CHAT_ADDRESS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 12345);
