@@ -174,14 +174,20 @@ impl Process {
         self.exited
     }
 
-    /// Sends SIGINT (what Ctrl-C sends); panics, with the log, if it cannot be sent.
-    pub(crate) fn interrupt(&mut self) {
+    /// Sends the signal named `signal` (`INT` is what Ctrl-C sends, `TERM` what service
+    /// managers send); panics, with the log, if it cannot be sent.
+    pub(crate) fn signal(&mut self, signal: &str) {
         let sent = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
             .status();
         if !sent.as_ref().is_ok_and(|status| status.success()) {
-            self.fail(&format!("could not be sent SIGINT ({sent:?})"));
+            self.fail(&format!("could not be sent SIG{signal} ({sent:?})"));
         }
+    }
+
+    /// The operating system's id of the process.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Kills the process and panics with `what` and its log.

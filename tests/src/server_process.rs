@@ -68,16 +68,30 @@ impl ServerProcess {
         }
     }
 
+    /// The server's process id, for reading its resource use from `/proc`.
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
     /// Sends SIGINT (Ctrl-C) and waits (bounded) for the server to exit; returns its exit
     /// status, once its log is complete. Panics if it is still running after the shutdown
     /// timeout.
-    pub fn stop_with_sigint(mut self) -> ExitStatus {
+    pub fn stop_with_sigint(self) -> ExitStatus {
+        self.stop_with("INT")
+    }
+
+    /// Like [`ServerProcess::stop_with_sigint`], with SIGTERM (what service managers send).
+    pub fn stop_with_sigterm(self) -> ExitStatus {
+        self.stop_with("TERM")
+    }
+
+    fn stop_with(mut self, signal: &str) -> ExitStatus {
         self.assert_running();
-        self.process.interrupt();
+        self.process.signal(signal);
         match self.process.wait_for_exit(SHUTDOWN_TIMEOUT) {
             Some(status) => status,
             None => self.process.fail(&format!(
-                "was still running {SHUTDOWN_TIMEOUT:?} after SIGINT"
+                "was still running {SHUTDOWN_TIMEOUT:?} after SIG{signal}"
             )),
         }
     }
