@@ -32,9 +32,11 @@ const KEEP_ALIVE_GRACE_MS: u64 = 500;
 const QT_ADDRESS: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 12345);
 const QT_KEEP_ALIVE_INTERVAL_MS: u64 = 10_000;
 const QT_KEEP_ALIVE_GRACE_MS: u64 = 2_000;
-/// The Debian packages of Qt's ChatServer and of the browser.
+/// The Debian packages of Qt's ChatServer and of the browser; Chromium only recommends the
+/// fonts that make its screenshots read like a desktop's.
 const QT_EXAMPLES_PACKAGE: &str = "qtwebchannel5-examples";
 const CHROMIUM_PACKAGE: &str = "chromium";
+const BROWSER_PACKAGES: &[&str] = &[CHROMIUM_PACKAGE, "fonts-liberation"];
 /// The module's test files that hold for every QWebChannel chat server.
 const MODULE_TESTS: &[&str] = &[
     "webchannel-module.test.mjs",
@@ -284,7 +286,7 @@ fn webchannel_js_speaks_the_protocol_with_qts_chatserver() {
 #[test]
 fn the_chat_page_works_in_chromium() {
     let _serial = one_at_a_time();
-    ensure_packages(&[CHROMIUM_PACKAGE]);
+    ensure_packages(BROWSER_PACKAGES);
     let chromium = package_file(CHROMIUM_PACKAGE, "/usr/bin/chromium");
     let artifacts = artifacts_dir();
     for screenshot in SCREENSHOTS {
