@@ -558,6 +558,9 @@ fn check_property(
                     );
                 }
             }
+            if let Some(declared) = notify.and_then(|position| declared.get(position)) {
+                check_notify_arguments(declared, &ty, signal.span(), errors);
+            }
             if notify.is_none() {
                 let message = if fn_names.contains(&name) {
                     format!(
@@ -584,6 +587,46 @@ fn check_property(
         notify,
         constant: options.constant.is_some(),
         setter: None,
+    }
+}
+
+/// A notify signal carries nothing or the new value: one argument of the property's type
+/// (or a borrow of it, `&str` for a `String`).
+fn check_notify_arguments(signal: &Signal, property: &Type, at: Span, errors: &mut Errors) {
+    let wanted = type_text(property);
+    let fits = match signal.params.as_slice() {
+        [] => true,
+        [value] => {
+            let given = type_text(referent(&value.ty));
+            given == wanted || (given == "str" && wanted == "String")
+        }
+        _ => false,
+    };
+    if !fits {
+        let given: Vec<String> = signal
+            .params
+            .iter()
+            .map(|param| format!("{}: {}", param.ident, type_text(&param.ty)))
+            .collect();
+        errors.at(
+            at,
+            format_args!(
+                "the notify signal `{}` carries `({})`, but a notify signal carries nothing or \
+                 the property's new value: `fn {}();` or `fn {}(value: {wanted});`",
+                signal.ident,
+                given.join(", "),
+                signal.ident,
+                signal.ident,
+            ),
+        );
+    }
+}
+
+/// `T` for `&T`, `&&mut T`, looking through groups and parentheses.
+fn referent(ty: &Type) -> &Type {
+    match strip_groups(ty) {
+        Type::Reference(reference) => referent(&reference.elem),
+        ty => ty,
     }
 }
 

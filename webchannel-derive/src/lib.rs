@@ -123,7 +123,9 @@ use proc_macro2::{Span, TokenStream};
 ///   parameters. A `pub fn set_<name>(&mut self, value: T)` in the same impl (optionally
 ///   taking the context too, returning `()` or `Result<(), E>`) is its setter: the
 ///   property becomes writable from clients and the setter is not published as a method.
-///   `T` must be written the same way in the getter and the setter.
+///   `T` must be written the same way in the getter and the setter. The notify signal
+///   carries nothing or the new value: `fn value_changed();` or
+///   `fn value_changed(value: T);` (also as `&T`, or `&str` for a `String`).
 /// - **Signals**: bodiless declarations `#[webchannel(signal)] fn name(arg: Type, ...);`,
 ///   without `self`. They are removed from the impl; each becomes an emitter method on the
 ///   generated `<Type>Signals` struct, taking the declared arguments. Argument types

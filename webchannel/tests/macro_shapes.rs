@@ -154,7 +154,7 @@ impl Shapes {
     pub async fn append_later(&mut self, entry: String, cx: &Context<Self>) -> usize {
         tokio::task::yield_now().await;
         self.log.push(entry);
-        cx.log_grew(self.log.len() as u64);
+        cx.log_grew(&self.log);
         self.log.len()
     }
 
@@ -224,8 +224,9 @@ impl Shapes {
     }
 
     /// Renamed signal.
-    #[webchannel(signal, name = "logGrewBy")]
-    fn log_grew(count: u64);
+    /// Renamed notify signal, carrying the new value (borrowed).
+    #[webchannel(signal, name = "logGrew")]
+    fn log_grew(entries: &Vec<String>);
 
     #[webchannel(signal)]
     fn level_changed();
@@ -622,8 +623,8 @@ fn shapes_meta_has_names_signatures_and_flags() {
             ("label", None, true, false, "QString"),
         ]
     );
-    assert_eq!(meta.signals[0].name, "logGrewBy");
-    assert_eq!(meta.signals[0].signature, "logGrewBy(qulonglong)");
+    assert_eq!(meta.signals[0].name, "logGrew");
+    assert_eq!(meta.signals[0].signature, "logGrew(QStringList)");
     assert_eq!(meta.signals[1].signature, "levelChanged()");
 }
 

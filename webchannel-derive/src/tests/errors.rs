@@ -325,6 +325,47 @@ fn notify_must_name_a_signal_of_the_impl() {
 }
 
 #[test]
+fn a_notify_signal_carries_nothing_or_the_new_value() {
+    assert_expands(quote! {
+        impl T {
+            #[webchannel(property, notify = a_changed)]
+            pub fn a(&self) -> String { String::new() }
+            #[webchannel(property, notify = b_changed)]
+            pub fn b(&self) -> Vec<u8> { Vec::new() }
+            #[webchannel(property, notify = c_changed)]
+            pub fn c(&self) -> i64 { 1 }
+            #[webchannel(signal)]
+            fn a_changed(value: &str);
+            #[webchannel(signal)]
+            fn b_changed(value: &Vec<u8>);
+            #[webchannel(signal)]
+            fn c_changed();
+        }
+    });
+    assert_eq!(
+        errors(quote! {
+            impl T {
+                #[webchannel(property, notify = changed)]
+                pub fn value(&self) -> i64 { 1 }
+                #[webchannel(property, notify = moved)]
+                pub fn place(&self) -> i64 { 1 }
+                #[webchannel(signal)]
+                fn changed(value: i32);
+                #[webchannel(signal)]
+                fn moved(from: i64, to: i64);
+            }
+        }),
+        [
+            "the notify signal `changed` carries `(value: i32)`, but a notify signal carries \
+             nothing or the property's new value: `fn changed();` or `fn changed(value: i64);`",
+            "the notify signal `moved` carries `(from: i64, to: i64)`, but a notify signal \
+             carries nothing or the property's new value: `fn moved();` or \
+             `fn moved(value: i64);`",
+        ]
+    );
+}
+
+#[test]
 fn a_notify_signal_is_compiled_wherever_its_property_is() {
     assert_eq!(
         error(quote! {
