@@ -218,9 +218,22 @@ pub fn object(
     args: proc_macro::TokenStream,
     item: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
-    expand(args.into(), item.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
+    let item = TokenStream::from(item);
+    expand(args.into(), item.clone())
+        .unwrap_or_else(|error| with_item_kept(error, item))
         .into()
+}
+
+/// The errors, followed by the user's impl block as it would be re-emitted (without the
+/// macro's attributes and signal declarations): the rest of the crate still sees the
+/// type's fns, so a mistake is reported once, at its token, without a cascade of errors
+/// about missing methods or unused imports.
+fn with_item_kept(error: syn::Error, item: TokenStream) -> TokenStream {
+    let mut tokens = error.into_compile_error();
+    if let Some(input) = parse::parse(TokenStream::new(), item, &mut errors::Errors::default()) {
+        tokens.extend(quote::ToTokens::into_token_stream(input.item));
+    }
+    tokens
 }
 
 /// Publishes a fieldless enum: it travels as its number, and objects that list it in

@@ -40,7 +40,9 @@ pub(super) fn parse(item: TokenStream, errors: &mut Errors) -> Option<PublishedE
         );
     }
     let mut variants = Vec::with_capacity(data.variants.len());
-    let mut next: Option<i64> = Some(0);
+    // The value of a variant without a discriminant: `Err(())` after a variant whose value
+    // could not be read (already reported), `Ok(None)` past `i64::MAX`.
+    let mut next: Result<Option<i64>, ()> = Ok(Some(0));
     for variant in &data.variants {
         if !matches!(variant.fields, Fields::Unit) {
             errors.over(
@@ -59,9 +61,9 @@ pub(super) fn parse(item: TokenStream, errors: &mut Errors) -> Option<PublishedE
             );
         }
         let value = match &variant.discriminant {
-            Some((_, expr)) => discriminant(expr, errors),
+            Some((_, expr)) => discriminant(expr, errors).ok_or(()),
             None => {
-                if next.is_none() {
+                if next == Ok(None) {
                     errors.at(
                         variant.ident.span(),
                         format_args!(
@@ -70,10 +72,10 @@ pub(super) fn parse(item: TokenStream, errors: &mut Errors) -> Option<PublishedE
                         ),
                     );
                 }
-                next
+                next.and_then(|next| next.ok_or(()))
             }
         };
-        next = value.and_then(|value| value.checked_add(1));
+        next = value.map(|value| value.checked_add(1));
         variants.push(Variant {
             ident: variant.ident.clone(),
             name: variant.ident.unraw().to_string(),

@@ -857,6 +857,32 @@ fn every_mistake_is_reported_at_once() {
 }
 
 #[test]
+fn after_an_error_the_impl_block_is_kept_without_the_macros_attributes() {
+    let item = quote! {
+        impl T {
+            #[webchannel(bogus)]
+            pub fn a(&self) {}
+            pub fn b(&self) {}
+            #[webchannel(signal)]
+            fn changed();
+        }
+    };
+    let Err(error) = crate::expand(TokenStream::new(), item.clone()) else {
+        panic!("`bogus` is an error");
+    };
+    let kept = crate::with_item_kept(error, item).to_string();
+    assert!(kept.contains("compile_error"), "{kept}");
+    assert!(kept.contains("pub fn a (& self) { }"), "{kept}");
+    assert!(kept.contains("pub fn b (& self) { }"), "{kept}");
+    assert_eq!(
+        kept.matches("bogus").count(),
+        1,
+        "only the message names the attribute, which is gone: {kept}"
+    );
+    assert!(!kept.contains("fn changed"), "{kept}");
+}
+
+#[test]
 fn odd_input_never_panics() {
     let inputs = [
         quote!(),
