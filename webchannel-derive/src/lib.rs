@@ -1,9 +1,10 @@
-//! The `#[webchannel::object]` attribute macro. Use it through the `webchannel` crate,
-//! which re-exports it and documents it in full.
+//! The `#[webchannel::object]` attribute macro and the `#[derive(webchannel::Enum)]`
+//! derive. Use them through the `webchannel` crate, which re-exports them; their full
+//! reference is on each macro.
 //!
-//! The pipeline: [`parse`](crate::parse) reads the tokens into the [`model`](crate::model),
-//! [`check`](crate::check) classifies and validates every fn (collecting all errors), and
-//! [`expand`](crate::expand) generates the code. Everything runs on `proc_macro2`, so it
+//! The pipeline: `parse` reads the tokens into the `model`, `check` classifies and
+//! validates every fn (collecting all errors), and `expand` generates the code
+//! (`enum_derive` does the same for the derive). Everything runs on `proc_macro2`, so it
 //! is unit-tested without a compiler run.
 
 mod attr;
@@ -179,10 +180,101 @@ use proc_macro2::{Span, TokenStream};
 ///   `handle.overflowed(...)` or `cx.overflowed(...)`.
 /// - `impl webchannel::Object for <Type>`: the metadata table (`Object::META`: names, Qt
 ///   signatures such as `increment(qlonglong)`, parameter and return types, doc
-///   comments), the method invoker and the property reader and writer.
+///   comments, the `enums` table, and for every type a function that names it in
+///   TypeScript, see `webchannel::typescript`), the method invoker, the property reader
+///   and writer, and, with an `on_disconnect` fn, `Object::disconnected` calling it.
+/// - A never-called `fn __webchannel_checks()` in an impl of the type, whose statements
+///   fail to compile, at the user's type, when a signal argument is not `Serialize`.
 ///
-/// Doc comments and `#[cfg]` attributes of an item are carried to everything generated
-/// from it; an item compiled out by `#[cfg]` takes no place in the tables.
+/// Generated items are `#[automatically_derived]` where they implement traits, start with
+/// `__webchannel_` where they are private, reach the runtime only through
+/// `<crate>::__private`, and cause no warnings in the user's crate. Doc comments and
+/// `#[cfg]` attributes of an item are carried to everything generated from it; an item
+/// compiled out by `#[cfg]` takes no place in the tables. After a mistake, the errors are
+/// emitted together with the impl block itself, so nothing else in the crate breaks.
+///
+/// # A fuller example
+///
+/// Enums, overloads, other objects as values, a disconnect hook, and the TypeScript
+/// declarations generated from the same metadata:
+///
+/// ```
+/// use std::collections::BTreeSet;
+///
+/// use webchannel::{Channel, Context, Handle, Object, SessionId};
+///
+/// /// How loud a player is.
+/// #[derive(Clone, Copy, webchannel::Enum)]
+/// pub enum Volume {
+///     Mute,
+///     Low,
+///     High = 10,
+/// }
+///
+/// /// One player, published as a value.
+/// pub struct Player {
+///     name: String,
+/// }
+///
+/// #[webchannel::object]
+/// impl Player {
+///     /// The player's name.
+///     #[webchannel(property, constant)]
+///     pub fn name(&self) -> String {
+///         self.name.clone()
+///     }
+/// }
+///
+/// #[derive(Default)]
+/// pub struct Lobby {
+///     players: Vec<Handle<Player>>,
+///     present: BTreeSet<SessionId>,
+/// }
+///
+/// #[webchannel::object(enums(Volume))]
+/// impl Lobby {
+///     /// `join(QString)`: returns the new player, an object of its own.
+///     #[webchannel(name = "join")]
+///     pub fn join_named(&mut self, name: String, cx: &Context<Self>) -> Handle<Player> {
+///         self.present.insert(cx.session());
+///         let player = Handle::new(Player { name });
+///         self.players.push(player.clone());
+///         player
+///     }
+///
+///     /// `join(QString,Volume)`: an overload, told apart by its parameters.
+///     #[webchannel(name = "join")]
+///     pub fn join_with_volume(
+///         &mut self,
+///         name: String,
+///         volume: Volume,
+///         cx: &Context<Self>,
+///     ) -> Handle<Player> {
+///         let _ = volume;
+///         self.join_named(name, cx)
+///     }
+///
+///     /// Called, unpublished, when a client's session ends.
+///     #[webchannel(on_disconnect)]
+///     fn left(&mut self, cx: &Context<Self>) {
+///         self.present.remove(&cx.session());
+///     }
+/// }
+///
+/// let meta = Lobby::META;
+/// assert_eq!(meta.methods[0].signature, "join(QString)");
+/// assert_eq!(meta.methods[1].signature, "join(QString,Volume)");
+/// assert_eq!(meta.methods[1].returns.qt, "QObject*");
+/// assert_eq!(meta.enums[0].values, [("Mute", 0), ("Low", 1), ("High", 10)]);
+///
+/// let channel = Channel::new();
+/// channel.register("lobby", Lobby::default())?;
+/// let typescript = channel.typescript();
+/// assert!(typescript.contains("export type Volume = 0 | 1 | 10;"));
+/// assert!(typescript.contains("join(name: string, volume: Volume): Promise<Player>;"));
+/// assert!(typescript.contains("export interface Player {"));
+/// # Ok::<(), webchannel::RegisterError>(())
+/// ```
 ///
 /// # Qt type names in signatures
 ///
