@@ -4,6 +4,7 @@
 //! here; what the items mean is `check`'s business.
 
 use proc_macro2::{Span, TokenStream};
+use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -124,17 +125,7 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> Args {
                 type_text(&meta.path)
             )));
         }
-        let literal: LitStr = meta
-            .value()?
-            .parse()
-            .map_err(|error| syn::Error::new(error.span(), CRATE_USAGE))?;
-        let path = literal
-            .parse::<Path>()
-            .map_err(|_| syn::Error::new(literal.span(), CRATE_USAGE))?;
-        if krate.replace(path).is_some() {
-            return Err(syn::Error::new(literal.span(), "`crate` is given twice"));
-        }
-        Ok(())
+        crate_value(&meta, &mut krate)
     });
     if let Err(error) = parser.parse2(args) {
         errors.push(error);
@@ -143,6 +134,21 @@ fn parse_args(args: TokenStream, errors: &mut Errors) -> Args {
         krate: krate.unwrap_or_else(default_crate),
         enums: enums.unwrap_or_default(),
     }
+}
+
+/// The `"path"` of `crate = "path"` (the key already read), into `krate`.
+pub(crate) fn crate_value(meta: &ParseNestedMeta<'_>, krate: &mut Option<Path>) -> syn::Result<()> {
+    let literal: LitStr = meta
+        .value()?
+        .parse()
+        .map_err(|error| syn::Error::new(error.span(), CRATE_USAGE))?;
+    let path = literal
+        .parse::<Path>()
+        .map_err(|_| syn::Error::new(literal.span(), CRATE_USAGE))?;
+    if krate.replace(path).is_some() {
+        return Err(syn::Error::new(literal.span(), "`crate` is given twice"));
+    }
+    Ok(())
 }
 
 /// What the macro arguments say.

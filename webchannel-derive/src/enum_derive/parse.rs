@@ -4,12 +4,12 @@
 
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
-use syn::{Data, DeriveInput, Expr, ExprLit, ExprUnary, Fields, Lit, LitStr, Path, UnOp};
+use syn::{Data, DeriveInput, Expr, ExprLit, ExprUnary, Fields, Lit, Path, UnOp};
 
 use super::model::{PublishedEnum, Variant};
-use crate::attr::{CFG, CRATE, CRATE_USAGE, WEBCHANNEL};
+use crate::attr::{CFG, CRATE, WEBCHANNEL};
 use crate::errors::Errors;
-use crate::parse::default_crate;
+use crate::parse::{crate_value, default_crate};
 
 /// Reads the derive input; `None` when it is not an enum that can be published (the
 /// errors are in `errors`).
@@ -147,17 +147,7 @@ fn crate_path(input: &DeriveInput, errors: &mut Errors) -> Path {
                      `#[webchannel(crate = \"path::to::webchannel\")]`",
                 ));
             }
-            let literal: LitStr = meta
-                .value()?
-                .parse()
-                .map_err(|error| syn::Error::new(error.span(), CRATE_USAGE))?;
-            let path = literal
-                .parse::<Path>()
-                .map_err(|_| syn::Error::new(literal.span(), CRATE_USAGE))?;
-            if krate.replace(path).is_some() {
-                return Err(syn::Error::new(literal.span(), "`crate` is given twice"));
-            }
-            Ok(())
+            crate_value(&meta, &mut krate)
         });
         if let Err(error) = result {
             errors.push(error);
