@@ -1,7 +1,10 @@
 // async fn methods: calls from one client start in the order they arrive and may finish
-// out of order; a slow call holds up neither calls to other objects, nor other clients,
+// out of order; a waiting call holds up neither calls to other objects, nor other clients,
 // nor signals; a call that needs an object another call holds waits for it, and the
 // client's later calls wait behind it (they start in arrival order).
+//
+// `worker` calls wait at gates that `control.open(tag)` opens, so each test decides the
+// order in which calls finish instead of racing timers.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -9,87 +12,108 @@ import { describe, test } from 'node:test';
 import { clientFlavours } from '../lib/environment.mjs';
 import { assertRefused, CallRecorder, openRoom, Type } from '../lib/conformance.mjs';
 
-/** Resolves with the labels of `calls` (`[label, promise]`) in the order they settled. */
-async function settleOrder(client, calls) {
-    const order = [];
-    await client.settle(Promise.all(calls.map(([label, promise]) => promise.then((value) => order.push([label, value])))), 'the calls');
-    return order;
+/** Follows a call's Promise: `state.settled` turns true once it resolves. */
+function follow(promise) {
+    const state = { settled: false, value: undefined };
+    state.done = promise.then((value) => {
+        state.settled = true;
+        state.value = value;
+        return value;
+    });
+    return state;
+}
+
+/** Opens gate `tag` through `client` (which must not be stalled behind a waiting call). */
+function open(client, tag) {
+    return client.settle(client.objects.control.open(tag), `open(${tag})`);
 }
 
 for (const flavour of clientFlavours) {
     describe(`async methods with the ${flavour} qwebchannel.js`, () => {
-        test('a slow call does not hold up a fast call to another object', async (t) => {
+        test('a waiting call does not hold up a call to another object', async (t) => {
             const client = await openRoom(t).connect(flavour);
-            const order = await settleOrder(client, [
-                ['slow', client.objects.worker.slow(300, 'slow')],
-                ['fast', client.objects.calls.add(1, 2)],
-            ]);
-            assert.deepEqual(order, [['fast', 3], ['slow', 'slow']]);
+            const waiting = follow(client.objects.worker.wait('slow'));
+            assert.equal(await client.settle(client.objects.calls.add(1, 2), 'add(1, 2)'), 3);
+            assert.equal(waiting.settled, false);
+            await open(client, 'slow');
+            assert.equal(await client.settle(waiting.done, 'wait(slow)'), 'slow');
         });
 
-        test('calls start in the order they arrive and may finish out of order', async (t) => {
+        test('calls start in the order they arrive and may finish in another', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const worker = client.objects.worker;
-            const order = await settleOrder(client, [
-                ['a', worker.slow(300, 'a')],
-                ['b', worker.slow(0, 'b')],
-                ['c', worker.slow(150, 'c')],
-            ]);
-            assert.deepEqual(order.map(([label]) => label), ['b', 'c', 'a']);
+            const calls = ['a', 'b', 'c'].map((tag) => follow(worker.wait(tag)));
             assert.deepEqual(await client.settle(worker.started(), 'started()'), ['a', 'b', 'c']);
+            const finished = [];
+            for (const [index, tag] of [[1, 'b'], [2, 'c'], [0, 'a']]) {
+                await open(client, tag);
+                finished.push(await client.settle(calls[index].done, `wait(${tag})`));
+            }
+            assert.deepEqual(finished, ['b', 'c', 'a']);
         });
 
         test('a call that needs the object exclusively waits for the one holding it', async (t) => {
-            const client = await openRoom(t).connect(flavour);
-            const worker = client.objects.worker;
-            const order = await settleOrder(client, [
-                ['first', worker.exclusive(200, 'first')],
-                ['second', worker.exclusive(0, 'second')],
-            ]);
-            assert.deepEqual(order, [['first', ['first']], ['second', ['first', 'second']]]);
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const opener = await room.connect(flavour);
+            const first = follow(client.objects.worker.hold('first'));
+            const second = follow(client.objects.worker.hold('second'));
+            // The second holder waits for the lock even once its own gate is open.
+            await open(opener, 'second');
+            await opener.barrier();
+            assert.deepEqual([first.settled, second.settled], [false, false]);
+            await open(opener, 'first');
+            assert.deepEqual(await client.settle(first.done, 'hold(first)'), ['first']);
+            assert.deepEqual(await client.settle(second.done, 'hold(second)'), ['first', 'second']);
         });
 
         test('later calls of the client wait behind a call that waits for its object', async (t) => {
-            const client = await openRoom(t).connect(flavour);
-            const worker = client.objects.worker;
-            const order = await settleOrder(client, [
-                ['holder', worker.exclusive(200, 'holder')],
-                ['waiter', worker.exclusive(0, 'waiter')],
-                ['other object', client.objects.calls.add(2, 2)],
-            ]);
-            // The waiter starts once the holder is done; the call after it only then starts
-            // too, and, being quicker, may finish before the waiter.
-            assert.equal(order[0][0], 'holder', JSON.stringify(order));
-            assert.deepEqual(order.map(([label]) => label).sort(), ['holder', 'other object', 'waiter']);
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const opener = await room.connect(flavour);
+            const holder = follow(client.objects.worker.hold('holder'));
+            const waiter = follow(client.objects.worker.hold('waiter'));
+            const later = follow(client.objects.calls.add(2, 2));
+            await opener.barrier();
+            assert.deepEqual([holder.settled, waiter.settled, later.settled], [false, false, false]);
+            await open(opener, 'holder');
+            await client.settle(holder.done, 'hold(holder)');
+            assert.equal(await client.settle(later.done, 'add(2, 2)'), 4);
+            await open(opener, 'waiter');
+            assert.deepEqual(await client.settle(waiter.done, 'hold(waiter)'), ['holder', 'waiter']);
         });
 
-        test('a slow call of one client holds up neither another client\'s calls nor its signals', async (t) => {
+        test('a waiting call of one client holds up neither another client\'s calls nor its signals', async (t) => {
             const room = openRoom(t);
-            const slowClient = await room.connect(flavour);
+            const busy = await room.connect(flavour);
             const other = await room.connect(flavour);
             const text = new CallRecorder();
             other.objects.signals.text.connect(text.fn);
-            let slowDone = false;
-            const slow = slowClient.objects.worker.exclusive(400, 'holding').then(() => {
-                slowDone = true;
-            });
+            const holding = follow(busy.objects.worker.hold('busy'));
             assert.equal(await other.settle(other.objects.calls.add(1, 1), 'add at the other client'), 2);
             await other.settle(other.objects.signals.emitText('meanwhile'), 'emitText at the other client');
             assert.deepEqual(text.calls, [['meanwhile']]);
-            assert.equal(slowDone, false, 'the slow call finished before the other client was answered');
-            await slowClient.settle(slow, 'the slow call');
+            assert.equal(holding.settled, false);
+            await open(other, 'busy');
+            assert.deepEqual(await busy.settle(holding.done, 'hold(busy)'), ['busy']);
         });
 
-        test('a slow call does not hold up signals to its own client', async (t) => {
+        test('a waiting call does not hold up signals to its own client', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const text = new CallRecorder();
             client.objects.signals.text.connect(text.fn);
-            const slow = client.objects.worker.slow(400, 'slow');
+            const waiting = follow(client.objects.worker.wait('later'));
             await client.settle(client.objects.control.emitSoon('while waiting'), 'emitSoon');
             await client.until(() => text.calls.length === 1, 'the signal');
-            const slowResponse = client.received.findIndex((frame) => frame.type === Type.response && frame.data === 'slow');
-            assert.equal(slowResponse, -1, 'the slow call answered before the signal arrived');
-            await client.settle(slow, 'the slow call');
+            assert.equal(waiting.settled, false);
+            await open(client, 'later');
+            assert.equal(await client.settle(waiting.done, 'wait(later)'), 'later');
+        });
+
+        test('a gate opened before the call arrives lets it through at once', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            await open(client, 'early');
+            assert.equal(await client.settle(client.objects.worker.wait('early'), 'wait(early)'), 'early');
         });
 
         test('signals emitted while an async call runs arrive before its response', async (t) => {
@@ -97,21 +121,21 @@ for (const flavour of clientFlavours) {
             const progress = new CallRecorder();
             client.objects.worker.progress.connect(progress.fn);
             const mark = client.received.length;
-            assert.equal(await client.settle(client.objects.worker.withProgress(50), 'withProgress'), 'done');
+            assert.equal(await client.settle(client.objects.worker.withProgress(), 'withProgress()'), 'done');
             assert.deepEqual(progress.calls, [[1], [2]]);
             assert.deepEqual(client.received.slice(mark).map((frame) => frame.type), [Type.signal, Type.signal, Type.response]);
         });
 
         test('an async call that fails rejects with its error', async (t) => {
             const client = await openRoom(t).connect(flavour);
-            const { response } = await client.rejection(() => client.objects.worker.failLater(10), 'failLater(10)');
-            assertRefused(response, 'gave up after 10 ms');
+            const { response } = await client.rejection(() => client.objects.worker.failLater('no luck'), 'failLater');
+            assertRefused(response, 'failed later: no luck');
         });
 
         test('bad arguments to an async method are refused before it starts', async (t) => {
             const client = await openRoom(t).connect(flavour);
-            const { response } = await client.rejection(() => client.objects.worker.slow('soon', 'x'), 'slow("soon")');
-            assertRefused(response, 'argument 1 (millis) must be u64: invalid type: string "soon", expected u64');
+            const { response } = await client.rejection(() => client.objects.worker.wait(42), 'wait(42)');
+            assertRefused(response, 'argument 1 (tag) must be String: invalid type: integer `42`, expected a string');
             assert.deepEqual(await client.settle(client.objects.worker.started(), 'started()'), []);
         });
     });

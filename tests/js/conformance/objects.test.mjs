@@ -88,6 +88,30 @@ for (const flavour of clientFlavours) {
             assert.equal(await other.settle(found.poke(), 'poke() by the other client'), 1);
         });
 
+        test('an object returned to a call nobody awaits still becomes a proxy', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const mark = client.received.length;
+            client.objects.factory.create('unawaited');
+            const response = await client.waitForFrame((frame) => frame.type === Type.response, 'the response', mark);
+            const widget = client.objects[response.data.id];
+            assert.equal(widget?.name, 'unawaited');
+        });
+
+        test('the same object sent to two clients signals to both', async (t) => {
+            const room = openRoom(t);
+            const clients = [await room.connect(flavour), await room.connect(flavour)];
+            const widgets = [await factory(clients[0], 'createPrivate', 'shared'), await factory(clients[1], 'find', 'shared')];
+            const poked = widgets.map((widget) => {
+                const recorder = new CallRecorder();
+                widget.poked.connect(recorder.fn);
+                return recorder;
+            });
+            await clients[1].barrier();
+            await clients[0].settle(widgets[0].poke(), 'poke()');
+            await clients[1].until(() => poked[1].calls.length === 1, 'the signal at the second client');
+            assert.deepEqual(poked.map((recorder) => recorder.calls), [[[1]], [[1]]]);
+        });
+
         test('an object passed back as an argument is the same object on the server', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const widget = await factory(client, 'create', 'passed');

@@ -87,6 +87,23 @@ for (const flavour of clientFlavours) {
             assert.deepEqual(text.calls, []);
         });
 
+        test('a deregistered object passed as an argument is refused', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            await control(client, 'deregister', 'otherProps');
+            const response = await client.invoke('factory', 'gaugeUnit', [{ id: 'otherProps' }]);
+            assertRefused(response, 'argument 1 (gauge) must be Handle<Gauge>: no object with id "otherProps" is known to this client');
+        });
+
+        test('a deregistered object\'s property changes no longer reach clients', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            await control(client, 'deregister', 'props');
+            const mark = client.received.length;
+            await control(client, 'changeBoth', 1);
+            await client.barrier();
+            const updated = client.receivedOfType(Type.propertyUpdate, mark).flatMap((frame) => frame.data.map((entry) => entry.object));
+            assert.deepEqual(updated, ['otherProps']);
+        });
+
         test('deregistering an unknown name does nothing', async (t) => {
             const client = await openRoom(t).connect(flavour);
             assert.equal(await control(client, 'deregister', 'nope'), false);

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use webchannel::{Channel, Config, RegisterError};
 
 use crate::objects::{
-    Calculator, Calendar, Control, Factory, Fan, Gauge, Lobby, Overloads, SignalSource, Values,
-    Worker,
+    Calculator, Calendar, Control, Factory, Fan, Gates, Gauge, Lobby, Overloads, SignalSource,
+    Values, Worker,
 };
 
 /// Longest room name accepted: test names with a counter, never more.
@@ -83,15 +83,14 @@ fn build(settings: &RoomSettings) -> Result<Channel, RegisterError> {
     let signals = channel.register("signals", SignalSource)?;
     channel.register("calls", Calculator::default())?;
     channel.register("overloads", Overloads)?;
-    channel.register("values", Values)?;
+    channel.register("values", Values::default())?;
     channel.register("calendar", Calendar::default())?;
     channel.register("fan", Fan::default())?;
     channel.register("factory", Factory::new(props.clone(), other_props.clone()))?;
-    channel.register("worker", Worker::default())?;
+    let gates = Arc::new(Gates::default());
+    channel.register("worker", Worker::new(Arc::clone(&gates)))?;
     channel.register("lobby", Lobby::default())?;
-    channel.register(
-        "control",
-        Control::new(channel.clone(), props, other_props, signals),
-    )?;
+    let control = Control::new(channel.clone(), props, other_props, signals, gates);
+    channel.register("control", control)?;
     Ok(channel)
 }

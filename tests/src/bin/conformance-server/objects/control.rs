@@ -1,9 +1,13 @@
 //! `Control` (published as `control`): what Qt's tests do from the server side, callable
 //! by the suite: hold and release property updates, register and deregister objects while
-//! clients are connected, and change or emit on other objects from outside their calls.
+//! clients are connected, change or emit on other objects from outside their calls, and
+//! open the gates `worker` calls wait at.
+
+use std::sync::Arc;
 
 use webchannel::{Channel, Handle};
 
+use super::gates::Gates;
 use super::gauge::Gauge;
 use super::signal_source::SignalSource;
 use super::widget::Widget;
@@ -14,6 +18,7 @@ pub(crate) struct Control {
     props: Handle<Gauge>,
     other_props: Handle<Gauge>,
     signals: Handle<SignalSource>,
+    gates: Arc<Gates>,
 }
 
 impl Control {
@@ -22,12 +27,14 @@ impl Control {
         props: Handle<Gauge>,
         other_props: Handle<Gauge>,
         signals: Handle<SignalSource>,
+        gates: Arc<Gates>,
     ) -> Self {
         Self {
             channel,
             props,
             other_props,
             signals,
+            gates,
         }
     }
 }
@@ -75,6 +82,11 @@ impl Control {
             }
         }
         times
+    }
+
+    /// Opens gate `name` once: one `worker` call waiting there (now or later) goes on.
+    pub fn open(&self, name: String) {
+        self.gates.open(&name);
     }
 
     /// Emits `signals.text(text)` from a task of its own, after this call has answered.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use webchannel::Context;
 
 /// A struct as a JSON object: `None` becomes `null`, the map an object.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -15,11 +16,33 @@ pub(crate) struct Person {
     scores: BTreeMap<String, i64>,
 }
 
-/// Echoes and classifies values.
-pub(crate) struct Values;
+/// Echoes and classifies values, and holds one of any kind.
+pub(crate) struct Values {
+    anything: Value,
+}
+
+impl Default for Values {
+    fn default() -> Self {
+        Self {
+            anything: Value::from("initial"),
+        }
+    }
+}
 
 #[webchannel::object]
 impl Values {
+    /// A variant-like property: any JSON value.
+    #[webchannel(property, notify = anything_changed)]
+    pub fn anything(&self) -> Value {
+        self.anything.clone()
+    }
+
+    /// Takes any JSON value, `null` included.
+    pub fn set_anything(&mut self, anything: Value, cx: &Context<Self>) {
+        self.anything = anything;
+        cx.anything_changed();
+    }
+
     /// The value, unchanged.
     pub fn echo(&self, value: Value) -> Value {
         value
@@ -81,4 +104,7 @@ impl Values {
             .map(|row| (0..size).map(|column| row * size + column).collect())
             .collect()
     }
+
+    #[webchannel(signal)]
+    fn anything_changed();
 }

@@ -1,42 +1,47 @@
-//! `Worker` (published as `worker`): `async fn` methods. Calls from one client start in
-//! arrival order; `&self` calls run concurrently and may finish out of order; a `&mut self`
-//! call holds the object, so later calls to it wait; signals emitted while a call runs
-//! reach the client before its response.
+//! `Worker` (published as `worker`): `async fn` methods that wait at gates the suite opens
+//! (see `Gates`). Calls from one client start in arrival order; `&self` calls run side by
+//! side and finish in whatever order their gates open; a `&mut self` call holds the object,
+//! so later calls to it wait; signals emitted while a call runs reach the client before
+//! its response.
 
-use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use webchannel::Context;
 
-/// Longest sleep a client may ask for: calls must end.
-const MAX_SLEEP_MS: u64 = 10_000;
+use super::gates::Gates;
 
 /// Records when calls start and finish.
-#[derive(Default)]
 pub(crate) struct Worker {
-    /// Tags in the order their calls started (`&self` calls run side by side).
+    gates: Arc<Gates>,
+    /// Tags in the order their `wait` calls started.
     started: Mutex<Vec<String>>,
-    /// Tags of `exclusive` calls, in the order they ran.
-    exclusive: Vec<String>,
+    /// Tags of `hold` calls, in the order they finished.
+    held: Vec<String>,
 }
 
-fn sleep(millis: u64) -> tokio::time::Sleep {
-    tokio::time::sleep(Duration::from_millis(millis.min(MAX_SLEEP_MS)))
+impl Worker {
+    pub(crate) fn new(gates: Arc<Gates>) -> Self {
+        Self {
+            gates,
+            started: Mutex::default(),
+            held: Vec::new(),
+        }
+    }
 }
 
 #[webchannel::object]
 impl Worker {
-    /// Notes `tag` as started, waits `millis`, returns `tag`.
-    pub async fn slow(&self, millis: u64, tag: String) -> String {
+    /// Notes `tag` as started, waits at gate `tag` holding the worker shared, returns `tag`.
+    pub async fn wait(&self, tag: String) -> Result<String, String> {
         self.started
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(tag.clone());
-        sleep(millis).await;
-        tag
+        self.gates.pass(&tag).await?;
+        Ok(tag)
     }
 
-    /// The tags of `slow` calls in the order they started.
+    /// The tags of `wait` calls in the order they started.
     pub fn started(&self) -> Vec<String> {
         self.started
             .lock()
@@ -44,24 +49,24 @@ impl Worker {
             .clone()
     }
 
-    /// Holds the worker exclusively for `millis`, then records `tag`; returns every tag
-    /// recorded so far.
-    pub async fn exclusive(&mut self, millis: u64, tag: String) -> Vec<String> {
-        sleep(millis).await;
-        self.exclusive.push(tag);
-        self.exclusive.clone()
+    /// Waits at gate `tag` holding the worker exclusively, then records `tag`; returns
+    /// every tag recorded so far.
+    pub async fn hold(&mut self, tag: String) -> Result<Vec<String>, String> {
+        self.gates.pass(&tag).await?;
+        self.held.push(tag);
+        Ok(self.held.clone())
     }
 
-    /// Fails after `millis`.
-    pub async fn fail_later(&self, millis: u64) -> Result<u64, String> {
-        sleep(millis).await;
-        Err(format!("gave up after {millis} ms"))
+    /// Fails once the runtime has polled it twice.
+    pub async fn fail_later(&self, reason: String) -> Result<u64, String> {
+        tokio::task::yield_now().await;
+        Err(format!("failed later: {reason}"))
     }
 
-    /// Emits `progress(1)`, waits, emits `progress(2)`, then returns `"done"`.
-    pub async fn with_progress(&self, millis: u64, cx: &Context<Self>) -> &'static str {
+    /// Emits `progress(1)`, lets other tasks run, emits `progress(2)`, returns `"done"`.
+    pub async fn with_progress(&self, cx: &Context<Self>) -> &'static str {
         cx.progress(1);
-        sleep(millis).await;
+        tokio::task::yield_now().await;
         cx.progress(2);
         "done"
     }
