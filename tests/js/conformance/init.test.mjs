@@ -7,16 +7,11 @@ import { describe, test } from 'node:test';
 import { clientFlavours } from '../lib/environment.mjs';
 import { openRoom, registeredNames, Type } from '../lib/conformance.mjs';
 
-/** The `data` of a client's init response. */
-function initData(client) {
-    return client.received.find((frame) => frame.type === Type.response && frame.id === 0).data;
-}
-
 for (const flavour of clientFlavours) {
     describe(`init with the ${flavour} qwebchannel.js`, () => {
         test('every registered object is published under its name', async (t) => {
             const client = await openRoom(t).connect(flavour);
-            assert.deepEqual(Object.keys(initData(client)).sort(), [...registeredNames].sort());
+            assert.deepEqual(Object.keys(client.initData()).sort(), [...registeredNames].sort());
             // The proxies also include the objects the property values refer to.
             const byName = Object.keys(client.objects).filter((name) => !name.startsWith('{'));
             assert.deepEqual(byName.sort(), [...registeredNames].sort());
@@ -24,7 +19,7 @@ for (const flavour of clientFlavours) {
 
         test('a method is listed by name and by Qt signature with one index', async (t) => {
             const client = await openRoom(t).connect(flavour);
-            const methods = initData(client).calls.methods;
+            const methods = client.initData().calls.methods;
             const byName = methods.find(([name]) => name === 'add');
             const bySignature = methods.find(([name]) => name === 'add(qlonglong,qlonglong)');
             assert.ok(byName && bySignature, JSON.stringify(methods));
@@ -36,7 +31,7 @@ for (const flavour of clientFlavours) {
         test('the property table holds index, name, notify signal and current value', async (t) => {
             const client = await openRoom(t).connect(flavour);
             // [1, i] stands for `<name>Changed`; another name is spelled out; [] is constant.
-            assert.deepEqual(initData(client).props.properties, [
+            assert.deepEqual(client.initData().props.properties, [
                 [0, 'count', [1, 1], 0],
                 [1, 'label', [1, 2], 'initial'],
                 [2, 'level', ['levelAdjusted', 3], 1],
@@ -49,7 +44,7 @@ for (const flavour of clientFlavours) {
 
         test('notify signals are left out of the signal list but can be connected', async (t) => {
             const client = await openRoom(t).connect(flavour);
-            assert.deepEqual(initData(client).props.signals, [['destroyed', 0], ['destroyed()', 0]]);
+            assert.deepEqual(client.initData().props.signals, [['destroyed', 0], ['destroyed()', 0]]);
             for (const notify of ['countChanged', 'labelChanged', 'levelAdjusted', 'tagsChanged']) {
                 assert.equal(typeof client.objects.props[notify]?.connect, 'function', notify);
             }
@@ -58,7 +53,7 @@ for (const flavour of clientFlavours) {
 
         test('plain signals are listed by name and by signature', async (t) => {
             const client = await openRoom(t).connect(flavour);
-            const signals = initData(client).signals.signals;
+            const signals = client.initData().signals.signals;
             assert.deepEqual(signals.slice(0, 4), [['destroyed', 0], ['destroyed()', 0], ['flag', 1], ['flag(bool)', 1]]);
             assert.deepEqual(
                 signals.find(([name]) => name.startsWith('mixed(')),
@@ -68,7 +63,7 @@ for (const flavour of clientFlavours) {
 
         test('the enums table is copied onto the proxy', async (t) => {
             const client = await openRoom(t).connect(flavour);
-            assert.deepEqual(initData(client).fan.enums, {
+            assert.deepEqual(client.initData().fan.enums, {
                 Mode: { Off: 0, On: 1, Auto: 5, Boost: 6 },
                 Direction: { Reverse: -1, Still: 0, Forward: 1 },
             });

@@ -13,20 +13,10 @@ import { withTimeout } from './deadline.mjs';
 import { serverUrl } from './environment.mjs';
 import { loadQWebChannel } from './flavours.mjs';
 import { RawSocket } from './raw-socket.mjs';
+import { MessageType as Type } from '../../../webchannel/js/webchannel.js';
 
-/** QWebChannel message types (PROTOCOL.md). */
-export const Type = Object.freeze({
-    signal: 1,
-    propertyUpdate: 2,
-    init: 3,
-    idle: 4,
-    debug: 5,
-    invokeMethod: 6,
-    connectToSignal: 7,
-    disconnectFromSignal: 8,
-    setProperty: 9,
-    response: 10,
-});
+/** QWebChannel message types (PROTOCOL.md), as the runtime's own client names them. */
+export { MessageType as Type } from '../../../webchannel/js/webchannel.js';
 
 /** The objects every room publishes by name. */
 export const registeredNames = [
@@ -182,6 +172,11 @@ export class Client {
     /** The id qwebchannel.js gave the request it sent last. */
     lastRequestId() {
         return this.channel.execId - 1;
+    }
+
+    /** The `data` of the init response: every registered object's description. */
+    initData() {
+        return this.received.find((frame) => frame.type === Type.response && frame.id === 0).data;
     }
 
     /** The response frame to request `id`. */
