@@ -65,22 +65,31 @@ pub(crate) struct ObjectCore {
     update: Mutex<Option<CachedUpdate>>,
 }
 
-/// A property value as JSON, with the objects it refers to.
+/// A property value as JSON, with the objects it refers to. The cache holds them
+/// weakly: it must not keep alive an object its owner has dropped.
 #[derive(Clone)]
 pub(crate) struct CachedValue {
     generation: u64,
     pub(crate) json: Arc<str>,
-    pub(crate) objects: Arc<Found>,
+    objects: Arc<[Weak<dyn ErasedObject>]>,
 }
 
 /// A whole `propertyUpdate` message about one object.
-#[derive(Clone)]
 pub(crate) struct CachedUpdate {
     generation: u64,
     /// The notify signals it reports, with their arguments.
     signals: Vec<(usize, Frame)>,
     pub(crate) frame: Frame,
-    pub(crate) objects: Arc<Found>,
+    objects: Arc<[Weak<dyn ErasedObject>]>,
+}
+
+/// The objects a cached serialization refers to, if every one of them still exists.
+fn alive(objects: &[Weak<dyn ErasedObject>]) -> Option<Found> {
+    objects.iter().map(Weak::upgrade).collect()
+}
+
+fn weak(objects: &Found) -> Arc<[Weak<dyn ErasedObject>]> {
+    objects.iter().map(Arc::downgrade).collect()
 }
 
 impl ObjectCore {
@@ -131,14 +140,19 @@ impl ObjectCore {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// The cached JSON of the property at `property`, if still current.
-    pub(crate) fn cached_value(&self, property: usize, generation: u64) -> Option<CachedValue> {
+    /// The cached JSON of the property at `property` and the objects it refers to, if
+    /// still current.
+    pub(crate) fn cached_value(
+        &self,
+        property: usize,
+        generation: u64,
+    ) -> Option<(Arc<str>, Found)> {
         let slot = self.values.get(property)?;
         let cached = lock(slot);
-        cached
+        let cached = cached
             .as_ref()
-            .filter(|cached| cached.generation == generation)
-            .cloned()
+            .filter(|cached| cached.generation == generation)?;
+        Some((Arc::clone(&cached.json), alive(&cached.objects)?))
     }
 
     /// Keeps a property's JSON, read at `generation` (loaded before the read, so the
@@ -148,27 +162,29 @@ impl ObjectCore {
         property: usize,
         generation: u64,
         json: Arc<str>,
-        objects: Arc<Found>,
+        objects: &Found,
     ) {
         if let Some(slot) = self.values.get(property) {
             *lock(slot) = Some(CachedValue {
                 generation,
                 json,
-                objects,
+                objects: weak(objects),
             });
         }
     }
 
-    /// The cached single-object update reporting exactly `signals`, if still current.
+    /// The cached single-object update reporting exactly `signals`, and the objects it
+    /// refers to, if still current.
     pub(crate) fn cached_update(
         &self,
         generation: u64,
         signals: &[(usize, Frame)],
-    ) -> Option<CachedUpdate> {
-        lock(&self.update)
+    ) -> Option<(Frame, Found)> {
+        let cached = lock(&self.update);
+        let cached = cached
             .as_ref()
-            .filter(|cached| cached.generation == generation && cached.signals == signals)
-            .cloned()
+            .filter(|cached| cached.generation == generation && cached.signals == signals)?;
+        Some((cached.frame.clone(), alive(&cached.objects)?))
     }
 
     pub(crate) fn cache_update(
@@ -176,13 +192,13 @@ impl ObjectCore {
         generation: u64,
         signals: Vec<(usize, Frame)>,
         frame: Frame,
-        objects: Arc<Found>,
+        objects: &Found,
     ) {
         *lock(&self.update) = Some(CachedUpdate {
             generation,
             signals,
             frame,
-            objects,
+            objects: weak(objects),
         });
     }
 

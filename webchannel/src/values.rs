@@ -75,6 +75,7 @@ impl<T: Object> Serialize for Handle<T> {
 /// How clients pass an object back: `{"id": ...}` (Qt 5.15's client) or
 /// `{"__QObject*__": true, "id": ...}` (Qt 6's).
 #[derive(Deserialize)]
+#[serde(expecting = "an object reference like {\"id\": \"...\"}")]
 struct Reference {
     id: String,
 }

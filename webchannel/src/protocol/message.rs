@@ -121,26 +121,34 @@ impl<'a> From<Refusal> for BadMessage<'a> {
     }
 }
 
+/// The fields of a message, each `None` only when absent: a field set to `null` is
+/// present (`setProperty` may write `null`).
 #[derive(Deserialize)]
 struct Fields<'a> {
-    #[serde(rename = "type", borrow, default)]
+    #[serde(rename = "type", borrow, default, deserialize_with = "present")]
     kind: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     object: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     method: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     args: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     signal: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     property: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     value: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     data: Option<&'a RawValue>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(deserializer).map(Some)
 }
 
 /// A JSON string that stays borrowed from the message unless it contains escapes.
@@ -274,8 +282,12 @@ fn debug_text(raw: Option<&RawValue>) -> Cow<'_, str> {
 
 /// At most 32 characters of `text`, for log lines and error messages that quote input.
 pub(crate) fn abbreviate(text: &str) -> String {
-    const LIMIT: usize = 32;
-    match text.char_indices().nth(LIMIT) {
+    truncate(text, 32)
+}
+
+/// At most `limit` characters of `text`, marked when cut.
+pub(crate) fn truncate(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
         None => text.to_owned(),
         Some((cut, _)) => format!("{}…", &text[..cut]),
     }
@@ -331,6 +343,21 @@ mod tests {
     }
 
     #[test]
+    fn null_is_a_value_not_an_absent_field() {
+        match parse(r#"{"type":9,"object":"o","property":1,"value":null}"#) {
+            Ok(Request::SetProperty { value, .. }) => assert_eq!(value.get(), "null"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            refusal(r#"{"type":7,"object":null,"signal":1}"#),
+            Refusal::BadField {
+                field: "object",
+                expected: "a string"
+            }
+        );
+    }
+
+    #[test]
     fn names_with_escapes_are_unescaped() {
         match parse(r#"{"type":7,"object":"a\"b","signal":1}"#) {
             Ok(Request::ConnectToSignal { object, .. }) => assert_eq!(object, "a\"b"),
@@ -370,11 +397,7 @@ mod tests {
     #[test]
     fn refuses_unusable_ids() {
         assert_eq!(refusal(r#"{"type":3,"id":{"a":1}}"#), Refusal::BadId);
-        // serde reads `null` as an absent field.
-        assert_eq!(
-            refusal(r#"{"type":3,"id":null}"#),
-            Refusal::MissingField("id")
-        );
+        assert_eq!(refusal(r#"{"type":3,"id":null}"#), Refusal::BadId);
         assert_eq!(refusal(r#"{"type":3,"id":true}"#), Refusal::BadId);
         let long = format!(r#"{{"type":3,"id":"{}"}}"#, "x".repeat(100));
         assert_eq!(refusal(&long), Refusal::BadId);

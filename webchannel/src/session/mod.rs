@@ -194,7 +194,8 @@ impl Session {
                 None
             }
             Request::Debug { text } => {
-                tracing::info!(session = %self.id, "client debug: {}", message::abbreviate(&text));
+                // Meant to be read, so logged in full up to a size that cannot flood the log.
+                tracing::info!(session = %self.id, "client debug: {}", message::truncate(&text, 1024));
                 None
             }
             Request::Invoke(invoke) => self.invoke(invoke),

@@ -120,7 +120,7 @@ fn shared_update(
         .collect();
     let generation = core.generation();
     if let Some(cached) = core.cached_update(generation, &signals) {
-        return Ok((cached.frame, cached.objects.as_ref().clone()));
+        return Ok(cached);
     }
     let mut json = JsonBuf::with_capacity(256);
     let mut found = Found::new();
@@ -128,7 +128,7 @@ fn shared_update(
     write_object_update(&mut json, &mut found, object, update, session)?;
     json.raw("]}");
     let frame = json.into_frame();
-    core.cache_update(generation, signals, frame.clone(), Arc::new(found.clone()));
+    core.cache_update(generation, signals, frame.clone(), &found);
     Ok((frame, found))
 }
 
@@ -241,9 +241,9 @@ pub(super) fn read_value(
     let core = object.core();
     // Loaded before reading, so the value read is at least this new.
     let generation = core.generation();
-    if let Some(cached) = core.cached_value(property, generation) {
-        json.raw(&cached.json);
-        found.extend(cached.objects.iter().cloned());
+    if let Some((cached, objects)) = core.cached_value(property, generation) {
+        json.raw(&cached);
+        found.extend(objects);
         return Ok(());
     }
     let mut value = JsonBuf::with_capacity(64);
@@ -252,8 +252,8 @@ pub(super) fn read_value(
         Ok(()) => {
             let value: Arc<str> = value.into_string().into();
             json.raw(&value);
-            found.extend(objects.iter().cloned());
-            core.cache_value(property, generation, value, Arc::new(objects));
+            core.cache_value(property, generation, value, &objects);
+            found.extend(objects);
             Ok(())
         }
         Err(ReadError::Busy) => Err(Arc::clone(object)),

@@ -275,8 +275,12 @@ fn dropping_the_last_handle_sends_destroyed_and_frees_bookkeeping() {
         .as_str()
         .expect("an id")
         .to_owned();
+    // Sending the `items` update caches the list's value, which refers to the item: the
+    // cache must not keep it alive.
     owner.deliver();
+    assert!(owner.flush().is_none());
     output(&mut owner);
+    exchange(&mut owner, r#"{"type":4}"#);
     let remove =
         json!({"type": 6, "object": "list", "method": "remove", "args": [{"id": id}], "id": 5});
     let frames = exchange(&mut owner, &remove.to_string());
