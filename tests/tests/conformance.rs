@@ -6,7 +6,6 @@
 //! Node results, the server's log must show what the suite made it log: the clients'
 //! debug messages and the `setProperty` writes it refused.
 
-use std::io::{self, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -71,20 +70,6 @@ fn run_suite(flavour: &str) {
     let files: Vec<&str> = files.iter().map(String::as_str).collect();
     let run = run_node_tests(&files, env);
     run.assert_all_ran();
-    // Tests marked `runtimeBug(...)` run as node todos: shown on every run (straight to
-    // stderr, past the harness's capture), without failing it.
-    let mut marked: Vec<&str> = Vec::new();
-    for line in run.output.lines().map(str::trim) {
-        // The spec reporter repeats failing todos at the end.
-        if line.contains("# runtime bug:") && !marked.contains(&line) {
-            marked.push(line);
-        }
-    }
-    let mut stderr = io::stderr().lock();
-    for line in marked {
-        let _ = writeln!(stderr, "marked as a runtime bug ({flavour}): {line}");
-    }
-    drop(stderr);
     assert_logged(&server, &expected_log(flavour));
     let status = server.stop_with_sigint();
     assert!(status.success(), "conformance-server exited with {status}");

@@ -242,14 +242,6 @@ export class Client {
     }
 }
 
-/**
- * Marks a test that shows a bug in the webchannel runtime: it runs as a node `todo`, so
- * its result is reported without failing the suite (`tests/tests/conformance.rs` prints
- * each). Remove the marker once the runtime passes it.
- */
-export function runtimeBug(reason) {
-    return `runtime bug: ${reason}`;
-}
 
 /** Asserts a failed call's response: no `data` (so the client rejects), exactly this `error`. */
 export function assertRefused(response, error) {
