@@ -247,23 +247,19 @@ async fn tell_objects_the_session_ended(session: &Session) {
     }
 }
 
-/// Writes every ready frame (and a ping if one is due), then flushes once.
+/// Writes every ready frame (and a ping if one is due), then flushes once. The flush
+/// happens even with nothing new, for what the transport has to answer on its own (the
+/// pong to a client's ping); with nothing pending it costs nothing.
 async fn write_output<O: Sink<Outbound>>(
     session: &mut Session,
     ping: bool,
     mut outgoing: Pin<&mut O>,
 ) -> Result<(), O::Error> {
-    let mut wrote = false;
     for frame in session.take_output() {
         outgoing.feed(Outbound::Text(frame)).await?;
-        wrote = true;
     }
     if ping {
         outgoing.feed(Outbound::Ping).await?;
-        wrote = true;
     }
-    if wrote {
-        outgoing.flush().await?;
-    }
-    Ok(())
+    outgoing.flush().await
 }

@@ -5,12 +5,9 @@ mod assets;
 
 use axum::Router;
 use axum::extract::State;
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use webchannel::Channel;
+use webchannel::{Channel, WebSocketRequest};
 
 use assets::{CHAT_CSS, CHAT_JS, INDEX_HTML};
 
@@ -26,15 +23,14 @@ pub(crate) fn router(channel: Channel) -> Router {
 }
 
 /// A WebSocket upgrade runs a session; a request without an `Upgrade` header gets the
-/// page; a broken upgrade attempt gets axum's explanation (400, or 426 for a wrong version).
+/// page; a broken upgrade attempt is refused with the reason (400, or 426 for a wrong
+/// version) by the extractor.
 async fn page_or_socket(
     State(channel): State<Channel>,
-    headers: HeaderMap,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    request: Option<WebSocketRequest>,
 ) -> Response {
-    match upgrade {
-        Ok(upgrade) => channel.accept(upgrade, &headers),
-        Err(rejection) if headers.contains_key(header::UPGRADE) => rejection.into_response(),
-        Err(_) => INDEX_HTML.into_response(),
+    match request {
+        Some(request) => channel.accept(request),
+        None => INDEX_HTML.into_response(),
     }
 }

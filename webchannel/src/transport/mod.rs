@@ -2,4 +2,4 @@
 
 pub(crate) mod client_js;
 pub mod memory;
-pub(crate) mod ws;
+pub(crate) mod websocket;

@@ -5,13 +5,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use webchannel::{Channel, Config, RegisterError};
+use webchannel::{Channel, Config, RegisterError, WebSocketRequest};
 
 use crate::objects::{
     Calculator, Calendar, Control, Factory, Fan, Gates, Gauge, Lobby, Overloads, SignalSource,
@@ -45,8 +44,7 @@ async fn join(
     State(rooms): State<Rooms>,
     Path(room): Path<String>,
     Query(settings): Query<RoomSettings>,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
+    request: WebSocketRequest,
 ) -> Response {
     if room.len() > MAX_ROOM_NAME {
         return (StatusCode::BAD_REQUEST, "room name too long").into_response();
@@ -71,7 +69,7 @@ async fn join(
             channel
         }
     };
-    channel.accept(upgrade, &headers)
+    channel.accept(request)
 }
 
 /// A channel with every test object registered under the name the suite knows it by.

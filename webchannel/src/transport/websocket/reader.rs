@@ -1,0 +1,400 @@
+//! Reading WebSocket frames from a client: whole messages out of (possibly fragmented)
+//! frames, with the checks RFC 6455 asks of a server and the channel's size limit on a
+//! whole message, not just on one frame. Headers are parsed by tungstenite's
+//! [`FrameHeader::parse`]; this file keeps the state a message needs across frames.
+
+use std::io::Cursor;
+
+use axum::extract::ws::Utf8Bytes;
+use bytes::{Buf, Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tungstenite::protocol::frame::FrameHeader;
+use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
+
+use crate::protocol::Frame;
+
+/// What the client sent, as the connection acts on it.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Received {
+    Text(Frame),
+    /// A binary message and its length.
+    Binary(usize),
+    /// A ping and its payload, to be echoed in the pong.
+    Ping(Bytes),
+    Pong,
+    /// A Close frame and its payload (code and reason, or empty), to be echoed.
+    Close(Bytes),
+}
+
+/// Why reading ended.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum ReadError {
+    /// The connection ended (or failed) without a Close frame.
+    Ended,
+    /// A message larger than the limit.
+    TooBig,
+    /// A text message that is not UTF-8.
+    InvalidText,
+    /// A frame that breaks the protocol.
+    Protocol,
+}
+
+/// A message arriving over several frames.
+struct Fragments {
+    text: bool,
+    data: BytesMut,
+}
+
+/// The receiving half of a WebSocket.
+pub(super) struct FrameReader<R> {
+    io: R,
+    buffer: BytesMut,
+    /// The read buffer's size when idle; it grows for a large message and shrinks back.
+    idle_capacity: usize,
+    max_message: usize,
+    fragments: Option<Fragments>,
+}
+
+impl<R: AsyncRead + Unpin> FrameReader<R> {
+    pub(super) fn new(io: R, read_buffer: usize, max_message: usize) -> Self {
+        let idle_capacity = read_buffer.max(64);
+        Self {
+            io,
+            buffer: BytesMut::with_capacity(idle_capacity),
+            idle_capacity,
+            max_message,
+            fragments: None,
+        }
+    }
+
+    /// The next message or control frame.
+    pub(super) async fn next(&mut self) -> Result<Received, ReadError> {
+        loop {
+            if let Some(received) = self.parse()? {
+                if self.buffer.is_empty() && self.buffer.capacity() > 2 * self.idle_capacity {
+                    self.buffer = BytesMut::with_capacity(self.idle_capacity);
+                }
+                return Ok(received);
+            }
+            if self.buffer.capacity() == self.buffer.len() {
+                self.buffer.reserve(self.idle_capacity);
+            }
+            match self.io.read_buf(&mut self.buffer).await {
+                Ok(0) | Err(_) => return Err(ReadError::Ended),
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// Takes one complete frame from the buffer, if there is one, and acts on it.
+    fn parse(&mut self) -> Result<Option<Received>, ReadError> {
+        loop {
+            let mut cursor = Cursor::new(&self.buffer[..]);
+            let Some((header, length)) =
+                FrameHeader::parse(&mut cursor).map_err(|_| ReadError::Protocol)?
+            else {
+                return Ok(None);
+            };
+            let header_len = usize::try_from(cursor.position()).map_err(|_| ReadError::Protocol)?;
+            let length = usize::try_from(length).map_err(|_| ReadError::TooBig)?;
+            self.check(&header, length)?;
+            if self.buffer.len() < header_len + length {
+                self.buffer.reserve(header_len + length - self.buffer.len());
+                return Ok(None);
+            }
+            self.buffer.advance(header_len);
+            let mut payload = self.buffer.split_to(length);
+            // A server must refuse an unmasked client frame (RFC 6455, 5.1).
+            let mask = header.mask.ok_or(ReadError::Protocol)?;
+            unmask(&mut payload, mask);
+            if let Some(received) = self.accept(&header, payload)? {
+                return Ok(Some(received));
+            }
+        }
+    }
+
+    /// What can be refused from the header alone, before waiting for the payload.
+    fn check(&self, header: &FrameHeader, length: usize) -> Result<(), ReadError> {
+        if header.rsv1 || header.rsv2 || header.rsv3 {
+            return Err(ReadError::Protocol);
+        }
+        match header.opcode {
+            OpCode::Control(_) if !header.is_final || length > 125 => Err(ReadError::Protocol),
+            OpCode::Control(_) => Ok(()),
+            OpCode::Data(_) => {
+                let before = self
+                    .fragments
+                    .as_ref()
+                    .map_or(0, |message| message.data.len());
+                if before.saturating_add(length) > self.max_message {
+                    Err(ReadError::TooBig)
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Acts on one frame; `None` while a fragmented message is incomplete.
+    fn accept(
+        &mut self,
+        header: &FrameHeader,
+        payload: BytesMut,
+    ) -> Result<Option<Received>, ReadError> {
+        match header.opcode {
+            OpCode::Control(Control::Ping) => Ok(Some(Received::Ping(payload.freeze()))),
+            OpCode::Control(Control::Pong) => Ok(Some(Received::Pong)),
+            OpCode::Control(Control::Close) => close(payload.freeze()).map(Some),
+            OpCode::Control(Control::Reserved(_)) | OpCode::Data(Data::Reserved(_)) => {
+                Err(ReadError::Protocol)
+            }
+            OpCode::Data(Data::Continue) => {
+                let message = self.fragments.as_mut().ok_or(ReadError::Protocol)?;
+                message.data.unsplit(payload);
+                if !header.is_final {
+                    return Ok(None);
+                }
+                let message = self.fragments.take().ok_or(ReadError::Protocol)?;
+                complete(message.text, message.data).map(Some)
+            }
+            OpCode::Data(data) => {
+                if self.fragments.is_some() {
+                    return Err(ReadError::Protocol);
+                }
+                let text = data == Data::Text;
+                if header.is_final {
+                    return complete(text, payload).map(Some);
+                }
+                self.fragments = Some(Fragments {
+                    text,
+                    data: payload,
+                });
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn complete(text: bool, data: BytesMut) -> Result<Received, ReadError> {
+    if !text {
+        return Ok(Received::Binary(data.len()));
+    }
+    Utf8Bytes::try_from(data.freeze())
+        .map(|text| Received::Text(Frame::from(text)))
+        .map_err(|_| ReadError::InvalidText)
+}
+
+/// A Close frame's payload is empty, or a valid close code and a UTF-8 reason.
+fn close(payload: Bytes) -> Result<Received, ReadError> {
+    match payload.len() {
+        0 => return Ok(Received::Close(payload)),
+        1 => return Err(ReadError::Protocol),
+        _ => {}
+    }
+    let code = u16::from_be_bytes([payload[0], payload[1]]);
+    let allowed = matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999);
+    if !allowed {
+        return Err(ReadError::Protocol);
+    }
+    std::str::from_utf8(&payload[2..]).map_err(|_| ReadError::InvalidText)?;
+    Ok(Received::Close(payload))
+}
+
+fn unmask(payload: &mut [u8], mask: [u8; 4]) {
+    for chunk in payload.chunks_mut(4) {
+        for (byte, key) in chunk.iter_mut().zip(mask) {
+            *byte ^= key;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use tungstenite::protocol::frame::Frame as WireFrame;
+
+    use super::*;
+
+    const MASK: [u8; 4] = [0x12, 0x34, 0x56, 0x78];
+
+    /// A client frame as tungstenite (the reference encoder) writes it.
+    fn frame(opcode: OpCode, is_final: bool, payload: &[u8]) -> Vec<u8> {
+        let header = FrameHeader {
+            is_final,
+            opcode,
+            mask: Some(MASK),
+            ..FrameHeader::default()
+        };
+        let mut bytes = Vec::new();
+        WireFrame::from_payload(header, Bytes::copy_from_slice(payload))
+            .format(&mut bytes)
+            .expect("writing into a Vec");
+        bytes
+    }
+
+    fn text(payload: &str) -> Vec<u8> {
+        frame(OpCode::Data(Data::Text), true, payload.as_bytes())
+    }
+
+    /// Everything the reader makes of `bytes`, fed `chunk` bytes at a time, until it stops.
+    async fn read_all(
+        bytes: Vec<u8>,
+        chunk: usize,
+        max_message: usize,
+    ) -> Vec<Result<Received, ReadError>> {
+        let (mut client, server) = tokio::io::duplex(chunk);
+        let writing = tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            for piece in bytes.chunks(chunk) {
+                if client.write_all(piece).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let mut reader = FrameReader::new(server, 16, max_message);
+        let mut all = Vec::new();
+        loop {
+            let next = reader.next().await;
+            let end = next.is_err();
+            all.push(next);
+            if end {
+                break;
+            }
+        }
+        writing.abort();
+        all
+    }
+
+    fn texts(all: &[Result<Received, ReadError>]) -> Vec<String> {
+        all.iter()
+            .filter_map(|received| match received {
+                Ok(Received::Text(text)) => Some(text.as_str().to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn whole_and_fragmented_messages_arrive_whole() {
+        let mut bytes = text("héllo");
+        bytes.extend(frame(OpCode::Data(Data::Text), false, "frag".as_bytes()));
+        // A control frame may come between fragments.
+        bytes.extend(frame(OpCode::Control(Control::Ping), true, b"p"));
+        bytes.extend(frame(OpCode::Data(Data::Continue), false, &[0xc3]));
+        bytes.extend(frame(OpCode::Data(Data::Continue), true, &[0xa9, b'!']));
+        bytes.extend(frame(OpCode::Data(Data::Binary), true, &[1, 2, 3]));
+        let all = read_all(bytes, 3, 1 << 20).await;
+        assert_eq!(texts(&all), ["héllo", "fragé!"]);
+        assert!(all.contains(&Ok(Received::Ping(Bytes::from_static(b"p")))));
+        assert!(all.contains(&Ok(Received::Binary(3))));
+        assert_eq!(all.last(), Some(&Err(ReadError::Ended)));
+    }
+
+    #[tokio::test]
+    async fn the_size_limit_counts_the_whole_message() {
+        let mut bytes = frame(OpCode::Data(Data::Text), false, &[b'a'; 60]);
+        bytes.extend(frame(OpCode::Data(Data::Continue), true, &[b'a'; 60]));
+        let all = read_all(bytes, 1024, 100).await;
+        assert_eq!(all, [Err(ReadError::TooBig)]);
+        let all = read_all(text(&"b".repeat(101)), 1024, 100).await;
+        assert_eq!(all, [Err(ReadError::TooBig)]);
+    }
+
+    #[tokio::test]
+    async fn a_huge_announced_length_is_refused_before_any_payload() {
+        // A header announcing 2^62 bytes, and nothing else.
+        let bytes = vec![0x81, 0xff, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4];
+        assert_eq!(
+            read_all(bytes, 1024, 1 << 20).await,
+            [Err(ReadError::TooBig)]
+        );
+    }
+
+    #[tokio::test]
+    async fn frames_that_break_the_protocol_are_refused() {
+        let unmasked = vec![0x81, 2, b'h', b'i'];
+        let mut rsv = text("x");
+        rsv[0] |= 0x40;
+        let long_ping = frame(OpCode::Control(Control::Ping), true, &[0; 126]);
+        let fragmented_ping = frame(OpCode::Control(Control::Ping), false, b"");
+        let stray_continuation = frame(OpCode::Data(Data::Continue), true, b"x");
+        let mut interleaved = frame(OpCode::Data(Data::Text), false, b"a");
+        interleaved.extend(text("b"));
+        let reserved = frame(OpCode::Data(Data::Reserved(3)), true, b"");
+        let bad_close_code = frame(
+            OpCode::Control(Control::Close),
+            true,
+            &1005u16.to_be_bytes(),
+        );
+        let short_close = frame(OpCode::Control(Control::Close), true, &[3]);
+        for bytes in [
+            unmasked,
+            rsv,
+            long_ping,
+            fragmented_ping,
+            stray_continuation,
+            interleaved,
+            reserved,
+            bad_close_code,
+            short_close,
+        ] {
+            let all = read_all(bytes.clone(), 1024, 1 << 20).await;
+            assert_eq!(all.last(), Some(&Err(ReadError::Protocol)), "{bytes:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn text_must_be_utf8_even_across_fragments() {
+        assert_eq!(
+            read_all(frame(OpCode::Data(Data::Text), true, &[0xff]), 64, 1024).await,
+            [Err(ReadError::InvalidText)]
+        );
+        let mut bytes = frame(OpCode::Data(Data::Text), false, &[0xc3]);
+        bytes.extend(frame(OpCode::Data(Data::Continue), true, b"a"));
+        assert_eq!(
+            read_all(bytes, 64, 1024).await,
+            [Err(ReadError::InvalidText)]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_close_frame_carries_its_code_and_reason() {
+        let mut payload = 1000u16.to_be_bytes().to_vec();
+        payload.extend_from_slice(b"bye");
+        let all = read_all(
+            frame(OpCode::Control(Control::Close), true, &payload),
+            64,
+            1024,
+        )
+        .await;
+        assert_eq!(all[0], Ok(Received::Close(Bytes::from(payload))));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any message, cut into any fragments and delivered in any chunk size, arrives
+        /// exactly as sent.
+        #[test]
+        fn any_fragmentation_reassembles_exactly(
+            messages in proptest::collection::vec(("\\PC{0,200}", 1usize..5), 1..8),
+            chunk in 1usize..64,
+        ) {
+            let mut bytes = Vec::new();
+            for (message, pieces) in &messages {
+                let data = message.as_bytes();
+                let size = data.len().div_ceil(*pieces).max(1);
+                let parts: Vec<&[u8]> = if data.is_empty() { vec![&[][..]] } else { data.chunks(size).collect() };
+                for (position, part) in parts.iter().enumerate() {
+                    let opcode = if position == 0 { OpCode::Data(Data::Text) } else { OpCode::Data(Data::Continue) };
+                    bytes.extend(frame(opcode, position + 1 == parts.len(), part));
+                }
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let all = runtime.block_on(read_all(bytes, chunk, 1 << 20));
+            let sent: Vec<String> = messages.into_iter().map(|(message, _)| message).collect();
+            prop_assert_eq!(texts(&all), sent);
+            prop_assert_eq!(all.last(), Some(&Err(ReadError::Ended)));
+        }
+    }
+}
