@@ -18,7 +18,7 @@ pub(crate) async fn run(sessions: usize, iterations: usize) -> Result<Median, Er
     clients.push(published.client);
     while clients.len() < sessions {
         let mut client = published.channel.connect_in_memory();
-        setup::init(&mut client).await?;
+        setup::init_briefly(&mut client).await?;
         clients.push(client);
     }
     for client in &mut clients {
