@@ -23,13 +23,21 @@ pub(crate) async fn run(
 ) -> Result<Invoke, Error> {
     let mut next_id = 0;
     // One untimed round of each kind warms up and checks.
-    one_at_a_time(client, &mut next_id, calls, &mut Samples::default()).await?;
-    pipelined(client, &mut next_id, calls, &mut Samples::default()).await?;
+    for pace in [Pace::OneAtATime, Pace::Pipelined] {
+        round(client, pace, &mut next_id, calls, &mut Samples::default()).await?;
+    }
     let mut round_trips = Samples::with_capacity(rounds);
     let mut pipelines = Samples::with_capacity(rounds);
     for _ in 0..rounds {
-        one_at_a_time(client, &mut next_id, calls, &mut round_trips).await?;
-        pipelined(client, &mut next_id, calls, &mut pipelines).await?;
+        round(
+            client,
+            Pace::OneAtATime,
+            &mut next_id,
+            calls,
+            &mut round_trips,
+        )
+        .await?;
+        round(client, Pace::Pipelined, &mut next_id, calls, &mut pipelines).await?;
     }
     Ok(Invoke {
         round_trip: round_trips.median_per(calls),
@@ -37,25 +45,19 @@ pub(crate) async fn run(
     })
 }
 
-async fn one_at_a_time(
-    client: &mut MemoryClient,
-    next_id: &mut u64,
-    calls: usize,
-    samples: &mut Samples,
-) -> Result<(), Error> {
-    let (requests, first_id) = requests(next_id, calls);
-    let mut responses = Vec::with_capacity(calls);
-    let stopwatch = Stopwatch::start();
-    for request in requests {
-        client.send(request);
-        responses.push(setup::next(client).await?);
-    }
-    samples.stop(&stopwatch);
-    check(&responses, first_id)
+/// How a round's calls are sent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    /// Each call waits for the response to the one before.
+    OneAtATime,
+    /// Every call is sent before the first response is read.
+    Pipelined,
 }
 
-async fn pipelined(
+/// Times one round of `calls` calls into `samples`, then checks every response.
+async fn round(
     client: &mut MemoryClient,
+    pace: Pace,
     next_id: &mut u64,
     calls: usize,
     samples: &mut Samples,
@@ -65,8 +67,11 @@ async fn pipelined(
     let stopwatch = Stopwatch::start();
     for request in requests {
         client.send(request);
+        if pace == Pace::OneAtATime {
+            responses.push(setup::next(client).await?);
+        }
     }
-    for _ in 0..calls {
+    while responses.len() < calls {
         responses.push(setup::next(client).await?);
     }
     samples.stop(&stopwatch);
