@@ -16,6 +16,13 @@ pub struct Config {
     /// `Duration::ZERO` (the default) sends them as soon as the client is idle; changes
     /// made while it is busy are still coalesced into one update.
     pub property_update_interval: Duration,
+    /// Bytes per second that property updates may take across all sessions, before large
+    /// updates to many sessions are spread out: after a session is sent an update of `n`
+    /// bytes, its next one waits `n × sessions / budget` (changes meanwhile ride along,
+    /// with current values). Small values reach every client at once; a value that is
+    /// large, watched by many and changed often (a chat's user list during a login
+    /// storm) does not saturate the server. `None` turns pacing off. Default 128 MiB/s.
+    pub property_update_budget: Option<u64>,
     /// How many undelivered events (signals, property changes) a session may have queued
     /// before it is closed as too slow: close code 1008. Default 65,536.
     pub max_queued_events: usize,
@@ -82,9 +89,10 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             property_update_interval: Duration::ZERO,
+            property_update_budget: Some(128 << 20),
             max_queued_events: 65_536,
             write_timeout: Duration::from_secs(10),
-            websocket_read_buffer: 4096,
+            websocket_read_buffer: 1024,
             max_message_size: 1 << 20,
             message_rate: MessageRate::new(2_000, 4_000),
             ping_interval: Duration::from_secs(30),
@@ -101,6 +109,12 @@ impl Config {
     /// Sets [`Config::property_update_interval`].
     pub fn with_property_update_interval(mut self, interval: Duration) -> Self {
         self.property_update_interval = interval;
+        self
+    }
+
+    /// Sets [`Config::property_update_budget`] (bytes per second; `None`: no pacing).
+    pub fn with_property_update_budget(mut self, bytes_per_second: Option<u64>) -> Self {
+        self.property_update_budget = bytes_per_second;
         self
     }
 

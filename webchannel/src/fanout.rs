@@ -49,6 +49,12 @@ struct Queue {
     /// its history, is what the session sends, so a newer one replaces an older one.
     notifies: Vec<Event>,
     closed: bool,
+    /// Whether the session has been woken since it last drained the queue.
+    woken: bool,
+    /// Whether a notify signal should wake the session: not while its client is busy or
+    /// its next update is paced, when recording the change is all there is to do. (During
+    /// a login storm this spares a wake-up of every session for every login.)
+    notify_wakes: bool,
 }
 
 /// Capacity a drained queue keeps; more is released after a burst.
@@ -57,9 +63,24 @@ const RETAINED: usize = 32;
 impl Mailbox {
     pub(crate) fn new(limit: usize) -> Self {
         Self {
-            queue: Mutex::default(),
+            queue: Mutex::new(Queue {
+                notify_wakes: true,
+                ..Queue::default()
+            }),
             wake: Notify::new(),
             limit,
+        }
+    }
+
+    /// Sets whether notify signals wake the session; turning it on wakes it for those
+    /// that arrived meanwhile.
+    pub(crate) fn set_notify_wakes(&self, wakes: bool) {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        queue.notify_wakes = wakes;
+        if wakes && !queue.woken && !queue.notifies.is_empty() {
+            queue.woken = true;
+            drop(queue);
+            self.wake.notify_one();
         }
     }
 
@@ -68,36 +89,39 @@ impl Mailbox {
         if queue.closed {
             return;
         }
-        let was_empty = queue.events.is_empty() && queue.notifies.is_empty();
-        if let Event::Notify { object, signal, .. } = &event {
-            let replaced = queue.notifies.iter_mut().find(|pending| {
-                matches!(pending, Event::Notify { object: known, signal: known_signal, .. }
-                    if *known_signal == *signal && known.ptr_eq(object))
-            });
-            match replaced {
-                Some(pending) => *pending = event,
-                None => queue.notifies.push(event),
+        let wakes = match &event {
+            Event::Notify { object, signal, .. } => {
+                let wakes = queue.notify_wakes;
+                let replaced = queue.notifies.iter_mut().find(|pending| {
+                    matches!(pending, Event::Notify { object: known, signal: known_signal, .. }
+                        if *known_signal == *signal && known.ptr_eq(object))
+                });
+                match replaced {
+                    Some(pending) => *pending = event,
+                    None => queue.notifies.push(event),
+                }
+                wakes
             }
-            drop(queue);
-            if was_empty {
-                self.wake.notify_one();
+            Event::Close(_) => {
+                queue.closed = true;
+                queue.events.push_back(event);
+                true
             }
-            return;
-        }
-        if let Event::Close(_) = event {
-            queue.closed = true;
-        } else if queue.events.len() >= self.limit {
-            queue.events.clear();
-            queue.events.push_back(Event::Close(CloseReason::Overflow));
-            queue.closed = true;
+            _ if queue.events.len() >= self.limit => {
+                queue.events.clear();
+                queue.events.push_back(Event::Close(CloseReason::Overflow));
+                queue.closed = true;
+                true
+            }
+            _ => {
+                queue.events.push_back(event);
+                true
+            }
+        };
+        // The session drains everything at once, so one wake-up per drain is enough.
+        if wakes && !queue.woken {
+            queue.woken = true;
             drop(queue);
-            self.wake.notify_one();
-            return;
-        }
-        queue.events.push_back(event);
-        drop(queue);
-        // The session drains everything at once, so only the first event needs to wake it.
-        if was_empty {
             self.wake.notify_one();
         }
     }
@@ -106,6 +130,7 @@ impl Mailbox {
     /// properties as changed), then the rest in order.
     pub(crate) fn drain_into(&self, into: &mut VecDeque<Event>) {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        queue.woken = false;
         into.extend(queue.notifies.drain(..));
         into.extend(queue.events.drain(..));
         if queue.events.capacity() > RETAINED {

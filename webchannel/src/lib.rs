@@ -17,6 +17,7 @@ mod liveness;
 pub mod meta;
 mod object;
 mod origin;
+mod pacing;
 pub mod protocol;
 mod published;
 mod rate;

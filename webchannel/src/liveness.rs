@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use tokio::time::{Instant, sleep_until};
+use std::pin::Pin;
+
+use tokio::time::{Instant, Sleep, sleep_until};
 
 /// What [`Liveness::due`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,23 +17,30 @@ pub(crate) enum Due {
 }
 
 /// The ping/pong state of one session.
+///
+/// The timer is lazy: hearing from the client only notes the time, and the timer, when it
+/// fires, re-arms itself from that note. A busy session so never touches the timer wheel
+/// per message.
 #[derive(Debug)]
 pub(crate) struct Liveness {
     interval: Duration,
     timeout: Duration,
     last_heard: Instant,
     ping_sent: Option<Instant>,
+    timer: Pin<Box<Sleep>>,
 }
 
 impl Liveness {
     /// Pings after `interval` of silence and gives up `timeout` after the ping;
     /// a zero `interval` turns pings off.
     pub(crate) fn new(interval: Duration, timeout: Duration) -> Self {
+        let now = Instant::now();
         Self {
             interval,
             timeout,
-            last_heard: Instant::now(),
+            last_heard: now,
             ping_sent: None,
+            timer: Box::pin(sleep_until(now + interval)),
         }
     }
 
@@ -43,24 +52,27 @@ impl Liveness {
 
     /// A ping has just been sent.
     pub(crate) fn pinged(&mut self) {
-        self.ping_sent = Some(Instant::now());
+        let now = Instant::now();
+        self.ping_sent = Some(now);
+        self.timer.as_mut().reset(now + self.timeout);
     }
 
     /// Resolves when a ping is due or the client has stayed silent too long; never when
-    /// pings are off.
-    pub(crate) async fn due(&self) -> Due {
+    /// pings are off. Cancel-safe: dropping it loses nothing.
+    pub(crate) async fn due(&mut self) -> Due {
         if self.interval.is_zero() {
             return std::future::pending().await;
         }
-        match self.ping_sent {
-            None => {
-                sleep_until(self.last_heard + self.interval).await;
-                Due::Ping
+        loop {
+            self.timer.as_mut().await;
+            let (deadline, due) = match self.ping_sent {
+                None => (self.last_heard + self.interval, Due::Ping),
+                Some(sent) => (sent + self.timeout, Due::Gone),
+            };
+            if deadline <= Instant::now() {
+                return due;
             }
-            Some(sent) => {
-                sleep_until(sent + self.timeout).await;
-                Due::Gone
-            }
+            self.timer.as_mut().reset(deadline);
         }
     }
 }
@@ -93,7 +105,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_zero_interval_never_pings() {
-        let liveness = Liveness::new(Duration::ZERO, Duration::from_secs(1));
+        let mut liveness = Liveness::new(Duration::ZERO, Duration::from_secs(1));
         let waited = tokio::time::timeout(Duration::from_secs(3600), liveness.due()).await;
         assert!(waited.is_err());
     }

@@ -16,6 +16,7 @@ use crate::channel::Channel;
 use crate::close::CloseReason;
 use crate::liveness::{Due, Liveness};
 use crate::object::{BoxFuture, Invocation, Reply};
+use crate::pacing::UpdatePacing;
 use crate::protocol::Frame;
 use crate::rate::MessageBudget;
 use crate::session::{ReplyTo, Session, Work};
@@ -80,7 +81,9 @@ impl Channel {
         O: Sink<Outbound> + Send,
     {
         let session = Session::new(self.clone());
-        let span = tracing::info_span!("session", id = %session.id());
+        // At debug level: entered on every poll, an enabled span costs a measurable share
+        // of a call; the session id is also a field of every event the session logs.
+        let span = tracing::debug_span!("session", id = %session.id());
         drive(session, incoming, outgoing).instrument(span).await
     }
 }
@@ -100,6 +103,8 @@ where
     let mut running: FuturesUnordered<Running> = FuturesUnordered::new();
     let mut stall: Option<BoxFuture<Resolved>> = None;
     let mut flush_at: Option<Instant> = None;
+    let mut pacing = UpdatePacing::new(&config);
+    let mut updates_sent = session.updates_sent();
 
     let reason = loop {
         let mut ping = false;
@@ -129,6 +134,8 @@ where
                 if flush_at.is_some() && stall.is_none() =>
             {
                 flush_at = None;
+                // Changes recorded without waking the session are in the mailbox.
+                session.deliver();
                 session.flush()
             }
             message = incoming.next(), if stall.is_none() => {
@@ -170,12 +177,21 @@ where
             // Output held until an object it describes can be read.
             work = session.blocked();
         }
-        if work.is_none() && stall.is_none() && session.wants_flush() {
-            if config.property_update_interval.is_zero() {
+        if work.is_none() && stall.is_none() && session.wants_flush() && flush_at.is_none() {
+            let now = Instant::now();
+            let due = pacing.due(now);
+            if due <= now {
                 work = session.flush();
-            } else if flush_at.is_none() {
-                flush_at = Some(Instant::now() + config.property_update_interval);
+            } else {
+                flush_at = Some(due);
             }
+        }
+        if let Some((sent, bytes)) = session
+            .last_update()
+            .filter(|(sent, _)| *sent != updates_sent)
+        {
+            updates_sent = sent;
+            pacing.sent(Instant::now(), bytes, session.channel().session_count());
         }
         match work {
             None => {}
@@ -198,6 +214,7 @@ where
             Err(_) => break CloseReason::Stalled,
         }
         session.trim();
+        mailbox.set_notify_wakes(session.is_idle() && flush_at.is_none() && stall.is_none());
         if let Some(reason) = session.close_reason() {
             break reason;
         }

@@ -252,15 +252,19 @@ fn object(raw: Option<&RawValue>) -> Result<Cow<'_, str>, Refusal> {
 
 fn method(raw: Option<&RawValue>) -> Result<MethodRef<'_>, Refusal> {
     let raw = raw.ok_or(Refusal::MissingField("method"))?;
-    if let Ok(index) = serde_json::from_str::<u32>(raw.get()) {
-        return Ok(MethodRef::Index(index));
+    let refusal = || Refusal::BadField {
+        field: "method",
+        expected: "a method index or name",
+    };
+    // qwebchannel.js calls by name, so a string is the common case; look before parsing.
+    if raw.get().starts_with('"') {
+        return serde_json::from_str::<Text<'_>>(raw.get())
+            .map(|text| MethodRef::Name(text.0))
+            .map_err(|_| refusal());
     }
-    serde_json::from_str::<Text<'_>>(raw.get())
-        .map(|text| MethodRef::Name(text.0))
-        .map_err(|_| Refusal::BadField {
-            field: "method",
-            expected: "a method index or name",
-        })
+    serde_json::from_str::<u32>(raw.get())
+        .map(MethodRef::Index)
+        .map_err(|_| refusal())
 }
 
 fn index(raw: Option<&RawValue>, field: &'static str) -> Result<u32, Refusal> {

@@ -98,6 +98,9 @@ pub(crate) struct Session {
     output: Vec<Frame>,
     close: Option<CloseReason>,
     complaints: Complaints,
+    /// How many property updates were sent, and the size of the last one.
+    updates_sent: u64,
+    last_update_len: usize,
 }
 
 impl Session {
@@ -118,6 +121,8 @@ impl Session {
             output: Vec::new(),
             close: None,
             complaints: Complaints::default(),
+            updates_sent: 0,
+            last_update_len: 0,
         }
     }
 
@@ -154,9 +159,23 @@ impl Session {
         }
     }
 
+    /// How many property updates were sent so far, and the size of the last one.
+    pub(crate) fn last_update(&self) -> Option<(u64, usize)> {
+        (self.updates_sent > 0).then_some((self.updates_sent, self.last_update_len))
+    }
+
+    pub(crate) fn updates_sent(&self) -> u64 {
+        self.updates_sent
+    }
+
     /// Set once the session must end.
     pub(crate) fn close_reason(&self) -> Option<CloseReason> {
         self.close
+    }
+
+    /// Whether the client has answered the last property update (and so may be sent one).
+    pub(crate) fn is_idle(&self) -> bool {
+        self.idle
     }
 
     /// Whether property updates are waiting and the client is ready for them.
@@ -279,6 +298,8 @@ impl Session {
         match self.pending.write_update(self.id) {
             Ok((text, objects)) => {
                 self.idle = false;
+                self.updates_sent += 1;
+                self.last_update_len = text.len();
                 self.send(Outgoing {
                     text,
                     objects: Arc::new(objects),
