@@ -30,9 +30,9 @@ pub struct Config {
     /// not reading and is disconnected: close code 1008 (sent if the socket still takes
     /// it). Default 10 s. Other sessions never wait for a slow one.
     pub write_timeout: Duration,
-    /// Size of a WebSocket's read buffer. The WebSocket layer clears the whole buffer
-    /// before every read, and every connection keeps one, so small is both faster and
-    /// leaner; larger messages still arrive whole, over several reads.
+    /// Size of a WebSocket's read buffer when idle, in bytes. Every connection keeps one,
+    /// so small keeps idle clients cheap; a larger message grows it for as long as it
+    /// takes to arrive, then it shrinks back. Default 1 KiB.
     pub websocket_read_buffer: usize,
     /// Largest message (and WebSocket frame) a client may send, in bytes. A larger one
     /// closes the connection with code 1009. Default 1 MiB: room for a 64 KiB chat
