@@ -12,19 +12,19 @@ use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
 use crate::published::{ErasedObject, ObjectCore, ObjectId};
 use crate::session::{CloseReason, SessionId};
-use crate::values::{Found, collecting};
+use crate::values::{Found, SharedFound, collecting};
 
 /// Something that happened which one session must act on.
 pub(crate) enum Event {
     /// A serialized `signal` message, shared by every recipient, with the objects its
     /// arguments refer to (each session announces those it has not seen yet).
-    Signal { frame: Frame, objects: Arc<Found> },
+    Signal { frame: Frame, objects: SharedFound },
     /// A property's notify signal fired; `args` is the JSON array of its arguments.
     Notify {
         object: Weak<dyn ErasedObject>,
         signal: usize,
         args: Frame,
-        objects: Arc<Found>,
+        objects: SharedFound,
     },
     /// An object this session knows was dropped or deregistered.
     Destroyed { object: ObjectId, frame: Frame },
@@ -57,8 +57,10 @@ struct Queue {
     notify_wakes: bool,
 }
 
-/// Capacity a drained queue keeps; more is released after a burst.
-const RETAINED: usize = 32;
+/// A drained queue with more capacity than `SHRINK_ABOVE` is shrunk to `RETAINED`: an idle
+/// session stays small, while steady bursts below the threshold never reallocate.
+const SHRINK_ABOVE: usize = 256;
+const RETAINED: usize = 16;
 
 impl Mailbox {
     pub(crate) fn new(limit: usize) -> Self {
@@ -132,8 +134,13 @@ impl Mailbox {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         queue.woken = false;
         into.extend(queue.notifies.drain(..));
-        into.extend(queue.events.drain(..));
-        if queue.events.capacity() > RETAINED {
+        if into.is_empty() {
+            // Trading queues moves no events: the session takes the full one.
+            std::mem::swap(&mut queue.events, into);
+        } else {
+            into.extend(queue.events.drain(..));
+        }
+        if queue.events.capacity() > SHRINK_ABOVE {
             queue.events.shrink_to(RETAINED);
         }
     }
@@ -227,11 +234,11 @@ pub(crate) fn emit<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal
     }
     json.raw("}");
     let frame = json.into_frame();
-    let objects = Arc::new(objects);
+    let objects = SharedFound::new(objects);
     subscribers.for_each(|_, mailbox| {
         mailbox.push(Event::Signal {
             frame: frame.clone(),
-            objects: Arc::clone(&objects),
+            objects: objects.clone(),
         });
     });
 }
@@ -245,12 +252,12 @@ fn notify<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal: usize, 
         return;
     };
     let args = json.into_frame();
-    let objects = Arc::new(objects);
+    let objects = SharedFound::new(objects);
     let event = || Event::Notify {
         object: Arc::downgrade(object),
         signal,
         args: args.clone(),
-        objects: Arc::clone(&objects),
+        objects: objects.clone(),
     };
     if core.is_registered() {
         if let Some(channel) = core.channel() {

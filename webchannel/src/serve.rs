@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use tokio::time::{Instant, sleep_until, timeout};
+use tokio::time::{Instant, Sleep, sleep_until, timeout};
 use tracing::Instrument;
 
 use crate::InvokeError;
@@ -97,13 +97,21 @@ where
     let mut incoming = pin!(incoming);
     let mut outgoing = pin!(outgoing);
     let mailbox = Arc::clone(session.mailbox());
-    let config = session.channel().config().clone();
-    let mut budget = MessageBudget::new(config.message_rate);
-    let mut liveness = Liveness::new(config.ping_interval, config.pong_timeout);
+    // Built from the configuration rather than holding a copy of it: every byte of this
+    // future is kept for every client.
+    let (mut budget, mut liveness, mut pacing, write_timeout) = {
+        let config = session.channel().config();
+        (
+            MessageBudget::new(config.message_rate),
+            Liveness::new(config.ping_interval, config.pong_timeout),
+            UpdatePacing::new(config),
+            config.write_timeout,
+        )
+    };
     let mut running: FuturesUnordered<Running> = FuturesUnordered::new();
     let mut stall: Option<BoxFuture<Resolved>> = None;
-    let mut flush_at: Option<Instant> = None;
-    let mut pacing = UpdatePacing::new(&config);
+    // Only while an update waits; boxed, so an idle session does not carry a timer.
+    let mut flush_at: Option<Pin<Box<Sleep>>> = None;
     let mut updates_sent = session.updates_sent();
 
     let reason = loop {
@@ -130,9 +138,12 @@ where
                     Resolved::Readable => session.retry(),
                 }
             }
-            () = sleep_until(flush_at.unwrap_or_else(Instant::now)),
-                if flush_at.is_some() && stall.is_none() =>
-            {
+            () = async {
+                match flush_at.as_mut() {
+                    Some(timer) => timer.await,
+                    None => std::future::pending().await,
+                }
+            }, if flush_at.is_some() && stall.is_none() => {
                 flush_at = None;
                 // Changes recorded without waking the session are in the mailbox.
                 session.deliver();
@@ -183,7 +194,7 @@ where
             if due <= now {
                 work = session.flush();
             } else {
-                flush_at = Some(due);
+                flush_at = Some(Box::pin(sleep_until(due)));
             }
         }
         if let Some((sent, bytes)) = session
@@ -204,7 +215,7 @@ where
             }
         }
         let written = timeout(
-            config.write_timeout,
+            write_timeout,
             write_output(&mut session, ping, outgoing.as_mut()),
         )
         .await;

@@ -23,6 +23,21 @@ use crate::session::SessionId;
 /// The objects met while serializing one value.
 pub(crate) type Found = Vec<Arc<dyn ErasedObject>>;
 
+/// [`Found`] shared by the recipients of one message. Almost always empty, and then free:
+/// no allocation, no reference count to move per recipient.
+#[derive(Clone, Default)]
+pub(crate) struct SharedFound(Option<Arc<Found>>);
+
+impl SharedFound {
+    pub(crate) fn new(found: Found) -> Self {
+        Self((!found.is_empty()).then(|| Arc::new(found)))
+    }
+
+    pub(crate) fn as_slice(&self) -> &[Arc<dyn ErasedObject>] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Who is deserializing arguments: object references resolve against this session.
 struct Scope {
     channel: Channel,

@@ -24,7 +24,7 @@ use crate::object::{BoxFuture, Invocation, Reply};
 use crate::protocol::Frame;
 use crate::protocol::message::{self, Invoke, Request};
 use crate::published::{ErasedObject, ObjectId};
-use crate::values::{self, Found};
+use crate::values::{self, SharedFound};
 use crate::{InvokeError, InvokeErrorKind};
 
 use updates::PendingUpdates;
@@ -76,7 +76,7 @@ pub(crate) enum Work {
 /// A message on its way to the client, with the objects it refers to.
 struct Outgoing {
     text: Frame,
-    objects: Arc<Found>,
+    objects: SharedFound,
 }
 
 /// One client's protocol state.
@@ -150,11 +150,13 @@ impl Session {
 
     /// Releases buffer capacity left over from a burst, so an idle session stays small.
     pub(crate) fn trim(&mut self) {
-        const RETAINED: usize = 32;
-        if self.output.is_empty() && self.output.capacity() > RETAINED {
+        // Bursts below the threshold reuse their buffers; larger ones give them back.
+        const SHRINK_ABOVE: usize = 256;
+        const RETAINED: usize = 16;
+        if self.output.is_empty() && self.output.capacity() > SHRINK_ABOVE {
             self.output.shrink_to(RETAINED);
         }
-        if self.events.is_empty() && self.events.capacity() > RETAINED {
+        if self.events.is_empty() && self.events.capacity() > SHRINK_ABOVE {
             self.events.shrink_to(RETAINED);
         }
     }
@@ -302,7 +304,7 @@ impl Session {
                 self.last_update_len = text.len();
                 self.send(Outgoing {
                     text,
-                    objects: Arc::new(objects),
+                    objects: SharedFound::new(objects),
                 });
                 None
             }
@@ -318,7 +320,7 @@ impl Session {
                 self.pending.clear();
                 self.send(Outgoing {
                     text,
-                    objects: Arc::new(objects),
+                    objects: SharedFound::new(objects),
                 });
                 None
             }
@@ -373,7 +375,7 @@ impl Session {
         let (text, objects) = updates::write_response(id, result, self.id, &self.complaints);
         self.send(Outgoing {
             text,
-            objects: Arc::new(objects),
+            objects: SharedFound::new(objects),
         });
     }
 
@@ -468,15 +470,15 @@ impl Session {
     /// Moves a message to the output, with descriptions of the objects new to the client.
     #[allow(clippy::result_large_err)]
     fn prepare(&mut self, outgoing: Outgoing) -> Result<(), (Outgoing, Arc<dyn ErasedObject>)> {
-        let unseen: Vec<&Arc<dyn ErasedObject>> = outgoing
-            .objects
-            .iter()
-            .filter(|object| !self.knows(object))
-            .collect();
-        if unseen.is_empty() {
+        let objects = outgoing.objects.as_slice();
+        if objects.iter().all(|object| self.knows(object)) {
             self.output.push(outgoing.text);
             return Ok(());
         }
+        let unseen: Vec<&Arc<dyn ErasedObject>> = objects
+            .iter()
+            .filter(|object| !self.knows(object))
+            .collect();
         let mut text = outgoing.text.as_str().to_owned();
         match announce::describe_into(&mut text, &unseen, &|object| self.knows(object), self.id) {
             Ok(learned) => {
@@ -514,7 +516,7 @@ impl Session {
         });
         self.send(Outgoing {
             text: destroyed,
-            objects: Arc::default(),
+            objects: SharedFound::default(),
         });
     }
 }

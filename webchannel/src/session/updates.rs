@@ -10,7 +10,7 @@ use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
 use crate::published::{ErasedObject, ObjectId, ReadError};
 use crate::session::SessionId;
-use crate::values::Found;
+use crate::values::{Found, SharedFound};
 use crate::{Channel, InvokeError, InvokeErrorKind};
 
 /// Property changes waiting for the client to be idle, per object, in order of first change.
@@ -21,7 +21,7 @@ struct PendingUpdate {
     id: ObjectId,
     object: Weak<dyn ErasedObject>,
     /// Notify signal positions, with the arguments of their last emission.
-    signals: Vec<(usize, Frame, Arc<Found>)>,
+    signals: Vec<(usize, Frame, SharedFound)>,
 }
 
 impl PendingUpdates {
@@ -39,7 +39,7 @@ impl PendingUpdates {
         object: Weak<dyn ErasedObject>,
         signal: usize,
         args: Frame,
-        objects: Arc<Found>,
+        objects: SharedFound,
     ) {
         let Some(id) = object.upgrade().map(|object| object.core().id) else {
             return;
@@ -152,7 +152,7 @@ fn write_object_update(
             .number(u64::from(core.meta.signal_index(*signal)))
             .raw("\":")
             .raw(args.as_str());
-        found.extend(objects.iter().cloned());
+        found.extend(objects.as_slice().iter().cloned());
     }
     json.raw("},\"properties\":{");
     let mut first = true;

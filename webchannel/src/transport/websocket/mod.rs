@@ -53,10 +53,19 @@ async fn serve_connection<Io>(channel: Channel, io: Io)
 where
     Io: AsyncRead + AsyncWrite + Send + 'static,
 {
-    let config = channel.config().clone();
+    // What this connection needs of the configuration; not a copy of all of it (every
+    // byte of this future is kept for every client).
+    let (read_buffer, max_message, patience) = {
+        let config = channel.config();
+        (
+            config.websocket_read_buffer,
+            config.max_message_size,
+            config.write_timeout,
+        )
+    };
     let (read, write) = tokio::io::split(io);
     let replies = Replies::default();
-    let mut reader = FrameReader::new(read, config.websocket_read_buffer, config.max_message_size);
+    let mut reader = FrameReader::new(read, read_buffer, max_message);
     let mut writer = FrameWriter::new(write, replies.clone());
     let incoming = stream::unfold(
         (&mut reader, replies, false),
@@ -88,8 +97,7 @@ where
         },
     );
     let reason = channel.run_session(incoming, &mut writer).await;
-    // A client that does not read cannot hold the session's end up either.
-    let patience = config.write_timeout;
+    // A client that does not read cannot hold the session's end up either (`patience`).
     if let Some(code) = reason.close_code() {
         writer.close_with(code, reason.as_str());
         // The client may already be gone; there is nothing more to do either way.

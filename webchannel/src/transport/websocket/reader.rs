@@ -49,7 +49,7 @@ struct Fragments {
 pub(super) struct FrameReader<R> {
     io: R,
     buffer: BytesMut,
-    /// The read buffer's size when idle; it grows for a large message and shrinks back.
+    /// How much one read asks for; a larger message grows the buffer until it is whole.
     idle_capacity: usize,
     max_message: usize,
     fragments: Option<Fragments>,
@@ -60,7 +60,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         let idle_capacity = read_buffer.max(64);
         Self {
             io,
-            buffer: BytesMut::with_capacity(idle_capacity),
+            buffer: BytesMut::new(),
             idle_capacity,
             max_message,
             fragments: None,
@@ -71,8 +71,10 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     pub(super) async fn next(&mut self) -> Result<Received, ReadError> {
         loop {
             if let Some(received) = self.parse()? {
-                if self.buffer.is_empty() && self.buffer.capacity() > 2 * self.idle_capacity {
-                    self.buffer = BytesMut::with_capacity(self.idle_capacity);
+                // Nothing more to parse: an idle connection keeps no buffer (the next read
+                // allocates one).
+                if self.buffer.is_empty() {
+                    self.buffer = BytesMut::new();
                 }
                 return Ok(received);
             }

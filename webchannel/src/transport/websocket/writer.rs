@@ -24,8 +24,9 @@ const HIGH_WATER: usize = 64 * 1024;
 /// Frames per vectored write (two slices each); well below every system's `IOV_MAX`.
 const FRAMES_PER_WRITE: usize = 64;
 
-/// Capacity a drained queue keeps.
-const RETAINED: usize = 16;
+/// A drained queue with more capacity than this is released: bursts below it reuse the
+/// queue, larger ones give it back.
+const SHRINK_ABOVE: usize = 256;
 
 /// One frame waiting to be written: its header and its payload.
 struct Pending {
@@ -177,8 +178,8 @@ impl<W: AsyncWrite + Unpin> FrameWriter<W> {
                 self.queue.pop_front();
             }
         }
-        if self.queue.capacity() > RETAINED {
-            self.queue.shrink_to(RETAINED);
+        if self.queue.capacity() > SHRINK_ABOVE {
+            self.queue.shrink_to(0);
         }
         Poll::Ready(Ok(()))
     }
