@@ -30,9 +30,13 @@ SCENARIOS = [
     ("init response (bytes)", "init_bytes", "{:,.0f}", None),
 ]
 
-# What only ours reports: the cost of the in-memory transport itself.
+# What only ours reports: invoke and fan-out over task-driven sessions (the main rows use
+# direct sessions, handled in the caller's thread as Qt's transport is), and what that
+# in-memory transport costs by itself.
 OURS_ONLY = [
-    ("invoke, a round pipelined (per call)", "invoke_pipelined_ns"),
+    ("invoke round trip, task-driven session", "invoke_task_ns"),
+    ("invoke, task-driven, a round pipelined (per call)", "invoke_pipelined_ns"),
+    ("fan-out per delivery, task-driven sessions", "fanout_task_ns_per_delivery"),
     ("transport alone: round trip to an echo task", "transport_round_trip_ns"),
     ("transport alone: one delivery through a channel", "transport_delivery_ns"),
 ]

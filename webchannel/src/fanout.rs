@@ -2,7 +2,8 @@
 //! each signal, and [`emit`], which serializes a signal once and shares the bytes.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, Weak};
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -40,6 +41,19 @@ pub(crate) struct Mailbox {
     queue: Mutex<Queue>,
     wake: Notify,
     limit: usize,
+    /// For a session driven by its caller instead of a task: events go to it at once.
+    direct: OnceLock<Weak<dyn DirectReceiver>>,
+    /// Whether events wait in the queue; kept under its lock, read without taking it.
+    waiting: AtomicBool,
+}
+
+/// A session that takes events as they come, in the emitter's thread, when it is free.
+pub(crate) trait DirectReceiver: Send + Sync {
+    /// Takes `event` now, after anything queued; gives it back when the session is busy.
+    fn try_take(self: Arc<Self>, event: Event) -> Result<(), Event>;
+    /// Takes whatever is queued, if the session is free. Whoever holds the session looks
+    /// for news after letting go, so an event queued before this call is never stranded.
+    fn pump(self: Arc<Self>);
 }
 
 #[derive(Default)]
@@ -71,7 +85,19 @@ impl Mailbox {
             }),
             wake: Notify::new(),
             limit,
+            direct: OnceLock::new(),
+            waiting: AtomicBool::new(false),
         }
+    }
+
+    /// Makes this the mailbox of a session driven by its caller.
+    pub(crate) fn set_direct(&self, receiver: Weak<dyn DirectReceiver>) {
+        let _ = self.direct.set(receiver);
+    }
+
+    /// Whether events wait to be drained.
+    pub(crate) fn has_news(&self) -> bool {
+        self.waiting.load(Ordering::Acquire)
     }
 
     /// Sets whether notify signals wake the session; turning it on wakes it for those
@@ -87,6 +113,24 @@ impl Mailbox {
     }
 
     pub(crate) fn push(&self, event: Event) {
+        let Some(receiver) = self.direct.get().and_then(Weak::upgrade) else {
+            self.enqueue(event);
+            return;
+        };
+        // Straight to the session, unless events wait already (they go first) or it is busy.
+        let event = if self.has_news() {
+            event
+        } else {
+            match Arc::clone(&receiver).try_take(event) {
+                Ok(()) => return,
+                Err(event) => event,
+            }
+        };
+        self.enqueue(event);
+        receiver.pump();
+    }
+
+    fn enqueue(&self, event: Event) {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         if queue.closed {
             return;
@@ -120,6 +164,7 @@ impl Mailbox {
                 true
             }
         };
+        self.waiting.store(true, Ordering::Release);
         // The session drains everything at once, so one wake-up per drain is enough.
         if wakes && !queue.woken {
             queue.woken = true;
@@ -133,6 +178,7 @@ impl Mailbox {
     pub(crate) fn drain_into(&self, into: &mut VecDeque<Event>) {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         queue.woken = false;
+        self.waiting.store(false, Ordering::Release);
         into.extend(queue.notifies.drain(..));
         if into.is_empty() {
             // Trading queues moves no events: the session takes the full one.

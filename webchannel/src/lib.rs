@@ -38,6 +38,7 @@ pub use object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
 pub use serve::{Inbound, Outbound};
 pub use session::SessionId;
 pub use transport::client_js::{client_js, client_js_handler};
+pub use transport::direct::DirectSession;
 pub use transport::memory::MemoryClient;
 pub use transport::websocket::{WebSocketRejection, WebSocketRequest};
 pub use webchannel_derive::{Enum, object};

@@ -10,14 +10,18 @@ pub(crate) struct Report {
     pub(crate) init_ns: f64,
     /// Size of the init response.
     pub(crate) init_bytes: usize,
-    /// One invokeMethod round trip, one call in flight.
+    /// One invokeMethod round trip, one call in flight, over a direct session.
     pub(crate) invoke_ns: f64,
-    /// One emission delivered to every connected session, divided by the sessions.
+    /// One emission delivered to every connected direct session, divided by the sessions.
     pub(crate) fanout_ns_per_delivery: f64,
     /// Every property of every object changed, until the one update arrived.
     pub(crate) property_flush_ns: f64,
-    /// One invokeMethod call when a whole round is sent before reading the responses.
+    /// One invokeMethod round trip over a task-driven session (in-memory transport).
+    pub(crate) invoke_task_ns: f64,
+    /// The same, when a whole round is sent before reading the responses.
     pub(crate) invoke_pipelined_ns: f64,
+    /// The fan-out over task-driven sessions, per delivery.
+    pub(crate) fanout_task_ns_per_delivery: f64,
     /// The in-memory transport alone: a round trip to an echo task over the same channels.
     pub(crate) transport_round_trip_ns: f64,
     /// The in-memory transport alone: one frame through one session's channel.

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use webchannel::protocol::Frame;
-use webchannel::{Channel, Config, Handle, MemoryClient, MessageRate};
+use webchannel::{Channel, Config, Handle, MemoryClient, MessageRate, Object};
 
 use crate::Error;
 use crate::object::Bench;
@@ -19,8 +19,26 @@ pub(crate) struct Published {
     pub(crate) description: Value,
 }
 
-/// A new channel with the objects, and one client whose init was answered.
-pub(crate) async fn initialised_client() -> Result<Published, Error> {
+/// A channel publishing the benchmark objects.
+pub(crate) struct Objects {
+    pub(crate) channel: Channel,
+    pub(crate) objects: Vec<Handle<Bench>>,
+}
+
+impl Objects {
+    /// The wire index of the benchmark type's signal `name`.
+    pub(crate) fn signal_index(&self, name: &str) -> Result<u32, Error> {
+        let meta = <Bench as Object>::META;
+        meta.signals
+            .iter()
+            .position(|signal| signal.name == name)
+            .map(|position| meta.signal_index(position))
+            .ok_or_else(|| format!("the benchmark object has no signal {name}").into())
+    }
+}
+
+/// A new channel with the objects.
+pub(crate) fn objects() -> Result<Objects, Error> {
     // The benchmark sends faster than the default message rate allows; a limit that is
     // never reached keeps its bookkeeping in what is measured.
     let unreachable_rate = MessageRate::new(u32::MAX, u32::MAX);
@@ -28,6 +46,12 @@ pub(crate) async fn initialised_client() -> Result<Published, Error> {
     let objects = (0..OBJECTS)
         .map(|index| channel.register(format!("obj{index}"), Bench::default()))
         .collect::<Result<Vec<_>, _>>()?;
+    Ok(Objects { channel, objects })
+}
+
+/// A new channel with the objects, and one client whose init was answered.
+pub(crate) async fn initialised_client() -> Result<Published, Error> {
+    let Objects { channel, objects } = objects()?;
     let mut client = channel.connect_in_memory();
     let description = init(&mut client).await?;
     Ok(Published {

@@ -241,23 +241,28 @@ impl Session {
     pub(crate) fn deliver(&mut self) {
         self.mailbox.drain_into(&mut self.events);
         while let Some(event) = self.events.pop_front() {
-            match event {
-                Event::Signal { frame, objects } => self.send(Outgoing {
-                    text: frame,
-                    objects,
-                }),
-                Event::Notify {
-                    object,
-                    signal,
-                    args,
-                    objects,
-                } => self.pending.record(object, signal, args, objects),
-                Event::Destroyed { object, frame } => self.forget(object, frame),
-                // The loop asks `wants_flush` after every step.
-                Event::UpdatesReleased => {}
-                Event::Close(reason) => {
-                    self.close.get_or_insert(reason);
-                }
+            self.take(event);
+        }
+    }
+
+    /// Acts on one event (from the mailbox, or handed over directly).
+    pub(crate) fn take(&mut self, event: Event) {
+        match event {
+            Event::Signal { frame, objects } => self.send(Outgoing {
+                text: frame,
+                objects,
+            }),
+            Event::Notify {
+                object,
+                signal,
+                args,
+                objects,
+            } => self.pending.record(object, signal, args, objects),
+            Event::Destroyed { object, frame } => self.forget(object, frame),
+            // The driver asks `wants_flush` after every step.
+            Event::UpdatesReleased => {}
+            Event::Close(reason) => {
+                self.close.get_or_insert(reason);
             }
         }
     }
