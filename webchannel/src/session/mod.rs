@@ -541,6 +541,8 @@ impl Drop for Session {
 }
 
 #[cfg(test)]
+mod exchange;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod value_tests;

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::exchange::{exchange, output, ready_session};
 use super::{Session, Work};
 use crate::{Channel, Context, Handle};
 
@@ -76,28 +77,6 @@ fn channel() -> (Channel, Handle<Thermostat>) {
         .register("thermostat", Thermostat::default())
         .expect("fresh channel");
     (channel, handle)
-}
-
-/// Feeds `text` to the session and returns every frame it produced, parsed.
-fn exchange(session: &mut Session, text: &str) -> Vec<Value> {
-    assert!(session.receive(text).is_none(), "no work expected");
-    session.deliver();
-    output(session)
-}
-
-fn output(session: &mut Session) -> Vec<Value> {
-    session
-        .take_output()
-        .map(|frame| serde_json::from_str(frame.as_str()).expect("frames are JSON"))
-        .collect()
-}
-
-/// A session that has received the init response and said it is idle.
-fn ready_session(channel: &Channel) -> Session {
-    let mut session = Session::new(channel.clone());
-    exchange(&mut session, r#"{"type":3,"id":0}"#);
-    exchange(&mut session, r#"{"type":4}"#);
-    session
 }
 
 fn flush(session: &mut Session) -> Vec<Value> {

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Session;
+use super::exchange::{exchange, output, ready_session};
 use crate::{Channel, Context, Handle};
 
 #[derive(Default)]
@@ -97,26 +98,6 @@ fn channel() -> (Channel, Handle<List>) {
         .register("list", List::default())
         .expect("fresh channel");
     (channel, list)
-}
-
-fn exchange(session: &mut Session, text: &str) -> Vec<Value> {
-    assert!(session.receive(text).is_none(), "no work expected");
-    session.deliver();
-    output(session)
-}
-
-fn output(session: &mut Session) -> Vec<Value> {
-    session
-        .take_output()
-        .map(|frame| serde_json::from_str(frame.as_str()).expect("frames are JSON"))
-        .collect()
-}
-
-fn ready_session(channel: &Channel) -> Session {
-    let mut session = Session::new(channel.clone());
-    exchange(&mut session, r#"{"type":3,"id":0}"#);
-    exchange(&mut session, r#"{"type":4}"#);
-    session
 }
 
 fn call(session: &mut Session, object: &str, method: &str, args: Value) -> Value {
