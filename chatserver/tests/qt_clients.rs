@@ -55,7 +55,8 @@ fn assert_clean_shutdown(mut server: ServerProcess) {
 #[test]
 fn official_clients_log_in_see_each_other_and_chat() {
     let _serial = one_at_a_time();
-    let server = start_chatserver(&[]);
+    // Several threads here; the other tests use the default single thread.
+    let server = start_chatserver(&["--threads", "2"]);
     run_against(
         &server,
         &["chat.test.mjs", "messages.test.mjs", "connection.test.mjs"],
