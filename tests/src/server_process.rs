@@ -101,16 +101,20 @@ impl ServerProcess {
 mod tests {
     use super::ServerProcess;
 
-    // `sh` stands in for a server: what matters here is the process handling.
+    // Small programs stand in for a server: what matters here is the process handling.
 
     #[test]
     fn finds_the_address_keeps_the_log_and_stops_on_sigint() {
+        // Perl rather than `sh`: a shell cannot trap a signal that was ignored when it
+        // started (as SIGINT is under a backgrounded parent), Perl can; a real server
+        // installs its handler the same way.
         let server = ServerProcess::spawn(
-            "sh",
+            "perl",
             [
-                "-c",
-                "trap 'echo bye >&2; exit 0' INT; echo 'listening on ws://127.0.0.1:4321'; \
-                 echo 'started' >&2; while :; do sleep 0.05; done",
+                "-e",
+                "$| = 1; $SIG{INT} = sub { print STDERR \"bye\\n\"; exit 0 }; \
+                 print \"listening on ws://127.0.0.1:4321\\n\"; print STDERR \"started\\n\"; \
+                 select(undef, undef, undef, 0.05) while 1;",
             ],
         );
         assert_eq!(server.url(), "ws://127.0.0.1:4321");
