@@ -19,7 +19,7 @@ use crate::object::{BoxFuture, Invocation, Reply};
 use crate::pacing::UpdatePacing;
 use crate::protocol::Frame;
 use crate::rate::MessageBudget;
-use crate::session::{ReplyTo, Session, Work};
+use crate::session::{ReplyTo, Session, SessionId, Work};
 
 /// One message from a client, as a transport hands it to [`Channel::run_session`].
 #[derive(Debug, Clone)]
@@ -231,7 +231,7 @@ where
         }
     };
     log_end(&session, reason);
-    tell_objects_the_session_ended(&session).await;
+    tell_objects_the_session_ended(session.channel(), session.id()).await;
     reason
 }
 
@@ -256,10 +256,11 @@ fn log_end(session: &Session, reason: CloseReason) {
     }
 }
 
-/// Runs the disconnect hooks of every registered object that has one.
-async fn tell_objects_the_session_ended(session: &Session) {
-    for object in session.channel().objects() {
-        let Some(mut invocation) = Arc::clone(&object).disconnected(session.id()) else {
+/// Runs the disconnect hooks of every registered object that has one: `session` of
+/// `channel` has ended. Every transport calls this when its session ends.
+pub(crate) async fn tell_objects_the_session_ended(channel: &Channel, session: SessionId) {
+    for object in channel.objects() {
+        let Some(mut invocation) = Arc::clone(&object).disconnected(session) else {
             continue;
         };
         let result = loop {

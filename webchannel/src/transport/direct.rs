@@ -16,8 +16,8 @@ use tokio::runtime::Handle;
 use crate::channel::Channel;
 use crate::close::CloseReason;
 use crate::fanout::{DirectReceiver, Event, Mailbox};
-use crate::object::Invocation;
 use crate::protocol::Frame;
+use crate::serve::tell_objects_the_session_ended;
 use crate::session::{Session, Work};
 
 /// A session whose client lives in the same process: [`receive`](Self::receive) hands
@@ -28,7 +28,8 @@ use crate::session::{Session, Work};
 /// and budget, and its transport limits (message size and rate, pings), concern remote
 /// clients and do not apply. The callback runs while the session is held: it must not call
 /// back into the same session synchronously. Dropping the `DirectSession` ends the
-/// session, and the channel's objects are told, as when a connection closes.
+/// session, and the channel's objects are told, as when a connection closes (on the tokio
+/// runtime the session was made in; made outside one, it ends without telling them).
 pub struct DirectSession {
     shared: Arc<Shared>,
 }
@@ -101,29 +102,13 @@ impl Drop for DirectSession {
             return;
         };
         // The channel's objects learn that the session ended, as when a client leaves.
+        let (channel, session) = {
+            let state = lock(&shared.state);
+            (state.session.channel().clone(), state.session.id())
+        };
         runtime.spawn(async move {
-            let hooks: Vec<Invocation> = {
-                let state = lock(&shared.state);
-                let session = &state.session;
-                session
-                    .channel()
-                    .objects()
-                    .into_iter()
-                    .filter_map(|object| object.disconnected(session.id()))
-                    .collect()
-            };
-            for mut invocation in hooks {
-                let result = loop {
-                    match invocation {
-                        Invocation::Ready(result) => break result,
-                        Invocation::Locking(future) => invocation = future.await,
-                        Invocation::Running(future) => break future.await,
-                    }
-                };
-                if let Err(error) = result {
-                    tracing::error!(%error, "disconnect hook failed");
-                }
-            }
+            tell_objects_the_session_ended(&channel, session).await;
+            drop(shared);
         });
     }
 }
