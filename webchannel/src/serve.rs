@@ -113,6 +113,8 @@ where
     // Only while an update waits; boxed, so an idle session does not carry a timer.
     let mut flush_at: Option<Pin<Box<Sleep>>> = None;
     let mut updates_sent = session.updates_sent();
+    // Whether notify signals wake this session (the mailbox starts with yes).
+    let mut notify_wakes = true;
 
     let reason = loop {
         let mut ping = false;
@@ -225,7 +227,12 @@ where
             Err(_) => break CloseReason::Stalled,
         }
         session.trim();
-        mailbox.set_notify_wakes(session.is_idle() && flush_at.is_none() && stall.is_none());
+        // Told only on a change: it costs the mailbox's lock.
+        let wakes = session.is_idle() && flush_at.is_none() && stall.is_none();
+        if wakes != notify_wakes {
+            notify_wakes = wakes;
+            mailbox.set_notify_wakes(wakes);
+        }
         if let Some(reason) = session.close_reason() {
             break reason;
         }
