@@ -2,7 +2,7 @@
 //! clients against the `chatserver` binary, whether `qwebchannel.js` driven by Node or Qt's
 //! QML chat client.
 //!
-//! Everything a test needs is installed on first use, so `cargo test --workspace` works
+//! Everything a test needs is installed on first use, so `cargo test --workspace --locked` works
 //! from a fresh clone: the Node packages pinned in `tests/js/package-lock.json`, and Debian
 //! packages ([`debian::ensure_packages`]) such as Qt 5.15's `qwebchannel.js`
 //! ([`qt515_qwebchannel_js`]) and its chat examples ([`ensure_qt_examples`]).
