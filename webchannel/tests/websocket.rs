@@ -85,6 +85,19 @@ async fn next(client: &mut Client) -> Value {
     }
 }
 
+/// A client that has read the init response and connected to `pinned`.
+async fn listening_for_pins(url: &str) -> Client {
+    let mut client = connect(url).await;
+    send(&mut client, json!({"type": 3, "id": 0})).await;
+    next(&mut client).await;
+    send(
+        &mut client,
+        json!({"type": 7, "object": "board", "signal": 1}),
+    )
+    .await;
+    client
+}
+
 #[tokio::test]
 async fn a_client_inits_calls_and_receives_signals_over_a_socket() {
     let (url, _channel, _board) = serve().await;
@@ -122,15 +135,7 @@ async fn signals_emitted_from_a_handle_reach_every_connected_socket() {
     let (url, channel, board) = serve().await;
     let mut clients = Vec::new();
     for _ in 0..3 {
-        let mut client = connect(&url).await;
-        send(&mut client, json!({"type": 3, "id": 0})).await;
-        next(&mut client).await;
-        send(
-            &mut client,
-            json!({"type": 7, "object": "board", "signal": 1}),
-        )
-        .await;
-        clients.push(client);
+        clients.push(listening_for_pins(&url).await);
     }
     // The connect requests are processed in order with later ones; a round trip proves it.
     for client in &mut clients {
@@ -191,14 +196,7 @@ async fn a_client_close_is_answered_and_frees_the_session() {
 #[tokio::test]
 async fn closing_the_channel_closes_sockets_with_1001_after_queued_frames() {
     let (url, channel, board) = serve().await;
-    let mut client = connect(&url).await;
-    send(&mut client, json!({"type": 3, "id": 0})).await;
-    next(&mut client).await;
-    send(
-        &mut client,
-        json!({"type": 7, "object": "board", "signal": 1}),
-    )
-    .await;
+    let mut client = listening_for_pins(&url).await;
     send(&mut client, json!({"type": 3, "id": "sync"})).await;
     next(&mut client).await;
     board.pinned("last words".to_owned());
