@@ -58,8 +58,7 @@ impl ChatServer {
         self.alive.insert(user_name.clone());
         self.sessions.insert(session, user_name.clone());
         self.users.insert(user_name, session);
-        cx.user_list_changed();
-        cx.user_count_changed();
+        cx.users_changed();
         true
     }
 
@@ -70,8 +69,7 @@ impl ChatServer {
         }
         tracing::info!(session = %cx.session(), user = %user_name, "user logged out");
         self.remove(&user_name);
-        cx.user_list_changed();
-        cx.user_count_changed();
+        cx.users_changed();
         true
     }
 
@@ -99,8 +97,7 @@ impl ChatServer {
         if let Some(user) = self.sessions.get(&cx.session()).cloned() {
             tracing::info!(session = %cx.session(), %user, "connection closed; user logged out");
             self.remove(&user);
-            cx.user_list_changed();
-            cx.user_count_changed();
+            cx.users_changed();
         }
     }
 
@@ -159,6 +156,14 @@ impl ChatServer {
             self.sessions.remove(&session);
         }
         self.alive.remove(user);
+    }
+}
+
+impl ChatServerSignals {
+    /// The user list, and with it the user count, changed.
+    pub(crate) fn users_changed(&self) {
+        self.user_list_changed();
+        self.user_count_changed();
     }
 }
 

@@ -39,8 +39,7 @@ impl KeepAlive {
             let dropped = chat.write().await.end_keep_alive_round();
             if !dropped.is_empty() {
                 tracing::info!(users = ?dropped, "dropped users that did not answer the keep-alive");
-                chat.user_list_changed();
-                chat.user_count_changed();
+                chat.users_changed();
             }
         }
     }

@@ -12,4 +12,4 @@ mod web;
 
 pub use chat::{ChatServer, ChatServerSignals};
 pub use keepalive::KeepAlive;
-pub use server::{Settings, serve};
+pub use server::{Settings, publish, serve};

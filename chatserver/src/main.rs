@@ -11,6 +11,10 @@ use tracing_subscriber::EnvFilter;
 use chatserver::{KeepAlive, Settings};
 use webchannel::{Config, MessageRate};
 
+#[path = "duration_arg.rs"]
+mod duration_arg;
+use duration_arg::parse_duration;
+
 /// The QWebChannel chat server that Qt's ChatClient examples connect to.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -64,18 +68,6 @@ fn default_message_rate() -> u32 {
         .map_or(0, |rate| rate.per_second.get())
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration: jiff::SignedDuration = text
-        .parse()
-        .map_err(|error| format!("{text:?} is not a duration like 10s or 500ms: {error}"))?;
-    let duration =
-        Duration::try_from(duration).map_err(|_| "durations must be positive".to_owned())?;
-    if duration.is_zero() {
-        return Err("durations must be positive".to_owned());
-    }
-    Ok(duration)
-}
-
 fn init_logging(verbose: u8) {
     let default = match verbose {
         0 => "info",
@@ -117,7 +109,7 @@ async fn shutdown_signal() {
 /// Prints the declarations of the objects `serve` publishes.
 fn emit_typescript() -> ExitCode {
     let channel = webchannel::Channel::new();
-    match channel.register("chatserver", chatserver::ChatServer::default()) {
+    match chatserver::publish(&channel) {
         Ok(_) => {
             print!("{}", channel.typescript());
             ExitCode::SUCCESS

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::io;
 
 use tokio::net::TcpListener;
-use webchannel::Channel;
+use webchannel::{Channel, Handle, RegisterError};
 
 use crate::{ChatServer, KeepAlive, web};
 
@@ -17,6 +17,12 @@ pub struct Settings {
     pub channel: webchannel::Config,
 }
 
+/// Registers a new, empty chat on `channel` under `chatserver`, the name Qt's clients look
+/// for.
+pub fn publish(channel: &Channel) -> Result<Handle<ChatServer>, RegisterError> {
+    channel.register("chatserver", ChatServer::default())
+}
+
 /// Serves the chat on `listener`, with the limits of `settings.channel`, until `shutdown`
 /// resolves; then closes every session (close code 1001, after what is queued for it) and
 /// returns once they have ended.
@@ -26,9 +32,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let channel = Channel::with_config(settings.channel);
-    let chat = channel
-        .register("chatserver", ChatServer::default())
-        .map_err(io::Error::other)?;
+    let chat = publish(&channel).map_err(io::Error::other)?;
     let keep_alive = tokio::spawn(settings.keep_alive.run(chat));
 
     let served =

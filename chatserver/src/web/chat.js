@@ -12,7 +12,7 @@ const MAX_RETRY_MS = 5000;
 const MAX_MESSAGES = 1000;
 /** How close to the bottom (in pixels) the log counts as scrolled to the end. */
 const STICK_TO_BOTTOM_PX = 40;
-/** Characters a name or message may not contain (the server refuses them too). */
+/** Characters a name may not contain (the server refuses them too; messages may have them). */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
 
 const page = {

@@ -10,7 +10,7 @@ function longText() {
     return text.slice(0, 10240);
 }
 
-/** `[label, text]` pairs. No control characters: our server refuses them in messages. */
+/** `[label, text]` pairs of printable text; control characters in messages are covered by `chatserver/src/rules.rs`. */
 export const trickyTexts = [
     ['plain ASCII', 'hello, world'],
     ['emoji with skin tone, flag and ZWJ family', 'hi 👋🏽 🇩🇪 👨‍👩‍👧‍👦 🐢'],

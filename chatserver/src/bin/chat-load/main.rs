@@ -17,6 +17,8 @@ mod cli;
 mod client;
 mod connection;
 mod description;
+#[path = "../../duration_arg.rs"]
+mod duration_arg;
 mod latency;
 mod procfs;
 mod report;
