@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, Weak};
+use std::sync::{Arc, RwLock, Weak};
 
 use indexmap::IndexMap;
 
@@ -13,6 +13,7 @@ use crate::handle::Handle;
 use crate::object::Object;
 use crate::published::{ErasedObject, Published};
 use crate::session::{CloseReason, SessionId};
+use crate::sync::{read, write};
 
 /// The objects published to clients, and the sessions connected to them.
 ///
@@ -209,14 +210,6 @@ impl ChannelShared {
             adopted.remove(name);
         }
     }
-}
-
-fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl std::fmt::Debug for Channel {

@@ -59,7 +59,8 @@ impl CloseReason {
         }
     }
 
-    /// Whether the client caused the close by breaking a rule (logged at `warn`).
+    /// Whether the client caused the close by breaking a rule about what it sends; a slow
+    /// or silent client is not a violation.
     pub fn is_violation(self) -> bool {
         matches!(
             self,

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -12,7 +12,9 @@ use tokio::sync::Notify;
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
 use crate::published::{ErasedObject, ObjectCore, ObjectId};
+use crate::retained::ShrinkWhenEmpty;
 use crate::session::{CloseReason, SessionId};
+use crate::sync::{lock, read, write};
 use crate::values::{Found, SharedFound, collecting};
 
 /// Something that happened which one session must act on.
@@ -71,11 +73,6 @@ struct Queue {
     notify_wakes: bool,
 }
 
-/// A drained queue with more capacity than `SHRINK_ABOVE` is shrunk to `RETAINED`: an idle
-/// session stays small, while steady bursts below the threshold never reallocate.
-const SHRINK_ABOVE: usize = 256;
-const RETAINED: usize = 16;
-
 impl Mailbox {
     pub(crate) fn new(limit: usize) -> Self {
         Self {
@@ -103,7 +100,7 @@ impl Mailbox {
     /// Sets whether notify signals wake the session; turning it on wakes it for those
     /// that arrived meanwhile.
     pub(crate) fn set_notify_wakes(&self, wakes: bool) {
-        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = lock(&self.queue);
         queue.notify_wakes = wakes;
         if wakes && !queue.woken && !queue.notifies.is_empty() {
             queue.woken = true;
@@ -131,7 +128,7 @@ impl Mailbox {
     }
 
     fn enqueue(&self, event: Event) {
-        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = lock(&self.queue);
         if queue.closed {
             return;
         }
@@ -176,7 +173,7 @@ impl Mailbox {
     /// Moves every queued event into `into`: notify signals first (they only mark
     /// properties as changed), then the rest in order.
     pub(crate) fn drain_into(&self, into: &mut VecDeque<Event>) {
-        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = lock(&self.queue);
         queue.woken = false;
         self.waiting.store(false, Ordering::Release);
         into.extend(queue.notifies.drain(..));
@@ -186,9 +183,7 @@ impl Mailbox {
         } else {
             into.extend(queue.events.drain(..));
         }
-        if queue.events.capacity() > SHRINK_ABOVE {
-            queue.events.shrink_to(RETAINED);
-        }
+        queue.events.shrink_when_empty();
     }
 
     /// Resolves when events have arrived since the last drain.
@@ -204,44 +199,38 @@ pub(crate) struct Subscribers(RwLock<IndexMap<SessionId, Arc<Mailbox>>>);
 impl Subscribers {
     /// Adds the session; returns false when it was already in.
     pub(crate) fn insert(&self, session: SessionId, mailbox: &Arc<Mailbox>) -> bool {
-        let mut map = self.0.write().unwrap_or_else(PoisonError::into_inner);
-        if map.contains_key(&session) {
-            return false;
+        match write(&self.0).entry(session) {
+            indexmap::map::Entry::Occupied(_) => false,
+            indexmap::map::Entry::Vacant(entry) => {
+                entry.insert(Arc::clone(mailbox));
+                true
+            }
         }
-        map.insert(session, Arc::clone(mailbox));
-        true
     }
 
     /// Removes the session; returns false when it was not in.
     pub(crate) fn remove(&self, session: SessionId) -> bool {
-        let mut map = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        let mut map = write(&self.0);
         map.swap_remove(&session).is_some()
     }
 
     pub(crate) fn contains(&self, session: SessionId) -> bool {
-        self.read().contains_key(&session)
+        read(&self.0).contains_key(&session)
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.read().is_empty()
+        read(&self.0).is_empty()
     }
 
     /// Removes every session.
     pub(crate) fn clear(&self) {
-        self.0
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        write(&self.0).clear();
     }
 
     pub(crate) fn for_each(&self, mut visit: impl FnMut(SessionId, &Arc<Mailbox>)) {
-        for (session, mailbox) in self.read().iter() {
+        for (session, mailbox) in read(&self.0).iter() {
             visit(*session, mailbox);
         }
-    }
-
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, IndexMap<SessionId, Arc<Mailbox>>> {
-        self.0.read().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -314,8 +303,8 @@ fn notify<A: Serialize + ?Sized>(object: &Arc<dyn ErasedObject>, signal: usize, 
     }
 }
 
-/// Serializes the arguments; the objects they refer to become reachable through the
-/// emitting object's channel.
+/// Serializes the arguments and collects the objects they refer to. Those become
+/// reachable by a client when its session announces them (`Session::learn`).
 fn write_args<A: Serialize + ?Sized>(
     json: &mut JsonBuf,
     core: &ObjectCore,
@@ -327,13 +316,6 @@ fn write_args<A: Serialize + ?Sized>(
         let name = core.meta.signals[signal].name;
         tracing::error!(object = %core.name, signal = name, %error, "signal arguments could not be serialized; not emitted");
         return None;
-    }
-    if !objects.is_empty()
-        && let Some(channel) = core.channel()
-    {
-        for found in &objects {
-            channel.adopt(found);
-        }
     }
     Some(objects)
 }

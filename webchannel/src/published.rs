@@ -3,7 +3,7 @@
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use serde_json::value::RawValue;
 use tokio::sync::RwLock;
@@ -17,6 +17,7 @@ use crate::protocol::Frame;
 use crate::protocol::description::DescriptionTemplate;
 use crate::protocol::json::JsonBuf;
 use crate::session::SessionId;
+use crate::sync::lock;
 use crate::values::Found;
 use crate::{InvokeError, InvokeErrorKind};
 
@@ -175,15 +176,20 @@ impl ObjectCore {
 
     /// The cached single-object update reporting exactly `signals`, and the objects it
     /// refers to, if still current.
-    pub(crate) fn cached_update(
+    pub(crate) fn cached_update<'a>(
         &self,
         generation: u64,
-        signals: &[(usize, Frame)],
+        mut signals: impl Iterator<Item = (usize, &'a Frame)>,
     ) -> Option<(Frame, Found)> {
         let cached = lock(&self.update);
-        let cached = cached
-            .as_ref()
-            .filter(|cached| cached.generation == generation && cached.signals == signals)?;
+        let cached = cached.as_ref().filter(|cached| {
+            cached.generation == generation
+                && cached
+                    .signals
+                    .iter()
+                    .all(|(signal, args)| signals.next() == Some((*signal, args)))
+                && signals.next().is_none()
+        })?;
         Some((cached.frame.clone(), alive(&cached.objects)?))
     }
 
@@ -244,10 +250,6 @@ impl Drop for ObjectCore {
             channel.forget(&self.name);
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Why a property value could not be read.

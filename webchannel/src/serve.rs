@@ -112,12 +112,13 @@ where
     let mut stall: Option<BoxFuture<Resolved>> = None;
     // Only while an update waits; boxed, so an idle session does not carry a timer.
     let mut flush_at: Option<Pin<Box<Sleep>>> = None;
-    let mut updates_sent = session.updates_sent();
     // Whether notify signals wake this session (the mailbox starts with yes).
     let mut notify_wakes = true;
 
     let reason = loop {
         let mut ping = false;
+        // Reading may have left the transport something to answer on its own (a pong).
+        let mut heard = false;
         let work = tokio::select! {
             biased;
             () = mailbox.wait() => {
@@ -156,6 +157,7 @@ where
                     break CloseReason::ClientClosed;
                 };
                 liveness.heard();
+                heard = true;
                 if let Inbound::Refused(reason) = message {
                     break reason;
                 }
@@ -199,11 +201,7 @@ where
                 flush_at = Some(Box::pin(sleep_until(due)));
             }
         }
-        if let Some((sent, bytes)) = session
-            .last_update()
-            .filter(|(sent, _)| *sent != updates_sent)
-        {
-            updates_sent = sent;
+        if let Some(bytes) = session.take_sent_update() {
             pacing.sent(Instant::now(), bytes, session.channel().session_count());
         }
         match work {
@@ -216,15 +214,17 @@ where
                 running.push(Box::pin(async move { (reply, future.await) }));
             }
         }
-        let written = timeout(
-            write_timeout,
-            write_output(&mut session, ping, outgoing.as_mut()),
-        )
-        .await;
-        match written {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) => break CloseReason::TransportFailed,
-            Err(_) => break CloseReason::Stalled,
+        if ping || heard || session.has_output() {
+            let written = timeout(
+                write_timeout,
+                write_output(&mut session, ping, outgoing.as_mut()),
+            )
+            .await;
+            match written {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => break CloseReason::TransportFailed,
+                Err(_) => break CloseReason::Stalled,
+            }
         }
         session.trim();
         // Told only on a change: it costs the mailbox's lock.
@@ -283,9 +283,8 @@ pub(crate) async fn tell_objects_the_session_ended(channel: &Channel, session: S
     }
 }
 
-/// Writes every ready frame (and a ping if one is due), then flushes once. The flush
-/// happens even with nothing new, for what the transport has to answer on its own (the
-/// pong to a client's ping); with nothing pending it costs nothing.
+/// Writes every ready frame (and a ping if one is due), then flushes once; the flush also
+/// sends what the transport answers on its own (the pong to a client's ping).
 async fn write_output<O: Sink<Outbound>>(
     session: &mut Session,
     ping: bool,

@@ -21,18 +21,12 @@ use super::updates::read_value;
 /// or, without changing anything the caller keeps, an object whose lock is held elsewhere.
 pub(super) fn describe_into(
     text: &mut String,
-    objects: &[&Arc<dyn ErasedObject>],
+    objects: &[Arc<dyn ErasedObject>],
     knows: &dyn Fn(&Arc<dyn ErasedObject>) -> bool,
     session: SessionId,
 ) -> Result<Found, Arc<dyn ErasedObject>> {
     let mut described = Found::new();
-    splice(
-        text,
-        objects.iter().copied(),
-        knows,
-        &mut described,
-        session,
-    )?;
+    splice(text, objects.iter(), knows, &mut described, session)?;
     Ok(described)
 }
 
@@ -53,7 +47,9 @@ fn splice<'a>(
         };
         // Marked before describing, so an object that refers to itself stays finite.
         described.push(Arc::clone(object));
+        // Written as the member it becomes: `,"data":{..}`.
         let mut description = JsonBuf::with_capacity(256);
+        description.raw(",\"data\":");
         let mut nested = Found::new();
         core.description.write(&mut description, |property, json| {
             read_value(object, property, json, &mut nested, session)
@@ -62,7 +58,7 @@ fn splice<'a>(
         splice(&mut description, nested.iter(), knows, described, session)?;
         // Inside the reference, before its closing brace.
         let at = position + core.reference.len() - 1;
-        text.insert_str(at, &format!(",\"data\":{description}"));
+        text.insert_str(at, &description);
     }
     Ok(())
 }

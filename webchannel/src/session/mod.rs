@@ -24,6 +24,7 @@ use crate::object::{BoxFuture, Invocation, Reply};
 use crate::protocol::Frame;
 use crate::protocol::message::{self, Invoke, Request};
 use crate::published::{ErasedObject, ObjectId};
+use crate::retained::ShrinkWhenEmpty;
 use crate::values::{self, SharedFound};
 use crate::{InvokeError, InvokeErrorKind};
 
@@ -98,9 +99,8 @@ pub(crate) struct Session {
     output: Vec<Frame>,
     close: Option<CloseReason>,
     complaints: Complaints,
-    /// How many property updates were sent, and the size of the last one.
-    updates_sent: u64,
-    last_update_len: usize,
+    /// The size of a property update sent since the transport last asked.
+    sent_update: Option<usize>,
 }
 
 impl Session {
@@ -121,8 +121,7 @@ impl Session {
             output: Vec::new(),
             close: None,
             complaints: Complaints::default(),
-            updates_sent: 0,
-            last_update_len: 0,
+            sent_update: None,
         }
     }
 
@@ -148,26 +147,21 @@ impl Session {
         self.output.drain(..)
     }
 
+    /// Whether frames wait to be written.
+    pub(crate) fn has_output(&self) -> bool {
+        !self.output.is_empty()
+    }
+
     /// Releases buffer capacity left over from a burst, so an idle session stays small.
     pub(crate) fn trim(&mut self) {
-        // Bursts below the threshold reuse their buffers; larger ones give them back.
-        const SHRINK_ABOVE: usize = 256;
-        const RETAINED: usize = 16;
-        if self.output.is_empty() && self.output.capacity() > SHRINK_ABOVE {
-            self.output.shrink_to(RETAINED);
-        }
-        if self.events.is_empty() && self.events.capacity() > SHRINK_ABOVE {
-            self.events.shrink_to(RETAINED);
-        }
+        self.output.shrink_when_empty();
+        self.events.shrink_when_empty();
     }
 
-    /// How many property updates were sent so far, and the size of the last one.
-    pub(crate) fn last_update(&self) -> Option<(u64, usize)> {
-        (self.updates_sent > 0).then_some((self.updates_sent, self.last_update_len))
-    }
-
-    pub(crate) fn updates_sent(&self) -> u64 {
-        self.updates_sent
+    /// The size of the property update sent since the last call, if one was: what the
+    /// transport paces updates by.
+    pub(crate) fn take_sent_update(&mut self) -> Option<usize> {
+        self.sent_update.take()
     }
 
     /// Set once the session must end.
@@ -305,8 +299,7 @@ impl Session {
         match self.pending.write_update(self.id) {
             Ok((text, objects)) => {
                 self.idle = false;
-                self.updates_sent += 1;
-                self.last_update_len = text.len();
+                self.sent_update = Some(text.len());
                 self.send(Outgoing {
                     text,
                     objects: SharedFound::new(objects),
@@ -480,12 +473,8 @@ impl Session {
             self.output.push(outgoing.text);
             return Ok(());
         }
-        let unseen: Vec<&Arc<dyn ErasedObject>> = objects
-            .iter()
-            .filter(|object| !self.knows(object))
-            .collect();
         let mut text = outgoing.text.as_str().to_owned();
-        match announce::describe_into(&mut text, &unseen, &|object| self.knows(object), self.id) {
+        match announce::describe_into(&mut text, objects, &|object| self.knows(object), self.id) {
             Ok(learned) => {
                 for object in learned {
                     self.learn(&object);

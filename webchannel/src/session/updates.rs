@@ -113,13 +113,14 @@ fn shared_update(
     session: SessionId,
 ) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
     let core = object.core();
-    let signals: Vec<(usize, Frame)> = update
-        .signals
-        .iter()
-        .map(|(signal, args, _)| (*signal, args.clone()))
-        .collect();
     let generation = core.generation();
-    if let Some(cached) = core.cached_update(generation, &signals) {
+    let signals = || {
+        update
+            .signals
+            .iter()
+            .map(|(signal, args, _)| (*signal, args))
+    };
+    if let Some(cached) = core.cached_update(generation, signals()) {
         return Ok(cached);
     }
     let mut json = JsonBuf::with_capacity(256);
@@ -128,7 +129,8 @@ fn shared_update(
     write_object_update(&mut json, &mut found, object, update, session)?;
     json.raw("]}");
     let frame = json.into_frame();
-    core.cache_update(generation, signals, frame.clone(), &found);
+    let signals = signals().map(|(signal, args)| (signal, args.clone()));
+    core.cache_update(generation, signals.collect(), frame.clone(), &found);
     Ok((frame, found))
 }
 
