@@ -154,14 +154,19 @@ async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() 
                 other => panic!("the reading client lost its connection: {other:?}"),
             }
         }
-        received
+        // Handed back: dropping it here would end its session too.
+        (received, reader)
     });
     for _ in 0..rounds {
         server.speaker.announced(text.clone());
         tokio::task::yield_now().await;
     }
-    assert_eq!(counting.await.expect("counted"), rounds);
+    let (received, mut reader) = counting.await.expect("counted");
+    assert_eq!(received, rounds);
     wait_for_sessions(&server.channel, 1).await;
+    let echo =
+        json!({"type": 6, "object": "speaker", "method": "echo", "args": ["still"], "id": "after"});
+    assert_eq!(request(&mut reader, echo).await["data"], "still");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -39,6 +39,18 @@ pub(super) enum ReadError {
     Protocol,
 }
 
+/// Input the reader throws away once it has refused something, so that the client's
+/// answer to the server's Close frame can still be read: a socket closed with unread
+/// data in it resets the connection, and the client may lose the Close frame with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Discard {
+    Nothing,
+    /// The rest of an oversized frame; the frames after it are read as usual.
+    Bytes(u64),
+    /// Everything: after a frame that breaks the protocol, nothing after it can be framed.
+    All,
+}
+
 /// A message arriving over several frames.
 struct Fragments {
     text: bool,
@@ -53,6 +65,7 @@ pub(super) struct FrameReader<R> {
     idle_capacity: usize,
     max_message: usize,
     fragments: Option<Fragments>,
+    discard: Discard,
 }
 
 impl<R: AsyncRead + Unpin> FrameReader<R> {
@@ -64,13 +77,16 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             idle_capacity,
             max_message,
             fragments: None,
+            discard: Discard::Nothing,
         }
     }
 
-    /// The next message or control frame.
+    /// The next message or control frame. After an error, reading on skips what cannot
+    /// be used: the rest of an oversized frame, or (after a protocol error) everything.
     pub(super) async fn next(&mut self) -> Result<Received, ReadError> {
         loop {
-            if let Some(received) = self.parse()? {
+            self.throw_away();
+            if let Some(received) = self.parse_and_remember()? {
                 // Nothing more to parse: an idle connection keeps no buffer (the next read
                 // allocates one).
                 if self.buffer.is_empty() {
@@ -85,6 +101,51 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 Ok(0) | Err(_) => return Err(ReadError::Ended),
                 Ok(_) => {}
             }
+        }
+    }
+
+    /// Drops what `discard` says from the buffer.
+    fn throw_away(&mut self) {
+        match self.discard {
+            Discard::Nothing => {}
+            Discard::All => self.buffer.clear(),
+            Discard::Bytes(left) => {
+                let available = u64::try_from(self.buffer.len()).unwrap_or(u64::MAX);
+                let now = left.min(available);
+                // At most the buffer's length, so it fits.
+                self.buffer
+                    .advance(usize::try_from(now).unwrap_or(self.buffer.len()));
+                self.discard = match left - now {
+                    0 => Discard::Nothing,
+                    left => Discard::Bytes(left),
+                };
+            }
+        }
+    }
+
+    /// [`parse`](Self::parse), noting what an error leaves to be thrown away.
+    fn parse_and_remember(&mut self) -> Result<Option<Received>, ReadError> {
+        if self.discard != Discard::Nothing {
+            return Ok(None);
+        }
+        self.parse().inspect_err(|error| {
+            self.fragments = None;
+            self.discard = match error {
+                ReadError::TooBig => self.oversized_frame(),
+                ReadError::Protocol => Discard::All,
+                // The invalid frame has been taken whole: what follows is framed as usual.
+                ReadError::InvalidText | ReadError::Ended => Discard::Nothing,
+            };
+        })
+    }
+
+    /// The whole oversized frame at the front of the buffer (its header parsed again:
+    /// `parse` refuses it before consuming anything).
+    fn oversized_frame(&self) -> Discard {
+        let mut cursor = Cursor::new(&self.buffer[..]);
+        match FrameHeader::parse(&mut cursor) {
+            Ok(Some((_, length))) => Discard::Bytes(cursor.position().saturating_add(length)),
+            _ => Discard::All,
         }
     }
 
@@ -267,6 +328,31 @@ mod tests {
         all
     }
 
+    /// Like [`read_all`], but reading on after errors, as the server does while it waits
+    /// for the client to answer its Close frame.
+    async fn read_past_errors(
+        bytes: Vec<u8>,
+        max_message: usize,
+    ) -> Vec<Result<Received, ReadError>> {
+        let (mut client, server) = tokio::io::duplex(1024);
+        let writing = tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let _ = client.write_all(&bytes).await;
+        });
+        let mut reader = FrameReader::new(server, 16, max_message);
+        let mut all = Vec::new();
+        loop {
+            let next = reader.next().await;
+            let end = next == Err(ReadError::Ended);
+            all.push(next);
+            if end {
+                break;
+            }
+        }
+        writing.abort();
+        all
+    }
+
     fn texts(all: &[Result<Received, ReadError>]) -> Vec<String> {
         all.iter()
             .filter_map(|received| match received {
@@ -310,6 +396,53 @@ mod tests {
             read_all(bytes, 1024, 1 << 20).await,
             [Err(ReadError::TooBig)]
         );
+    }
+
+    #[tokio::test]
+    async fn after_an_oversized_frame_the_clients_close_frame_is_still_read() {
+        let close = frame(
+            OpCode::Control(Control::Close),
+            true,
+            &1000u16.to_be_bytes(),
+        );
+        // One frame far beyond the limit, and one that grows a fragmented message past it.
+        let mut single = text(&"b".repeat(50_000));
+        single.extend(&close);
+        let mut fragmented = frame(OpCode::Data(Data::Text), false, &[b'a'; 60]);
+        fragmented.extend(frame(OpCode::Data(Data::Continue), true, &[b'a'; 60]));
+        fragmented.extend(&close);
+        for bytes in [single, fragmented] {
+            assert_eq!(
+                read_past_errors(bytes, 100).await,
+                [
+                    Err(ReadError::TooBig),
+                    Ok(Received::Close(Bytes::copy_from_slice(
+                        &1000u16.to_be_bytes()
+                    ))),
+                    Err(ReadError::Ended)
+                ]
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn after_a_protocol_error_everything_is_thrown_away() {
+        let mut bytes = vec![0x81, 2, b'h', b'i'];
+        bytes.extend(text("not read"));
+        bytes.extend(frame(OpCode::Control(Control::Close), true, b""));
+        assert_eq!(
+            read_past_errors(bytes, 1024).await,
+            [Err(ReadError::Protocol), Err(ReadError::Ended)]
+        );
+    }
+
+    #[tokio::test]
+    async fn after_invalid_text_the_next_frames_are_read_as_usual() {
+        let mut bytes = frame(OpCode::Data(Data::Text), true, &[0xff]);
+        bytes.extend(text("next"));
+        let all = read_past_errors(bytes, 1024).await;
+        assert_eq!(all[0], Err(ReadError::InvalidText));
+        assert_eq!(texts(&all), ["next"]);
     }
 
     #[tokio::test]
