@@ -173,9 +173,5 @@ impl Serialize for NoArgs {
     }
 }
 
-/// Compiles only if `T` can be a parameter; placed at the user's type so the error
-/// points there.
-pub fn assert_parameter<T: DeserializeOwned>() {}
-
 /// Compiles only if `T` can be returned or carried by a signal or property.
 pub fn assert_serialize<T: Serialize + ?Sized>() {}
