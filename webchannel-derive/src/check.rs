@@ -634,7 +634,7 @@ fn check_setter(f: &FnInput, property: &Property, errors: &mut Errors) -> Option
     let sig = &f.sig;
     let ident = &sig.ident;
     let getter = &property.getter;
-    let mut errors = ErrorsCounter::new(errors);
+    let errors_before = errors.len();
     if let Some(name) = &f.options.name {
         errors.at(
             name.span(),
@@ -667,12 +667,12 @@ fn check_setter(f: &FnInput, property: &Property, errors: &mut Errors) -> Option
             }
         }
     }
-    reject_qualifiers(sig, "a property setter", &mut errors);
+    reject_qualifiers(sig, "a property setter", errors);
     if let Some(asyncness) = &sig.asyncness {
         errors.at(asyncness.span, "a property setter cannot be `async`");
     }
-    reject_generics(sig, "a property setter", &mut errors);
-    let args = check_args(sig, &mut errors);
+    reject_generics(sig, "a property setter", errors);
+    let args = check_args(sig, errors);
     let mut values = args.iter().filter_map(|arg| match arg {
         Arg::Param(param) => Some(param),
         Arg::Context => None,
@@ -718,7 +718,7 @@ fn check_setter(f: &FnInput, property: &Property, errors: &mut Errors) -> Option
             false
         }
     };
-    (errors.count() == 0).then(|| Setter {
+    (errors.len() == errors_before).then(|| Setter {
         ident: ident.clone(),
         args,
         returns_result,
@@ -771,7 +771,7 @@ fn check_method(f: &FnInput, errors: &mut Errors) -> Method {
 fn check_disconnect_hook(f: &FnInput, errors: &mut Errors) -> Option<DisconnectHook> {
     let sig = &f.sig;
     let ident = &sig.ident;
-    let mut errors = ErrorsCounter::new(errors);
+    let errors_before = errors.len();
     let expected = format!("`fn {ident}(&mut self, cx: &Context<Self>)`");
     let receiver_kind = match receiver(sig) {
         Some(Ok(kind)) => kind,
@@ -791,7 +791,7 @@ fn check_disconnect_hook(f: &FnInput, errors: &mut Errors) -> Option<DisconnectH
             format_args!("the `on_disconnect` fn needs a body: {expected} {{ ... }}"),
         );
     }
-    reject_qualifiers(sig, "the `on_disconnect` fn", &mut errors);
+    reject_qualifiers(sig, "the `on_disconnect` fn", errors);
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         errors.over(
             &sig.generics,
@@ -826,7 +826,7 @@ fn check_disconnect_hook(f: &FnInput, errors: &mut Errors) -> Option<DisconnectH
             "the `on_disconnect` fn returns nothing: no client waits for its result",
         );
     }
-    (errors.count() == 0).then(|| DisconnectHook {
+    (errors.len() == errors_before).then(|| DisconnectHook {
         ident: ident.clone(),
         receiver: receiver_kind,
         is_async: sig.asyncness.is_some(),
@@ -837,7 +837,7 @@ fn check_disconnect_hook(f: &FnInput, errors: &mut Errors) -> Option<DisconnectH
 
 /// The parameters of a method or setter: values the client sends, and at most one
 /// injected `&Context<Self>`.
-fn check_args(sig: &Signature, errors: &mut impl Report) -> Vec<Arg> {
+fn check_args(sig: &Signature, errors: &mut Errors) -> Vec<Arg> {
     let mut args = Vec::new();
     let mut has_context = false;
     for (position, input) in sig.inputs.iter().enumerate() {
@@ -892,7 +892,7 @@ fn check_args(sig: &Signature, errors: &mut impl Report) -> Vec<Arg> {
 }
 
 /// `const`, `unsafe` and `extern` on a fn the macro calls or replaces.
-fn reject_qualifiers(sig: &Signature, what: &str, errors: &mut impl Report) {
+fn reject_qualifiers(sig: &Signature, what: &str, errors: &mut Errors) {
     if let Some(unsafety) = &sig.unsafety {
         errors.at(
             unsafety.span,
@@ -904,7 +904,7 @@ fn reject_qualifiers(sig: &Signature, what: &str, errors: &mut impl Report) {
     }
 }
 
-fn reject_generics(sig: &Signature, what: &str, errors: &mut impl Report) {
+fn reject_generics(sig: &Signature, what: &str, errors: &mut Errors) {
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         errors.over(
             &sig.generics,
@@ -1125,49 +1125,5 @@ fn check_published_names(published: &[Published], errors: &mut Errors) {
             continue;
         }
         earlier.push(item);
-    }
-}
-
-/// Where errors go: [`Errors`] itself, or an [`ErrorsCounter`] that also counts them.
-trait Report {
-    fn at(&mut self, span: Span, message: impl std::fmt::Display);
-    fn over(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display);
-}
-
-impl Report for Errors {
-    fn at(&mut self, span: Span, message: impl std::fmt::Display) {
-        Errors::at(self, span, message);
-    }
-
-    fn over(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display) {
-        Errors::over(self, tokens, message);
-    }
-}
-
-/// Records into [`Errors`] and counts, so a check can tell whether its item is sound.
-struct ErrorsCounter<'a> {
-    errors: &'a mut Errors,
-    count: usize,
-}
-
-impl<'a> ErrorsCounter<'a> {
-    fn new(errors: &'a mut Errors) -> Self {
-        Self { errors, count: 0 }
-    }
-
-    fn count(&self) -> usize {
-        self.count
-    }
-}
-
-impl Report for ErrorsCounter<'_> {
-    fn at(&mut self, span: Span, message: impl std::fmt::Display) {
-        self.count += 1;
-        self.errors.at(span, message);
-    }
-
-    fn over(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display) {
-        self.count += 1;
-        self.errors.over(tokens, message);
     }
 }

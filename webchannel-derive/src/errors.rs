@@ -40,6 +40,12 @@ impl Errors {
         self.push(syn::Error::new_spanned(tokens, message));
     }
 
+    /// How many errors were recorded: a check compares the count before and after an
+    /// item to tell whether the item is sound.
+    pub(crate) fn len(&self) -> usize {
+        self.errors.len()
+    }
+
     /// `Err` with every recorded error, in item order, if there was any.
     pub(crate) fn finish(mut self) -> syn::Result<()> {
         self.errors.sort_by_key(|(item, _)| *item);
