@@ -21,6 +21,7 @@ use crate::model::{
 };
 use crate::naming::{camel_case, is_valid_published_name};
 use crate::qt_types::qt_type;
+use crate::types::{referent, strip_groups};
 
 /// Classifies and checks every fn of `input`. The result is complete only when no error
 /// was recorded.
@@ -622,14 +623,6 @@ fn check_notify_arguments(signal: &Signal, property: &Type, at: Span, errors: &m
     }
 }
 
-/// `T` for `&T`, `&&mut T`, looking through groups and parentheses.
-fn referent(ty: &Type) -> &Type {
-    match strip_groups(ty) {
-        Type::Reference(reference) => referent(&reference.elem),
-        ty => ty,
-    }
-}
-
 fn check_setter(f: &FnInput, property: &Property, errors: &mut Errors) -> Option<Setter> {
     let sig = &f.sig;
     let ident = &sig.ident;
@@ -996,15 +989,6 @@ fn result_type(ty: &Type) -> Option<(Option<Type>, Option<Type>)> {
 
 fn is_unit(ty: &Type) -> bool {
     matches!(strip_groups(ty), Type::Tuple(tuple) if tuple.elems.is_empty())
-}
-
-/// Looks through invisible groups (types passed through `macro_rules!`) and parentheses.
-fn strip_groups(ty: &Type) -> &Type {
-    match ty {
-        Type::Group(group) => strip_groups(&group.elem),
-        Type::Paren(paren) => strip_groups(&paren.elem),
-        ty => ty,
-    }
 }
 
 fn contains_impl_trait(ty: &Type) -> bool {

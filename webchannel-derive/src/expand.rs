@@ -14,6 +14,7 @@ use crate::model::{
     Arg, CopiedAttrs, Method, Object, Output, Property, Receiver, Signal, unit_type,
 };
 use crate::qt_types::qt_type;
+use crate::types::referent;
 
 /// Everything the macro emits for `object`.
 pub(crate) fn expand(object: &Object) -> TokenStream {
@@ -803,16 +804,6 @@ fn call_at(
     let function = respanned(function, span);
     let generics = generics.map(|generics| quote_spanned!(span=> ::<#generics>));
     quote_spanned!(span=> #function #generics (#args))
-}
-
-/// `T` for `&T`, `&&mut T`...: the type whose trait bounds matter.
-fn referent(ty: &Type) -> &Type {
-    match ty {
-        Type::Reference(reference) => referent(&reference.elem),
-        Type::Group(group) => referent(&group.elem),
-        Type::Paren(paren) => referent(&paren.elem),
-        ty => ty,
-    }
 }
 
 fn contains_impl_trait(ty: &Type) -> bool {

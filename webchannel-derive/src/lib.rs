@@ -17,6 +17,7 @@ mod model;
 mod naming;
 mod parse;
 mod qt_types;
+mod types;
 
 #[cfg(test)]
 mod tests;
