@@ -17,10 +17,10 @@ use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{
     Arg, DisconnectHook, FnInput, Input, Method, Object, Options, Output, Param, Property,
-    Receiver, Setter, Signal, SignalParam, unit_type,
+    Receiver, Setter, Signal, SignalParam, params, unit_type,
 };
 use crate::naming::{camel_case, is_valid_published_name};
-use crate::qt_types::qt_type;
+use crate::qt_types::signature;
 use crate::types::{referent, strip_groups};
 
 /// Classifies and checks every fn of `input`. The result is complete only when no error
@@ -111,12 +111,11 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
                     None => {
                         let method = check_method(f, errors);
                         let mut item = Published::of(index, f, *kind);
-                        item.params = Some(
-                            method
-                                .params()
-                                .map(|param| qt_type(&param.ty, &enum_names).into_owned())
-                                .collect(),
-                        );
+                        item.signature = Some(signature(
+                            &method.name,
+                            method.params().map(|param| &param.ty),
+                            &enum_names,
+                        ));
                         published.push(item);
                         methods.push(method);
                     }
@@ -666,12 +665,9 @@ fn check_setter(f: &FnInput, property: &Property, errors: &mut Errors) -> Option
     }
     reject_generics(sig, "a property setter", errors);
     let args = check_args(sig, errors);
-    let mut values = args.iter().filter_map(|arg| match arg {
-        Arg::Param(param) => Some(param),
-        Arg::Context => None,
-    });
-    match (values.next(), values.next()) {
-        (Some(value), None) => {
+    let values: Vec<&Param> = params(&args).collect();
+    match values.as_slice() {
+        [value] => {
             let (given, wanted) = (type_text(&value.ty), type_text(&property.ty));
             if given != wanted {
                 errors.over(
@@ -682,7 +678,7 @@ fn check_setter(f: &FnInput, property: &Property, errors: &mut Errors) -> Option
                 );
             }
         }
-        (None, _) => errors.at(
+        [] => errors.at(
             ident.span(),
             format_args!(
                 "setter `{ident}` takes the new value as its one parameter (besides an optional \
@@ -690,7 +686,7 @@ fn check_setter(f: &FnInput, property: &Property, errors: &mut Errors) -> Option
                 type_text(&property.ty)
             ),
         ),
-        (Some(_), Some(extra)) => errors.over(
+        [_, extra, ..] => errors.over(
             &extra.ty,
             format_args!(
                 "setter `{ident}` takes the new value as its one parameter (besides an optional \
@@ -1018,8 +1014,8 @@ struct Published {
     span: Span,
     what: &'static str,
     rust: String,
-    /// For a method, the Qt types of its parameters: overloads must differ in them.
-    params: Option<Vec<String>>,
+    /// For a method, its Qt signature: overloads must differ in it.
+    signature: Option<String>,
 }
 
 impl Published {
@@ -1040,13 +1036,13 @@ impl Published {
                 Kind::Callable | Kind::DisconnectHook | Kind::Unpublished => "method",
             },
             rust: f.sig.ident.unraw().to_string(),
-            params: None,
+            signature: None,
         }
     }
 
     /// Whether this and `other` are overloads: methods that both chose the name.
     fn overloads(&self, other: &Self) -> bool {
-        self.explicit && other.explicit && self.params.is_some() && other.params.is_some()
+        self.explicit && other.explicit && self.signature.is_some() && other.signature.is_some()
     }
 }
 
@@ -1077,7 +1073,7 @@ fn check_published_names(published: &[Published], errors: &mut Errors) {
         }
         let earlier = seen.entry(&item.name).or_default();
         if let Some(first) = earlier.iter().find(|first| !item.overloads(first)) {
-            let overloads = if item.params.is_some() && first.params.is_some() {
+            let overloads = if item.signature.is_some() && first.signature.is_some() {
                 format!(
                     ", or make them overloads by giving each of them \
                      `#[webchannel(name = \"{}\")]`",
@@ -1096,14 +1092,17 @@ fn check_published_names(published: &[Published], errors: &mut Errors) {
             );
             continue;
         }
-        if let Some(twin) = earlier.iter().find(|first| first.params == item.params) {
-            let params = item.params.as_deref().unwrap_or_default().join(",");
+        if let Some(twin) = earlier
+            .iter()
+            .find(|first| first.signature == item.signature)
+        {
+            let signature = item.signature.as_deref().unwrap_or_default();
             errors.at(
                 item.span,
                 format_args!(
-                    "overload `{}({params})` is ambiguous: `{}` has the same parameters; \
+                    "overload `{signature}` is ambiguous: `{}` has the same parameters; \
                      overloads differ in the number or the Qt types of their parameters",
-                    item.name, twin.rust
+                    twin.rust
                 ),
             );
             continue;

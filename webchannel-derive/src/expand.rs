@@ -13,7 +13,7 @@ use crate::display::type_text;
 use crate::model::{
     Arg, CopiedAttrs, Method, Object, Output, Property, Receiver, Signal, unit_type,
 };
-use crate::qt_types::qt_type;
+use crate::qt_types::{qt_type, signature};
 use crate::types::referent;
 
 /// Everything the macro emits for `object`.
@@ -238,16 +238,14 @@ fn method_meta(object: &Object, method: &Method) -> TokenStream {
     let p = private(object);
     let cfgs = &method.copied.cfgs;
     let name = &method.name;
-    let params: Vec<_> = method
-        .args
-        .iter()
-        .filter_map(|arg| match arg {
-            Arg::Param(param) => Some((param.name.as_str(), &param.ty)),
-            Arg::Context => None,
-        })
-        .collect();
-    let signature = signature(object, name, params.iter().map(|(_, ty)| *ty));
-    let params = params.iter().map(|(name, ty)| param_meta(object, name, ty));
+    let signature = signature(
+        name,
+        method.params().map(|param| &param.ty),
+        &object.enum_names,
+    );
+    let params = method
+        .params()
+        .map(|param| param_meta(object, &param.name, &param.ty));
     let unit = unit_type();
     // What the client's promise resolves to: for a `Result`, its `Ok` type.
     let (returned, received) = match &method.output {
@@ -309,7 +307,11 @@ fn signal_meta(object: &Object, signal: &Signal) -> TokenStream {
     let p = private(object);
     let cfgs = &signal.copied.cfgs;
     let name = &signal.name;
-    let signature = signature(object, name, signal.params.iter().map(|param| &param.ty));
+    let signature = signature(
+        name,
+        signal.params.iter().map(|param| &param.ty),
+        &object.enum_names,
+    );
     let params = signal
         .params
         .iter()
@@ -386,12 +388,6 @@ fn with_static_lifetimes(ty: &Type) -> Type {
     let mut ty = ty.clone();
     Static.visit_type_mut(&mut ty);
     ty
-}
-
-/// `sendMessage(QString,QString)`.
-fn signature<'a>(object: &Object, name: &str, types: impl Iterator<Item = &'a Type>) -> String {
-    let types: Vec<_> = types.map(|ty| qt_type(ty, &object.enum_names)).collect();
-    format!("{name}({})", types.join(","))
 }
 
 /// `fn invoke`: one match arm per method position.

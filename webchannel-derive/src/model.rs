@@ -108,10 +108,7 @@ pub(crate) struct Method {
 impl Method {
     /// The parameters clients send, in order.
     pub(crate) fn params(&self) -> impl Iterator<Item = &Param> {
-        self.args.iter().filter_map(|arg| match arg {
-            Arg::Param(param) => Some(param),
-            Arg::Context => None,
-        })
+        params(&self.args)
     }
 }
 
@@ -125,6 +122,14 @@ pub(crate) enum Arg {
     Context,
     /// A value the client sends.
     Param(Param),
+}
+
+/// The parameters clients send, in order: `args` without the injected context.
+pub(crate) fn params(args: &[Arg]) -> impl Iterator<Item = &Param> {
+    args.iter().filter_map(|arg| match arg {
+        Arg::Param(param) => Some(param),
+        Arg::Context => None,
+    })
 }
 
 /// A parameter clients see.

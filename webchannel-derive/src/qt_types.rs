@@ -5,6 +5,17 @@ use std::borrow::Cow;
 
 use syn::{GenericArgument, PathArguments, Type};
 
+/// `sendMessage(QString,QString)`: the published name and the Qt names of the parameter
+/// types. Overloads are told apart by it, and the metadata lists it.
+pub(crate) fn signature<'a>(
+    name: &str,
+    types: impl IntoIterator<Item = &'a Type>,
+    enums: &[String],
+) -> String {
+    let types: Vec<_> = types.into_iter().map(|ty| qt_type(ty, enums)).collect();
+    format!("{name}({})", types.join(","))
+}
+
 /// The Qt name of a value of type `ty` as it travels over the wire. `enums` are the
 /// names of the enums the object publishes: a type with one of those names is named
 /// after the enum.
