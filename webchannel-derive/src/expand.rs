@@ -393,53 +393,23 @@ fn with_static_lifetimes(ty: &Type) -> Type {
 /// `fn invoke`: one match arm per method position.
 fn invoke(object: &Object) -> TokenStream {
     let p = private(object);
-    let positions = positions(object.methods.iter().map(|method| &method.copied));
-    let unknown = LitStr::new(
-        &format!("{} has no method at position {{}}", object.type_name),
-        Span::call_site(),
-    );
-    let fallback = quote! {
-        #p::Invocation::failed(#p::InvokeError::new(
-            #p::InvokeErrorKind::UnknownMethod,
-            ::std::format!(#unknown, __webchannel_method),
-        ))
-    };
-    let body =
-        if object.methods.is_empty() {
-            fallback
-        } else {
-            let consts = object
-                .methods
-                .iter()
-                .zip(&positions)
-                .enumerate()
-                .filter_map(|(index, (method, position))| {
-                    position.const_item(
-                        &format_ident!("__WEBCHANNEL_METHOD_{index}"),
-                        &method.copied.cfgs,
-                    )
-                });
-            let arms = object.methods.iter().zip(&positions).enumerate().map(
-                |(index, (method, position))| {
-                    let pattern = position.pattern(&format_ident!("__WEBCHANNEL_METHOD_{index}"));
-                    let cfgs = &method.copied.cfgs;
-                    let call = method_call(object, method);
-                    quote! {
-                        #(#cfgs)*
-                        #pattern => {
-                            #call
-                        }
-                    }
-                },
-            );
+    let unknown = Table::Methods.unknown(object);
+    let body = by_position(
+        Table::Methods,
+        object.methods.iter().map(|method| &method.copied),
+        quote!(#p::Invocation::failed(#unknown)),
+        |index, pattern, _| {
+            let method = &object.methods[index];
+            let cfgs = &method.copied.cfgs;
+            let call = method_call(object, method);
             quote! {
-                #(#consts)*
-                match __webchannel_method {
-                    #(#arms)*
-                    _ => #fallback,
+                #(#cfgs)*
+                #pattern => {
+                    #call
                 }
             }
-        };
+        },
+    );
     quote! {
         fn invoke(
             __webchannel_object: &#p::Handle<Self>,
@@ -547,51 +517,32 @@ fn reply(object: &Object, output: &Output, call: TokenStream) -> TokenStream {
 /// `fn read_property`: one match arm per property position.
 fn read_property(object: &Object) -> TokenStream {
     let p = private(object);
-    let positions = positions(object.properties.iter().map(|property| &property.copied));
-    let unknown = LitStr::new(
-        &format!("{} has no property at position {{}}", object.type_name),
-        Span::call_site(),
-    );
-    let fallback = quote! {
-        ::core::result::Result::Err(#p::InvokeError::new(
-            #p::InvokeErrorKind::UnknownProperty,
-            ::std::format!(#unknown, __webchannel_property),
-        ))
-    };
-    let body = if object.properties.is_empty() {
-        fallback
-    } else {
-        let consts = property_consts(object, &positions);
-        let arms = object.properties.iter().zip(&positions).enumerate().map(
-            |(index, (property, position))| {
-                let pattern = position.pattern(&property_const(index));
-                let cfgs = &property.copied.cfgs;
-                let getter = &property.getter;
-                let ty = &property.ty;
-                let write = if contains_impl_trait(ty) {
-                    quote!(__webchannel_out.write(&Self::#getter(self)))
-                } else {
-                    call_at(
-                        ty.span(),
-                        quote!(#p::ValueOut::write),
-                        Some(quote!(#ty)),
-                        quote!(__webchannel_out, &Self::#getter(self)),
-                    )
-                };
-                quote! {
-                    #(#cfgs)*
-                    #pattern => #write,
-                }
-            },
-        );
-        quote! {
-            #consts
-            match __webchannel_property {
-                #(#arms)*
-                _ => #fallback,
+    let unknown = Table::Properties.unknown(object);
+    let body = by_position(
+        Table::Properties,
+        object.properties.iter().map(|property| &property.copied),
+        quote!(::core::result::Result::Err(#unknown)),
+        |index, pattern, _| {
+            let property = &object.properties[index];
+            let cfgs = &property.copied.cfgs;
+            let getter = &property.getter;
+            let ty = &property.ty;
+            let write = if contains_impl_trait(ty) {
+                quote!(__webchannel_out.write(&Self::#getter(self)))
+            } else {
+                call_at(
+                    ty.span(),
+                    quote!(#p::ValueOut::write),
+                    Some(quote!(#ty)),
+                    quote!(__webchannel_out, &Self::#getter(self)),
+                )
+            };
+            quote! {
+                #(#cfgs)*
+                #pattern => #write,
             }
-        }
-    };
+        },
+    );
     quote! {
         fn read_property(
             &self,
@@ -606,35 +557,15 @@ fn read_property(object: &Object) -> TokenStream {
 /// `fn write_property`: writable properties call their setter, the others are read-only.
 fn write_property(object: &Object) -> TokenStream {
     let p = private(object);
-    let positions = positions(object.properties.iter().map(|property| &property.copied));
-    let unknown = LitStr::new(
-        &format!("{} has no property at position {{}}", object.type_name),
-        Span::call_site(),
+    let unknown = Table::Properties.unknown(object);
+    let body = by_position(
+        Table::Properties,
+        object.properties.iter().map(|property| &property.copied),
+        quote!(#p::Invocation::failed(#unknown)),
+        |index, pattern, position| {
+            write_arm(object, &object.properties[index], pattern, &position.expr())
+        },
     );
-    let fallback = quote! {
-        #p::Invocation::failed(#p::InvokeError::new(
-            #p::InvokeErrorKind::UnknownProperty,
-            ::std::format!(#unknown, __webchannel_property),
-        ))
-    };
-    let body = if object.properties.is_empty() {
-        fallback
-    } else {
-        let consts = property_consts(object, &positions);
-        let arms = object.properties.iter().zip(&positions).enumerate().map(
-            |(index, (property, position))| {
-                let pattern = position.pattern(&property_const(index));
-                write_arm(object, property, &pattern, &position.expr())
-            },
-        );
-        quote! {
-            #consts
-            match __webchannel_property {
-                #(#arms)*
-                _ => #fallback,
-            }
-        }
-    };
     quote! {
         fn write_property(
             __webchannel_object: &#p::Handle<Self>,
@@ -716,22 +647,6 @@ fn write_arm(
         }
         #read_only_arm
     }
-}
-
-fn property_const(index: usize) -> Ident {
-    format_ident!("__WEBCHANNEL_PROPERTY_{index}")
-}
-
-fn property_consts(object: &Object, positions: &[Position]) -> TokenStream {
-    let consts = object
-        .properties
-        .iter()
-        .zip(positions)
-        .enumerate()
-        .filter_map(|(index, (property, position))| {
-            position.const_item(&property_const(index), &property.copied.cfgs)
-        });
-    quote!(#(#consts)*)
 }
 
 /// A never-called fn whose statements only compile when the signal argument types can
@@ -872,6 +787,91 @@ fn cfg_predicate(cfgs: &[Attribute]) -> Option<TokenStream> {
         [] => None,
         [one] => Some((*one).clone()),
         many => Some(quote!(all(#(#many),*))),
+    }
+}
+
+/// The tables that clients reach by position: `invoke` by method, `read_property` and
+/// `write_property` by property.
+#[derive(Clone, Copy)]
+enum Table {
+    Methods,
+    Properties,
+}
+
+impl Table {
+    /// The generated fn's parameter holding the position.
+    fn variable(self) -> Ident {
+        match self {
+            Self::Methods => format_ident!("__webchannel_method"),
+            Self::Properties => format_ident!("__webchannel_property"),
+        }
+    }
+
+    /// The name of the `const` for the position of the item at `index`.
+    fn position_const(self, index: usize) -> Ident {
+        match self {
+            Self::Methods => format_ident!("__WEBCHANNEL_METHOD_{index}"),
+            Self::Properties => format_ident!("__WEBCHANNEL_PROPERTY_{index}"),
+        }
+    }
+
+    /// The `InvokeError` for a position past the end of the table.
+    fn unknown(self, object: &Object) -> TokenStream {
+        let p = private(object);
+        let (what, kind) = match self {
+            Self::Methods => ("method", quote!(UnknownMethod)),
+            Self::Properties => ("property", quote!(UnknownProperty)),
+        };
+        let message = LitStr::new(
+            &format!("{} has no {what} at position {{}}", object.type_name),
+            Span::call_site(),
+        );
+        let variable = self.variable();
+        quote! {
+            #p::InvokeError::new(
+                #p::InvokeErrorKind::#kind,
+                ::std::format!(#message, #variable),
+            )
+        }
+    }
+}
+
+/// A `match` on the position of an item of `table`: `arm(index, pattern, position)` for
+/// each of `items` (their docs and cfgs, in table order), `fallback` for any other
+/// position. Without items, just `fallback`.
+fn by_position<'a>(
+    table: Table,
+    items: impl Iterator<Item = &'a CopiedAttrs>,
+    fallback: TokenStream,
+    mut arm: impl FnMut(usize, &TokenStream, &Position) -> TokenStream,
+) -> TokenStream {
+    let items: Vec<&CopiedAttrs> = items.collect();
+    if items.is_empty() {
+        return fallback;
+    }
+    let positions = positions(items.iter().copied());
+    let consts =
+        items
+            .iter()
+            .zip(&positions)
+            .enumerate()
+            .filter_map(|(index, (copied, position))| {
+                position.const_item(&table.position_const(index), &copied.cfgs)
+            });
+    let arms = positions.iter().enumerate().map(|(index, position)| {
+        arm(
+            index,
+            &position.pattern(&table.position_const(index)),
+            position,
+        )
+    });
+    let variable = table.variable();
+    quote! {
+        #(#consts)*
+        match #variable {
+            #(#arms)*
+            _ => #fallback,
+        }
     }
 }
 
