@@ -4,6 +4,7 @@
 //! checking goes on after a mistake so that all of them are reported at once.
 
 use std::collections::HashMap;
+use std::fmt::Display;
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -254,13 +255,7 @@ fn classify(f: &FnInput, errors: &mut Errors) -> Kind {
         );
     }
     if let Some(skip) = options.skip {
-        if options.property.is_some()
-            || options.signal.is_some()
-            || options.name.is_some()
-            || options.notify.is_some()
-            || options.constant.is_some()
-            || options.on_disconnect.is_some()
-        {
+        if options.says_how_to_publish() || options.on_disconnect.is_some() {
             errors.at(
                 skip,
                 "`skip` leaves the fn unpublished and takes no other webchannel option",
@@ -279,12 +274,7 @@ fn classify(f: &FnInput, errors: &mut Errors) -> Kind {
         return Kind::Unpublished;
     }
     if let Some(hook) = options.on_disconnect {
-        if options.property.is_some()
-            || options.signal.is_some()
-            || options.name.is_some()
-            || options.notify.is_some()
-            || options.constant.is_some()
-        {
+        if options.says_how_to_publish() {
             errors.at(
                 hook,
                 "`on_disconnect` marks the fn called when a client disconnects; it is not \
@@ -476,20 +466,12 @@ fn check_property(
     let ident = &sig.ident;
     let options = &f.options;
     let expected = format_args!("`pub fn {ident}(&self) -> T`").to_string();
-    match receiver(sig) {
-        Some(Ok(Receiver::Shared)) => {}
-        Some(Ok(Receiver::Exclusive) | Err(())) => {
-            if let Some(receiver) = sig.receiver() {
-                errors.over(
-                    receiver,
-                    format_args!("a property getter takes `&self`: {expected}"),
-                );
-            }
-        }
-        None => errors.at(
-            ident.span(),
+    if receiver(sig) != Some(Ok(Receiver::Shared)) {
+        reject_receiver(
+            sig,
             format_args!("a property getter takes `&self`: {expected}"),
-        ),
+            errors,
+        );
     }
     reject_qualifiers(sig, "a property getter", errors);
     if let Some(asyncness) = &sig.asyncness {
@@ -646,18 +628,15 @@ fn check_setter(f: &FnInput, property: &Property, errors: &mut Errors) -> Option
             ),
         );
     }
-    match receiver(sig) {
-        Some(Ok(Receiver::Exclusive)) => {}
-        _ => {
-            if let Some(receiver) = sig.receiver() {
-                errors.over(
-                    receiver,
-                    format_args!(
-                        "a property setter takes `&mut self`: `pub fn {ident}(&mut self, value: T)`"
-                    ),
-                );
-            }
-        }
+    // A setter is a `pub fn` with a receiver (see `classify`), so the error points there.
+    if receiver(sig) != Some(Ok(Receiver::Exclusive)) {
+        reject_receiver(
+            sig,
+            format_args!(
+                "a property setter takes `&mut self`: `pub fn {ident}(&mut self, value: T)`"
+            ),
+            errors,
+        );
     }
     reject_qualifiers(sig, "a property setter", errors);
     if let Some(asyncness) = &sig.asyncness {
@@ -720,12 +699,12 @@ fn check_method(f: &FnInput, errors: &mut Errors) -> Method {
     let receiver_kind = match receiver(sig) {
         Some(Ok(kind)) => kind,
         _ => {
-            let message = "published methods take `&self` or `&mut self`; mark the fn \
-                           `#[webchannel(skip)]` to keep it unpublished";
-            match sig.receiver() {
-                Some(receiver) => errors.over(receiver, message),
-                None => errors.at(sig.ident.span(), message),
-            }
+            reject_receiver(
+                sig,
+                "published methods take `&self` or `&mut self`; mark the fn \
+                 `#[webchannel(skip)]` to keep it unpublished",
+                errors,
+            );
             Receiver::Shared
         }
     };
@@ -765,12 +744,11 @@ fn check_disconnect_hook(f: &FnInput, errors: &mut Errors) -> Option<DisconnectH
     let receiver_kind = match receiver(sig) {
         Some(Ok(kind)) => kind,
         _ => {
-            let message =
-                format!("the `on_disconnect` fn takes `&self` or `&mut self`: {expected}");
-            match sig.receiver() {
-                Some(receiver) => errors.over(receiver, message),
-                None => errors.at(ident.span(), message),
-            }
+            reject_receiver(
+                sig,
+                format_args!("the `on_disconnect` fn takes `&self` or `&mut self`: {expected}"),
+                errors,
+            );
             Receiver::Shared
         }
     };
@@ -902,6 +880,14 @@ fn reject_generics(sig: &Signature, what: &str, errors: &mut Errors) {
                  mark the fn `#[webchannel(skip)]` to keep it unpublished"
             ),
         );
+    }
+}
+
+/// Records `message` at the receiver, or at the fn's name when it has none.
+fn reject_receiver(sig: &Signature, message: impl Display, errors: &mut Errors) {
+    match sig.receiver() {
+        Some(receiver) => errors.over(receiver, message),
+        None => errors.at(sig.ident.span(), message),
     }
 }
 

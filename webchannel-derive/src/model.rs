@@ -46,6 +46,18 @@ pub(crate) struct Options {
     pub(crate) malformed: bool,
 }
 
+impl Options {
+    /// Whether a key says how the fn is published (`property`, `signal`, `name`,
+    /// `notify`, `constant`): none of them goes with `skip` or `on_disconnect`.
+    pub(crate) fn says_how_to_publish(&self) -> bool {
+        self.property.is_some()
+            || self.signal.is_some()
+            || self.name.is_some()
+            || self.notify.is_some()
+            || self.constant.is_some()
+    }
+}
+
 /// The attributes of a user item that everything generated from it carries too.
 #[derive(Clone, Default)]
 pub(crate) struct CopiedAttrs {
