@@ -155,7 +155,7 @@ fn disconnected(object: &Object) -> TokenStream {
     let p = private(object);
     let ident = &hook.ident;
     let cfgs = &hook.cfgs;
-    let cx = hook.takes_context.then(|| quote!(&__webchannel_cx));
+    let cx: Option<TokenStream> = hook.takes_context.then(|| quote!(&__webchannel_cx));
     // Without a context parameter the context is not used: an unnamed parameter, so that
     // the user's crate gets no warning.
     let cx_param = if hook.takes_context {
@@ -163,32 +163,14 @@ fn disconnected(object: &Object) -> TokenStream {
     } else {
         quote!(_)
     };
-    let call = match (hook.is_async, hook.receiver) {
-        (false, Receiver::Shared) => quote! {
-            #p::call_ref(__webchannel_object, move |__webchannel_this: &Self| {
-                Self::#ident(__webchannel_this, #cx);
-                ::core::result::Result::Ok(#p::Reply::null())
-            })
-        },
-        (false, Receiver::Exclusive) => quote! {
-            #p::call_mut(__webchannel_object, move |__webchannel_this: &mut Self| {
-                Self::#ident(__webchannel_this, #cx);
-                ::core::result::Result::Ok(#p::Reply::null())
-            })
-        },
-        (true, Receiver::Shared) => quote! {
-            #p::call_async_ref(__webchannel_object, move |__webchannel_this| async move {
-                Self::#ident(&*__webchannel_this, #cx).await;
-                ::core::result::Result::Ok(#p::Reply::null())
-            })
-        },
-        (true, Receiver::Exclusive) => quote! {
-            #p::call_async_mut(__webchannel_object, move |mut __webchannel_this| async move {
-                Self::#ident(&mut *__webchannel_this, #cx).await;
-                ::core::result::Result::Ok(#p::Reply::null())
-            })
-        },
-    };
+    let call = locked_call(
+        object,
+        ident,
+        hook.receiver,
+        hook.is_async,
+        cx.as_slice(),
+        &Output::Unit,
+    );
     quote! {
         #(#cfgs)*
         fn disconnected(
@@ -448,38 +430,60 @@ fn method_call(object: &Object, method: &Method) -> TokenStream {
             }
         }
     }
-    let this = match (method.is_async, method.receiver) {
+    let call = locked_call(
+        object,
+        ident,
+        method.receiver,
+        method.is_async,
+        &call_args,
+        &method.output,
+    );
+    quote! {
+        #(#reads)*
+        #call
+    }
+}
+
+/// `Self::ident(this, args...)` run once the object's lock is taken, as the receiver
+/// asks, `await`ed for an `async fn`, its value turned into the reply.
+fn locked_call(
+    object: &Object,
+    ident: &Ident,
+    receiver: Receiver,
+    is_async: bool,
+    args: &[TokenStream],
+    output: &Output,
+) -> TokenStream {
+    let p = private(object);
+    let this = match (is_async, receiver) {
         (false, _) => quote!(__webchannel_this),
         (true, Receiver::Shared) => quote!(&*__webchannel_this),
         (true, Receiver::Exclusive) => quote!(&mut *__webchannel_this),
     };
-    let mut call = quote!(Self::#ident(#this, #(#call_args),*));
-    if method.is_async {
+    let mut call = quote!(Self::#ident(#this, #(#args),*));
+    if is_async {
         call = quote!(#call.await);
     }
-    let reply = reply(object, &method.output, call);
-    if method.is_async {
+    let reply = reply(object, output, call);
+    if is_async {
         // The lock is taken before the session reads on (calls start in arrival order);
         // the future owns the guard while it runs.
-        let (call_fn, guard) = match method.receiver {
+        let (call_fn, guard) = match receiver {
             Receiver::Shared => (quote!(call_async_ref), quote!(__webchannel_this)),
             Receiver::Exclusive => (quote!(call_async_mut), quote!(mut __webchannel_this)),
         };
-        quote! {
-            #(#reads)*
-            #p::#call_fn(__webchannel_object, move |#guard| async move {
-                #reply
-            })
-        }
+        // The reply of a unit call is a block already.
+        let body = match output {
+            Output::Unit => reply,
+            _ => quote!({ #reply }),
+        };
+        quote!(#p::#call_fn(__webchannel_object, move |#guard| async move #body))
     } else {
-        let (call_fn, this_ty) = match method.receiver {
+        let (call_fn, this_ty) = match receiver {
             Receiver::Shared => (quote!(call_ref), quote!(&Self)),
             Receiver::Exclusive => (quote!(call_mut), quote!(&mut Self)),
         };
-        quote! {
-            #(#reads)*
-            #p::#call_fn(__webchannel_object, move |__webchannel_this: #this_ty| #reply)
-        }
+        quote!(#p::#call_fn(__webchannel_object, move |__webchannel_this: #this_ty| #reply))
     }
 }
 

@@ -194,13 +194,11 @@ const _: () = {
                     my_framework::webchannel::__private::call_async_mut(
                         __webchannel_object,
                         move |mut __webchannel_this| async move {
-                            {
-                                Self::push_later(&mut *__webchannel_this, __webchannel_arg0)
-                                    .await;
-                                ::core::result::Result::Ok(
-                                    my_framework::webchannel::__private::Reply::null(),
-                                )
-                            }
+                            Self::push_later(&mut *__webchannel_this, __webchannel_arg0)
+                                .await;
+                            ::core::result::Result::Ok(
+                                my_framework::webchannel::__private::Reply::null(),
+                            )
                         },
                     )
                 }
