@@ -400,7 +400,7 @@ fn check_signal(f: &FnInput, errors: &mut Errors) -> Signal {
     if let Some(variadic) = &sig.variadic {
         errors.over(variadic, "a signal declaration cannot be variadic");
     }
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+    if is_generic(sig) {
         errors.over(
             &sig.generics,
             "signals cannot be generic: their arguments have concrete types",
@@ -759,7 +759,7 @@ fn check_disconnect_hook(f: &FnInput, errors: &mut Errors) -> Option<DisconnectH
         );
     }
     reject_qualifiers(sig, "the `on_disconnect` fn", errors);
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+    if is_generic(sig) {
         errors.over(
             &sig.generics,
             format_args!("the `on_disconnect` fn cannot be generic: {expected}"),
@@ -858,7 +858,8 @@ fn check_args(sig: &Signature, errors: &mut Errors) -> Vec<Arg> {
     args
 }
 
-/// `const`, `unsafe` and `extern` on a fn the macro calls or replaces.
+/// `unsafe` and variadic fns: the generated code that calls them has no `unsafe` block
+/// and passes a fixed list of arguments.
 fn reject_qualifiers(sig: &Signature, what: &str, errors: &mut Errors) {
     if let Some(unsafety) = &sig.unsafety {
         errors.at(
@@ -871,8 +872,13 @@ fn reject_qualifiers(sig: &Signature, what: &str, errors: &mut Errors) {
     }
 }
 
+/// Whether the fn has generic parameters or a `where` clause.
+fn is_generic(sig: &Signature) -> bool {
+    !sig.generics.params.is_empty() || sig.generics.where_clause.is_some()
+}
+
 fn reject_generics(sig: &Signature, what: &str, errors: &mut Errors) {
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+    if is_generic(sig) {
         errors.over(
             &sig.generics,
             format_args!(
