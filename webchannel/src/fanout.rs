@@ -51,11 +51,10 @@ pub(crate) struct Mailbox {
 
 /// A session that takes events as they come, in the emitter's thread, when it is free.
 pub(crate) trait DirectReceiver: Send + Sync {
-    /// Takes `event` now, after anything queued; gives it back when the session is busy.
-    fn try_take(self: Arc<Self>, event: Event) -> Result<(), Event>;
-    /// Takes whatever is queued, if the session is free. Whoever holds the session looks
-    /// for news after letting go, so an event queued before this call is never stranded.
-    fn pump(self: Arc<Self>);
+    /// Takes `event` now, unless events wait already (they go first) or the session is
+    /// busy: then it goes to the mailbox, and whoever holds the session takes it after
+    /// letting go.
+    fn take(self: Arc<Self>, event: Event);
 }
 
 #[derive(Default)]
@@ -110,24 +109,14 @@ impl Mailbox {
     }
 
     pub(crate) fn push(&self, event: Event) {
-        let Some(receiver) = self.direct.get().and_then(Weak::upgrade) else {
-            self.enqueue(event);
-            return;
-        };
-        // Straight to the session, unless events wait already (they go first) or it is busy.
-        let event = if self.has_news() {
-            event
-        } else {
-            match Arc::clone(&receiver).try_take(event) {
-                Ok(()) => return,
-                Err(event) => event,
-            }
-        };
-        self.enqueue(event);
-        receiver.pump();
+        match self.direct.get().and_then(Weak::upgrade) {
+            Some(receiver) => receiver.take(event),
+            None => self.enqueue(event),
+        }
     }
 
-    fn enqueue(&self, event: Event) {
+    /// Queues `event` for the session to drain.
+    pub(crate) fn enqueue(&self, event: Event) {
         let mut queue = lock(&self.queue);
         if queue.closed {
             return;

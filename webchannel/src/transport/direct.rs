@@ -86,7 +86,11 @@ impl DirectSession {
             }
             _ => lock(&shared.inbox).push_back(text.into()),
         }
-        Arc::clone(shared).pump();
+        // Whoever holds the session looks again after letting go; this only has to look
+        // when something waits (an event, or a message that arrived while it was held).
+        if shared.mailbox.has_news() || !lock(&shared.inbox).is_empty() {
+            Arc::clone(shared).pump();
+        }
     }
 
     /// Why the session ended, once it has (for example, the channel closed every session).
@@ -188,7 +192,23 @@ impl Shared {
 }
 
 impl DirectReceiver for Shared {
-    fn try_take(self: Arc<Self>, event: Event) -> Result<(), Event> {
+    fn take(self: Arc<Self>, event: Event) {
+        if let Err(event) = self.take_now(event) {
+            self.mailbox.enqueue(event);
+        }
+        // Events queued while this held the session, or before, or this one.
+        if self.mailbox.has_news() {
+            self.pump();
+        }
+    }
+}
+
+impl Shared {
+    /// Takes `event` unless events wait already (they go first) or the session is busy.
+    fn take_now(self: &Arc<Self>, event: Event) -> Result<(), Event> {
+        if self.mailbox.has_news() {
+            return Err(event);
+        }
         let Ok(mut state) = self.state.try_lock() else {
             return Err(event);
         };
@@ -197,10 +217,6 @@ impl DirectReceiver for Shared {
             state.session.take(event);
         }
         self.finish(state);
-        // Others may have queued events while this held the session.
-        if self.mailbox.has_news() {
-            self.pump();
-        }
         Ok(())
     }
 
