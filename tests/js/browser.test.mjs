@@ -61,13 +61,14 @@ describe('the built-in chat page in Chromium', () => {
                 const element = document.activeElement;
                 return { id: element?.id, role: element?.getAttribute('role'), text: element?.textContent?.trim(), outline: element ? getComputedStyle(element).outlineStyle : undefined };
             });
-            // The name field has the focus from the start: type, Enter.
-            assert.equal((await focused()).id, 'name');
+            // The name field has the focus from the start (once the page has settled, which
+            // a busy machine may delay): type, Enter.
+            await waitFor(page, focused, (element) => element.id === 'name', 'the focus in the name field');
             await page.keyboard.type('phone-user');
             await page.keyboard.press('Enter');
             await waitForUsers(page, (users) => users.includes('phone-user'), 'include phone-user');
-            // Logged in, the focus is in the message field: type, Enter.
-            assert.equal((await focused()).id, 'message');
+            // Logged in, the focus moves to the message field: type, Enter.
+            await waitFor(page, focused, (element) => element.id === 'message', 'the focus in the message field');
             await page.keyboard.type('typed on a phone');
             await page.keyboard.press('Enter');
             const line = await waitForMessage(page, 'phone-user', 'typed on a phone');
