@@ -3,14 +3,39 @@
 //! using a visitor's browser to talk to a server on their machine or network
 //! (cross-site WebSocket hijacking).
 
-use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN};
+use axum::http::{HeaderMap, HeaderValue};
 
-/// Whether an upgrade request with these headers may proceed. Admitted: no `Origin` (not
-/// a browser), `null` (a page opened from a file), the server's own origin (its host
-/// and port match the `Host` header), and every origin in `allowed` (`"*"`: any).
-pub(crate) fn admitted(headers: &HeaderMap, allowed: &[String]) -> bool {
-    let Some(origin) = headers.get(ORIGIN) else {
+/// What the policy reads of an upgrade request: kept from the request until the upgrade
+/// is accepted, rather than all of its headers.
+#[derive(Debug)]
+pub(crate) struct OriginHeaders {
+    origin: Option<HeaderValue>,
+    host: Option<HeaderValue>,
+}
+
+impl OriginHeaders {
+    pub(crate) fn of(headers: &HeaderMap) -> Self {
+        Self {
+            origin: headers.get(ORIGIN).cloned(),
+            host: headers.get(HOST).cloned(),
+        }
+    }
+
+    pub(crate) fn origin(&self) -> Option<&HeaderValue> {
+        self.origin.as_ref()
+    }
+
+    /// Whether the request may proceed. Admitted: no `Origin` (not a browser), `null` (a
+    /// page opened from a file), the server's own origin (its host and port match the
+    /// `Host` header), and every origin in `allowed` (`"*"`: any).
+    pub(crate) fn admitted(&self, allowed: &[String]) -> bool {
+        admitted(self.origin.as_ref(), self.host.as_ref(), allowed)
+    }
+}
+
+fn admitted(origin: Option<&HeaderValue>, host: Option<&HeaderValue>, allowed: &[String]) -> bool {
+    let Some(origin) = origin else {
         return true;
     };
     let Ok(origin) = origin.to_str() else {
@@ -26,7 +51,7 @@ pub(crate) fn admitted(headers: &HeaderMap, allowed: &[String]) -> bool {
     {
         return true;
     }
-    let host = headers.get(HOST).and_then(|host| host.to_str().ok());
+    let host = host.and_then(|host| host.to_str().ok());
     match (authority(origin), host) {
         (Some((scheme, authority)), Some(host)) => without_default_port(scheme, authority)
             .eq_ignore_ascii_case(without_default_port(scheme, host.trim())),
@@ -53,7 +78,10 @@ fn without_default_port<'a>(scheme: &str, authority: &'a str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+
+    fn admitted(headers: &HeaderMap, allowed: &[String]) -> bool {
+        OriginHeaders::of(headers).admitted(allowed)
+    }
 
     fn request(origin: Option<&str>, host: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

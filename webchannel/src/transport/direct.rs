@@ -9,7 +9,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use tokio::runtime::Handle;
 
@@ -19,6 +19,7 @@ use crate::fanout::{DirectReceiver, Event, Mailbox};
 use crate::protocol::Frame;
 use crate::serve::tell_objects_the_session_ended;
 use crate::session::{Session, Work};
+use crate::sync::lock;
 
 /// A session whose client lives in the same process: [`receive`](Self::receive) hands
 /// it a message, and every frame for the client goes, in order, to the callback given to
@@ -101,10 +102,10 @@ impl DirectSession {
 
 impl Drop for DirectSession {
     fn drop(&mut self) {
-        let shared = Arc::clone(&self.shared);
-        let Some(runtime) = shared.runtime.clone() else {
+        let Some(runtime) = &self.shared.runtime else {
             return;
         };
+        let shared = Arc::clone(&self.shared);
         // The channel's objects learn that the session ended, as when a client leaves.
         let (channel, session) = {
             let state = lock(&shared.state);
@@ -129,7 +130,7 @@ impl Shared {
         let Some(work) = work else {
             return;
         };
-        let Some(runtime) = self.runtime.clone() else {
+        let Some(runtime) = &self.runtime else {
             tracing::error!(
                 session = %state.session.id(),
                 "a direct session has work that must wait, but no tokio runtime to wait on"
@@ -247,10 +248,6 @@ impl Shared {
             }
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl fmt::Debug for DirectSession {

@@ -30,9 +30,9 @@ impl Channel {
         // Weak, so that dropping the client still ends the incoming stream.
         let pong = to_server.downgrade();
         let session = tokio::spawn(async move {
-            let outgoing = sink::unfold(outgoing, move |outgoing, outbound: Outbound| {
-                let pong = pong.clone();
-                async move {
+            let outgoing = sink::unfold(
+                (outgoing, pong),
+                |(outgoing, pong), outbound: Outbound| async move {
                     match outbound {
                         Outbound::Text(frame) => outgoing.send(frame).map_err(|_| Disconnected)?,
                         Outbound::Ping => {
@@ -41,9 +41,9 @@ impl Channel {
                             }
                         }
                     }
-                    Ok::<_, Disconnected>(outgoing)
-                }
-            });
+                    Ok::<_, Disconnected>((outgoing, pong))
+                },
+            );
             let incoming = stream::unfold(incoming, |mut incoming| async move {
                 incoming.recv().await.map(|inbound| (inbound, incoming))
             });

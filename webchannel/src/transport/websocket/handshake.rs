@@ -4,7 +4,7 @@
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::{
-    CONNECTION, HeaderMap, HeaderValue, ORIGIN, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
+    CONNECTION, HeaderMap, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
     SEC_WEBSOCKET_VERSION, UPGRADE,
 };
 use axum::http::request::Parts;
@@ -14,7 +14,7 @@ use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 
 use crate::channel::Channel;
-use crate::origin;
+use crate::origin::OriginHeaders;
 
 /// A request to open a WebSocket, as an axum extractor. Take it as
 /// `Option<WebSocketRequest>` to serve something else (a page) on the same route to
@@ -22,7 +22,7 @@ use crate::origin;
 pub struct WebSocketRequest {
     on_upgrade: OnUpgrade,
     key: HeaderValue,
-    headers: HeaderMap,
+    origin_headers: OriginHeaders,
 }
 
 /// Why a request cannot become a WebSocket.
@@ -102,7 +102,7 @@ impl<S: Send + Sync> FromRequestParts<S> for WebSocketRequest {
         Ok(Self {
             on_upgrade,
             key,
-            headers: parts.headers.clone(),
+            origin_headers: OriginHeaders::of(&parts.headers),
         })
     }
 }
@@ -168,10 +168,10 @@ impl Channel {
     /// ```
     pub fn accept(&self, request: WebSocketRequest) -> Response {
         let config = self.config();
-        if !origin::admitted(&request.headers, &config.allowed_origins) {
+        if !request.origin_headers.admitted(&config.allowed_origins) {
             let origin = request
-                .headers
-                .get(ORIGIN)
+                .origin_headers
+                .origin()
                 .and_then(|origin| origin.to_str().ok())
                 .map(crate::protocol::message::abbreviate);
             tracing::warn!(?origin, "refused a WebSocket from a page of another origin");
@@ -190,7 +190,7 @@ impl Channel {
         let headers = response.headers_mut();
         headers.insert(CONNECTION, HeaderValue::from_static("upgrade"));
         headers.insert(UPGRADE, HeaderValue::from_static("websocket"));
-        if let Ok(accept) = HeaderValue::from_str(&accept) {
+        if let Ok(accept) = HeaderValue::try_from(accept) {
             headers.insert(SEC_WEBSOCKET_ACCEPT, accept);
         }
         response

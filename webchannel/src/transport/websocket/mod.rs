@@ -67,41 +67,37 @@ where
     let replies = Replies::default();
     let mut reader = FrameReader::new(read, read_buffer, max_message);
     let mut writer = FrameWriter::new(write, replies.clone());
-    let incoming = stream::unfold(
-        (&mut reader, replies, false),
-        |(reader, replies, ended)| async move {
-            if ended {
+    // The session loop stops reading at the first `Refused`.
+    let incoming = stream::unfold((&mut reader, replies), |(reader, replies)| async move {
+        let inbound = match reader.next().await {
+            Ok(Received::Text(text)) => Inbound::Text(text),
+            Ok(Received::Binary(len)) => Inbound::Binary(len),
+            Ok(Received::Ping(payload)) => {
+                replies.pong(payload);
+                Inbound::Pong
+            }
+            Ok(Received::Pong) => Inbound::Pong,
+            Ok(Received::Close(payload)) => {
+                // The closing handshake: echo the client's code.
+                replies.close(payload);
                 return None;
             }
-            let (inbound, ended) = match reader.next().await {
-                Ok(Received::Text(text)) => (Inbound::Text(text), false),
-                Ok(Received::Binary(len)) => (Inbound::Binary(len), false),
-                Ok(Received::Ping(payload)) => {
-                    replies.pong(payload);
-                    (Inbound::Pong, false)
-                }
-                Ok(Received::Pong) => (Inbound::Pong, false),
-                Ok(Received::Close(payload)) => {
-                    // The closing handshake: echo the client's code.
-                    replies.close(payload);
-                    return None;
-                }
-                Err(ReadError::Ended) => return None,
-                Err(ReadError::TooBig) => (Inbound::Refused(CloseReason::MessageTooBig), true),
-                Err(ReadError::InvalidText) => (Inbound::Refused(CloseReason::InvalidText), true),
-                Err(ReadError::Protocol) => {
-                    (Inbound::Refused(CloseReason::ProtocolViolation), true)
-                }
-            };
-            Some((inbound, (reader, replies, ended)))
-        },
-    );
+            Err(ReadError::Ended) => return None,
+            Err(ReadError::TooBig) => Inbound::Refused(CloseReason::MessageTooBig),
+            Err(ReadError::InvalidText) => Inbound::Refused(CloseReason::InvalidText),
+            Err(ReadError::Protocol) => Inbound::Refused(CloseReason::ProtocolViolation),
+        };
+        Some((inbound, (reader, replies)))
+    });
     let reason = channel.run_session(incoming, &mut writer).await;
-    // A client that does not read cannot hold the session's end up either (`patience`).
-    if let Some(code) = reason.close_code() {
+    let server_closes = reason.close_code();
+    if let Some(code) = server_closes {
         writer.close_with(code, reason.as_str());
-        // The client may already be gone; there is nothing more to do either way.
-        let _ = timeout(patience, writer.shut()).await;
+    }
+    // Sends the Close frame, or the reply to the client's. A client that does not read
+    // cannot hold the session's end up (`patience`); one that is gone needs nothing more.
+    let _ = timeout(patience, writer.shut()).await;
+    if server_closes.is_some() {
         // Closing a socket with unread data in it resets the connection, and the client
         // may lose the Close frame with it; so read on until the client answers.
         let answered = async {
@@ -113,8 +109,5 @@ where
             }
         };
         let _ = timeout(CLOSE_DRAIN, answered).await;
-    } else {
-        // When the client closed first, this sends the reply to its Close frame.
-        let _ = timeout(patience, writer.shut()).await;
     }
 }

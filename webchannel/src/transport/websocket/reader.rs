@@ -167,9 +167,10 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             }
             self.buffer.advance(header_len);
             let mut payload = self.buffer.split_to(length);
-            // A server must refuse an unmasked client frame (RFC 6455, 5.1).
-            let mask = header.mask.ok_or(ReadError::Protocol)?;
-            unmask(&mut payload, mask);
+            // `check` refused a frame without a mask.
+            if let Some(mask) = header.mask {
+                unmask(&mut payload, mask);
+            }
             if let Some(received) = self.accept(&header, payload)? {
                 return Ok(Some(received));
             }
@@ -178,7 +179,8 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
 
     /// What can be refused from the header alone, before waiting for the payload.
     fn check(&self, header: &FrameHeader, length: usize) -> Result<(), ReadError> {
-        if header.rsv1 || header.rsv2 || header.rsv3 {
+        // A server must refuse an unmasked client frame (RFC 6455, 5.1).
+        if header.rsv1 || header.rsv2 || header.rsv3 || header.mask.is_none() {
             return Err(ReadError::Protocol);
         }
         match header.opcode {
@@ -443,6 +445,16 @@ mod tests {
         let all = read_past_errors(bytes, 1024).await;
         assert_eq!(all[0], Err(ReadError::InvalidText));
         assert_eq!(texts(&all), ["next"]);
+    }
+
+    #[tokio::test]
+    async fn an_unmasked_frame_is_refused_from_its_header() {
+        // A header announcing 1,000 unmasked bytes, and none of them.
+        let bytes = vec![0x81, 126, 0x03, 0xe8];
+        assert_eq!(
+            read_all(bytes, 1024, 1 << 20).await,
+            [Err(ReadError::Protocol)]
+        );
     }
 
     #[tokio::test]

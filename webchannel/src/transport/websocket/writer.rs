@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
@@ -17,6 +17,7 @@ use tungstenite::protocol::frame::FrameHeader;
 use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
 use crate::serve::Outbound;
+use crate::sync::lock;
 
 /// How many queued bytes make `poll_ready` write before accepting more.
 const HIGH_WATER: usize = 64 * 1024;
@@ -86,14 +87,11 @@ impl Replies {
     }
 
     fn push(&self, frame: Pending) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(frame);
+        lock(&self.0).push(frame);
     }
 
     fn take(&self) -> Vec<Pending> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+        std::mem::take(&mut *lock(&self.0))
     }
 }
 
