@@ -307,6 +307,29 @@ mod tests {
         chunk: usize,
         max_message: usize,
     ) -> Vec<Result<Received, ReadError>> {
+        read_until(bytes, chunk, max_message, Result::is_err).await
+    }
+
+    /// Like [`read_all`], but reading on after errors, as the server does while it waits
+    /// for the client to answer its Close frame.
+    async fn read_past_errors(
+        bytes: Vec<u8>,
+        max_message: usize,
+    ) -> Vec<Result<Received, ReadError>> {
+        read_until(bytes, 1024, max_message, |next| {
+            *next == Err(ReadError::Ended)
+        })
+        .await
+    }
+
+    /// What the reader makes of `bytes`, up to and including the first result that `last`
+    /// accepts.
+    async fn read_until(
+        bytes: Vec<u8>,
+        chunk: usize,
+        max_message: usize,
+        last: impl Fn(&Result<Received, ReadError>) -> bool,
+    ) -> Vec<Result<Received, ReadError>> {
         let (mut client, server) = tokio::io::duplex(chunk);
         let writing = tokio::spawn(async move {
             use tokio::io::AsyncWriteExt;
@@ -320,32 +343,7 @@ mod tests {
         let mut all = Vec::new();
         loop {
             let next = reader.next().await;
-            let end = next.is_err();
-            all.push(next);
-            if end {
-                break;
-            }
-        }
-        writing.abort();
-        all
-    }
-
-    /// Like [`read_all`], but reading on after errors, as the server does while it waits
-    /// for the client to answer its Close frame.
-    async fn read_past_errors(
-        bytes: Vec<u8>,
-        max_message: usize,
-    ) -> Vec<Result<Received, ReadError>> {
-        let (mut client, server) = tokio::io::duplex(1024);
-        let writing = tokio::spawn(async move {
-            use tokio::io::AsyncWriteExt;
-            let _ = client.write_all(&bytes).await;
-        });
-        let mut reader = FrameReader::new(server, 16, max_message);
-        let mut all = Vec::new();
-        loop {
-            let next = reader.next().await;
-            let end = next == Err(ReadError::Ended);
+            let end = last(&next);
             all.push(next);
             if end {
                 break;
