@@ -4,7 +4,7 @@
 workload.sh calls this after building the three programs. Each round runs every
 program once with the same iteration counts, in an order that rotates from round
 to round, so that drift on a shared machine hits all alike. The table shows medians
-over the rounds, ours/Qt ratios and the issue's targets (ours/Qt 5.15).
+over the rounds, ours/Qt ratios and the project's targets (ours/Qt 5.15; docs/benchmarks.md).
 
 Every program reports medians of its own thread's CPU time (other processes do not
 inflate it) and, under "wall", of the wall clock.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Side-by-side in-process benchmark (BENCHMARKS.md section 1): Qt's own QWebChannel
-# (bench/qt-workload/, built against Qt 5.15 and Qt 6) against ours (the `workload`
-# example), alternating in the same sitting. See bench/README.md.
+# Side-by-side in-process benchmark (docs/benchmarks.md, "The in-process workload"):
+# Qt's own QWebChannel (bench/qt-workload/, built against Qt 5.15 and Qt 6) against ours
+# (the `workload` example), alternating in the same sitting. See bench/README.md.
 #
 #   bench/workload.sh                  # 5 rounds, medians, Markdown table on stdout
 #   bench/workload.sh --rounds 1       # quicker

@@ -1,5 +1,6 @@
-// qt-workload: the in-process workload of BENCHMARKS.md section 1 against the installed
-// Qt's QWebChannel; prints one JSON line with the fields of `cargo run --example workload`.
+// qt-workload: the in-process workload (docs/benchmarks.md, "The in-process workload")
+// against the installed Qt's QWebChannel; prints one JSON line with the fields of
+// `cargo run --example workload`.
 // Any warning Qt logs during the run (an unknown method, a bad message) fails it.
 #include "workload.h"
 

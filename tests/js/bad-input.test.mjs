@@ -1,4 +1,4 @@
-// Bad input, ours only: Qt answers bad calls with junk or drops them silently (PROTOCOL.md);
+// Bad input, ours only: Qt answers bad calls with junk or drops them silently (docs/protocol.md);
 // our server must answer a failed call with a response that has an `error` and no `data`
 // (so qwebchannel.js rejects the Promise), survive anything else, and keep serving others.
 

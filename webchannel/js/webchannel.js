@@ -1,6 +1,6 @@
 // webchannel.js: a small QWebChannel client as an ES module, with Promise-based calls.
 //
-// It speaks the wire protocol Qt's qwebchannel.js speaks (see PROTOCOL.md), so it works
+// It speaks the wire protocol Qt's qwebchannel.js speaks (see docs/protocol.md), so it works
 // with any QWebChannel server, ours or Qt's, in a browser or in Node:
 //
 //     import { connect } from './webchannel.js';

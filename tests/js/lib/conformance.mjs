@@ -15,7 +15,7 @@ import { loadQWebChannel } from './flavours.mjs';
 import { RawSocket } from './raw-socket.mjs';
 import { MessageType as Type } from '../../../webchannel/js/webchannel.js';
 
-/** QWebChannel message types (PROTOCOL.md), as the runtime's own client names them. */
+/** QWebChannel message types (docs/protocol.md), as the runtime's own client names them. */
 export { MessageType as Type } from '../../../webchannel/js/webchannel.js';
 
 /** The objects every room publishes by name. */

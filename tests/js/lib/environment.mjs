@@ -13,7 +13,7 @@ export const serverKind = oneOf('WEBCHANNEL_SERVER', ['ours', 'qt'], 'ours');
 export const isOurServer = serverKind === 'ours';
 
 /** The reason given when a test of our own behaviour is skipped on Qt's server. */
-export const onlyOurs = isOurServer ? false : 'Qt\'s ChatServer behaves differently here (see PROTOCOL.md)';
+export const onlyOurs = isOurServer ? false : 'Qt\'s ChatServer behaves differently here (see docs/protocol.md, "Where Qt\'s servers differ")';
 
 /** The qwebchannel.js copies to drive the server with (comma separated). */
 export const clientFlavours = (process.env.WEBCHANNEL_CLIENTS ?? 'npm,qt515')

@@ -5,7 +5,7 @@ use clap::Parser;
 
 use crate::report::Iterations;
 
-/// Runs the in-process workload of BENCHMARKS.md section 1 and prints one JSON line.
+/// Runs the in-process workload of docs/benchmarks.md and prints one JSON line.
 #[derive(Debug, Parser)]
 #[command(name = "workload")]
 pub(crate) struct Cli {

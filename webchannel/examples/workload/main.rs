@@ -1,4 +1,4 @@
-//! The in-process workload of the project's benchmarks (`BENCHMARKS.md`, section 1): 100
+//! The in-process workload of the project's benchmarks (`docs/benchmarks.md`): 100
 //! objects with 10 properties, 10 signals and 10 methods each, served over in-memory
 //! transports that still parse and serialize JSON text, as a WebSocket would.
 //!
