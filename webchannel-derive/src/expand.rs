@@ -14,7 +14,7 @@ use crate::model::{
     Arg, CopiedAttrs, Method, Object, Output, Property, Receiver, Signal, unit_type,
 };
 use crate::qt_types::{qt_type, signature};
-use crate::types::referent;
+use crate::types::{contains_impl_trait, referent};
 
 /// Everything the macro emits for `object`.
 pub(crate) fn expand(object: &Object) -> TokenStream {
@@ -719,18 +719,6 @@ fn call_at(
     let function = respanned(function, span);
     let generics = generics.map(|generics| quote_spanned!(span=> ::<#generics>));
     quote_spanned!(span=> #function #generics (#args))
-}
-
-fn contains_impl_trait(ty: &Type) -> bool {
-    struct Finder(bool);
-    impl VisitMut for Finder {
-        fn visit_type_impl_trait_mut(&mut self, _: &mut syn::TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut finder = Finder(false);
-    finder.visit_type_mut(&mut ty.clone());
-    finder.0
 }
 
 /// The path to the runtime's private module: `::webchannel::__private`.
