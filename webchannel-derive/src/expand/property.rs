@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use super::position::{Position, Table, by_position, cfg_predicate};
 use super::tokens::{call_at, private};
 use super::type_meta::type_meta;
-use crate::model::{Arg, Object, Property};
+use crate::model::{Arg, Object, Property, Setter};
 use crate::types::contains_impl_trait;
 
 /// `PropertyMeta { ... }`; `signals` are the positions of the signals, which `notify`
@@ -115,32 +115,65 @@ pub(super) fn write_property(object: &Object) -> TokenStream {
     }
 }
 
+/// The `write_property` arm of `property` (at `pattern`, the position `position`): its
+/// setter's call, or a read-only error where it has none.
 fn write_arm(
     object: &Object,
     property: &Property,
     pattern: &TokenStream,
     position: &TokenStream,
 ) -> TokenStream {
-    let p = private(object);
     let cfgs = &property.copied.cfgs;
-    let read_only_message = format!(
-        "property `{}` of {} is read-only",
-        property.name, object.type_name
-    );
-    let read_only = quote! {
-        #p::Invocation::failed(#p::InvokeError::new(
-            #p::InvokeErrorKind::ReadOnlyProperty,
-            #read_only_message,
-        ))
-    };
+    let read_only = read_only(object, property);
     let Some(setter) = &property.setter else {
         return quote! {
             #(#cfgs)*
             #pattern => #read_only,
         };
     };
-    let setter_ident = &setter.ident;
     let setter_cfgs = &setter.cfgs;
+    let write = setter_call(object, property, setter, position);
+    // Where the setter is compiled out, the property is read-only.
+    let read_only_arm = cfg_predicate(setter_cfgs).map(|predicate| {
+        quote! {
+            #(#cfgs)*
+            #[cfg(not(#predicate))]
+            #pattern => #read_only,
+        }
+    });
+    quote! {
+        #(#cfgs)*
+        #(#setter_cfgs)*
+        #pattern => #write
+        #read_only_arm
+    }
+}
+
+/// The `Invocation` refusing a write to a property without a setter.
+fn read_only(object: &Object, property: &Property) -> TokenStream {
+    let p = private(object);
+    let message = format!(
+        "property `{}` of {} is read-only",
+        property.name, object.type_name
+    );
+    quote! {
+        #p::Invocation::failed(#p::InvokeError::new(
+            #p::InvokeErrorKind::ReadOnlyProperty,
+            #message,
+        ))
+    }
+}
+
+/// Reads the written value as the setter's parameter type, then calls the setter under
+/// the object's write lock.
+fn setter_call(
+    object: &Object,
+    property: &Property,
+    setter: &Setter,
+    position: &TokenStream,
+) -> TokenStream {
+    let p = private(object);
+    let setter_ident = &setter.ident;
     let mut value_ty = &property.ty;
     let call_args = setter.args.iter().map(|arg| match arg {
         Arg::Context => quote!(&__webchannel_cx),
@@ -159,18 +192,8 @@ fn write_arm(
             ::core::result::Result::Ok(#p::Reply::null())
         })
     };
-    // Where the setter is compiled out, the property is read-only.
-    let read_only_arm = cfg_predicate(setter_cfgs).map(|predicate| {
-        quote! {
-            #(#cfgs)*
-            #[cfg(not(#predicate))]
-            #pattern => #read_only,
-        }
-    });
     quote! {
-        #(#cfgs)*
-        #(#setter_cfgs)*
-        #pattern => {
+        {
             let __webchannel_value: #value_ty = match #p::property_value::<#value_ty>(
                 __webchannel_value,
                 &<Self as #p::Object>::META.properties[#position],
@@ -182,6 +205,5 @@ fn write_arm(
             };
             #p::call_mut(__webchannel_object, move |__webchannel_this: &mut Self| #reply)
         }
-        #read_only_arm
     }
 }
