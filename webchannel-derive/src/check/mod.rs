@@ -15,6 +15,7 @@ mod property;
 mod signal;
 mod signature;
 
+use syn::Generics;
 use syn::ext::IdentExt;
 
 use self::classify::{Kind, of_kind};
@@ -23,7 +24,7 @@ use crate::model::{FnInput, Input, Method, Object, Property};
 
 /// Classifies and checks every fn of `input`. The result is complete only when no error
 /// was recorded.
-pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
+pub(crate) fn check(input: &Input, errors: &mut Errors) -> Object {
     let Input {
         krate,
         enums,
@@ -31,22 +32,23 @@ pub(crate) fn check(input: Input, errors: &mut Errors) -> Object {
         fns,
     } = input;
     errors.about_impl();
-    let (self_ty, type_ident) = impl_block::check_impl(&item, errors);
-    let enum_names = impl_block::check_enums(&enums, errors);
-    let kinds = classify::classify_all(&fns, errors);
+    let (self_ty, type_ident) = impl_block::check_impl(item, errors);
+    let enum_names = impl_block::check_enums(enums, errors);
+    let kinds = classify::classify_all(fns, errors);
     // Signals first: properties refer to them by Rust name.
-    let signals = signal::check_signals(&fns, &kinds, errors);
+    let signals = signal::check_signals(fns, &kinds, errors);
     // Then property getters: setters are found by their getters' names.
-    let mut properties = property::check_properties(&fns, &kinds, &signals, errors);
-    let methods = check_callables(&fns, &kinds, &mut properties, errors);
-    let on_disconnect = hook::check_hooks(&fns, &kinds, errors);
-    namespace::check_published_names(&fns, &kinds, &methods, &enum_names, errors);
+    let mut properties = property::check_properties(fns, &kinds, &signals, errors);
+    let methods = check_callables(fns, &kinds, &mut properties, errors);
+    let on_disconnect = hook::check_hooks(fns, &kinds, errors);
+    namespace::check_published_names(fns, &kinds, &methods, &enum_names, errors);
     Object {
-        krate,
-        enums,
+        krate: krate.clone(),
+        enums: enums.clone(),
         enum_names,
-        item,
+        item: item.clone(),
         self_ty,
+        generics: Generics::default(),
         type_name: type_ident.unraw().to_string(),
         type_ident,
         methods: methods.into_iter().map(|(_, method)| method).collect(),

@@ -6,6 +6,7 @@
 //! made by `check`.
 
 mod call;
+mod fallback;
 mod hook;
 mod method;
 mod position;
@@ -13,6 +14,8 @@ mod property;
 mod signal;
 mod tokens;
 mod type_meta;
+
+pub(crate) use self::fallback::fallback;
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -22,14 +25,14 @@ use self::hook::disconnected;
 use self::method::{invoke, method_meta};
 use self::position::positions;
 use self::property::{property_meta, read_property, write_property};
-use self::signal::{checks, signal_meta, signals_struct};
+use self::signal::{checks, emitters, signal_meta, signals_struct};
 use self::tokens::{private, respanned, signals_ident};
 use crate::model::Object;
 
 /// Everything the macro emits for `object`.
 pub(crate) fn expand(object: &Object) -> TokenStream {
     let item = &object.item;
-    let signals = signals_struct(object);
+    let signals = signals_struct(object, emitters(object));
     let object_impl = object_impl(object);
     let checks = checks(object);
     quote! {
@@ -49,6 +52,7 @@ pub(crate) fn expand(object: &Object) -> TokenStream {
 fn object_impl(object: &Object) -> TokenStream {
     let p = private(object);
     let self_ty = &object.self_ty;
+    let (generics, _, where_clause) = object.generics.split_for_impl();
     let signals = signals_ident(object);
     let meta = object_meta(object);
     let invoke = invoke(object);
@@ -57,7 +61,7 @@ fn object_impl(object: &Object) -> TokenStream {
     let disconnected = disconnected(object);
     quote! {
         #[automatically_derived]
-        impl #p::Object for #self_ty {
+        impl #generics #p::Object for #self_ty #where_clause {
             type Signals = #signals;
 
             const META: &'static #p::ObjectMeta = &#meta;

@@ -14,10 +14,11 @@ fn spanned_errors(args: &str, source: &str, in_args: bool) -> Vec<(String, Strin
     let lines: Vec<&str> = if in_args { args } else { source }.lines().collect();
     let args = TokenStream::from_str(args).expect("the arguments tokenize");
     let item = TokenStream::from_str(source).expect("the source tokenizes");
-    let Err(error) = crate::expand(args, item) else {
+    let Err(rejected) = crate::expand(args, item) else {
         panic!("expected errors for:\n{source}");
     };
-    error
+    rejected
+        .errors
         .into_iter()
         .map(|error| {
             let tokens = error.to_compile_error();
