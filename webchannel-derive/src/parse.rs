@@ -14,12 +14,13 @@ use syn::{
 };
 
 use crate::attr::{
-    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, NAME, NOTIFY, ON_DISCONNECT,
-    PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
+    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, KEYS, NAME, NOTIFY,
+    ON_DISCONNECT, PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
 };
 use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{CopiedAttrs, FnInput, Input, Options};
+use crate::naming::closest;
 
 /// Reads `#[webchannel::object(args)] item`. `None` when `item` is not an impl block at
 /// all (the error is in `errors`).
@@ -240,9 +241,12 @@ fn read_options(attr: &Attribute, options: &mut Options) -> syn::Result<()> {
             })?;
             return set_once(&mut options.notify, signal, key_span, NOTIFY);
         }
+        let given = type_text(&meta.path);
+        let meant = closest(&given, KEYS)
+            .map(|key| format!("did you mean `{key}`? Expected"))
+            .unwrap_or_else(|| "expected".to_owned());
         Err(meta.error(format_args!(
-            "unknown webchannel option `{}`; expected one of: {ACCEPTED_KEYS}",
-            type_text(&meta.path)
+            "unknown webchannel option `{given}`; {meant} one of: {ACCEPTED_KEYS}"
         )))
     })
 }

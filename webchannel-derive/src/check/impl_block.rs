@@ -11,12 +11,15 @@ use crate::errors::Errors;
 pub(super) fn check_impl(item: &ItemImpl, errors: &mut Errors) -> (Type, Ident) {
     check_impl_header(item, errors);
     let ident = type_ident(&item.self_ty).unwrap_or_else(|| {
-        errors.over(
-            &item.self_ty,
-            "#[webchannel::object] needs a plain type name such as `impl Counter`; generic \
+        // A generic impl's self type has generic arguments: one mistake, reported once.
+        if item.generics.params.is_empty() {
+            errors.over(
+                &item.self_ty,
+                "#[webchannel::object] needs a plain type name such as `impl Counter`; generic \
              types are not supported, but an alias of a concrete type is \
              (`type IntStore = Store<i32>;`)",
-        );
+            );
+        }
         Ident::new("__webchannel_invalid", Span::call_site())
     });
     ((*item.self_ty).clone(), ident)

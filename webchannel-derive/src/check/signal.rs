@@ -2,11 +2,12 @@
 //! without `self`, qualifiers, generics or a return type; each argument a plain name and
 //! a concrete type.
 
-use syn::{FnArg, Ident, Pat, PatType, ReturnType};
+use syn::{FnArg, Ident, Pat, PatType, ReturnType, Signature};
 
 use super::classify::{Kind, of_kind};
 use super::namespace::published_name;
 use super::signature::{context_use, is_generic};
+use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{FnInput, Signal, SignalParam};
 use crate::naming::camel_case;
@@ -60,8 +61,9 @@ fn check_declaration(f: &FnInput, errors: &mut Errors) {
         errors.over(
             receiver,
             format_args!(
-                "a signal declaration takes no `self`: `fn {ident}(value: i64);`, emitted with \
-                 `cx.{ident}(...)` or `handle.{ident}(...)`"
+                "a signal declaration takes no `self`: `fn {ident}({});`, emitted with \
+                 `cx.{ident}(...)` or `handle.{ident}(...)`",
+                declared_params(sig)
             ),
         );
     }
@@ -89,6 +91,23 @@ fn check_declaration(f: &FnInput, errors: &mut Errors) {
     if let ReturnType::Type(_, ty) = &sig.output {
         errors.over(ty, "a signal returns nothing: remove the return type");
     }
+}
+
+/// The parameters as declared, without the receiver: `value: i64, text: &str`.
+fn declared_params(sig: &Signature) -> String {
+    let params: Vec<String> = sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => Some(format!(
+                "{}: {}",
+                type_text(&typed.pat),
+                type_text(&typed.ty)
+            )),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    params.join(", ")
 }
 
 /// One argument: a plain name (or `_`) and a concrete type that is not a context.

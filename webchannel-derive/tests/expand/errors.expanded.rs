@@ -6,7 +6,7 @@ pub struct Broken;
     "published methods take `&self` or `&mut self`; mark the fn `#[webchannel(skip)]` to keep it unpublished"
 }
 ::core::compile_error! {
-    "a signal declaration takes no `self`: `fn changed(value: i64);`, emitted with `cx.changed(...)` or `handle.changed(...)`"
+    "a signal declaration takes no `self`: `fn changed();`, emitted with `cx.changed(...)` or `handle.changed(...)`"
 }
 impl Broken {
     pub fn value(&self) -> i64 {

@@ -9,6 +9,7 @@ use syn::{Ident, Type};
 use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{FnInput, Signal};
+use crate::naming::closest;
 use crate::types::referent;
 
 /// The position in `signals` of the getter `f`'s notify signal; `None` for a constant
@@ -61,7 +62,7 @@ fn check_notify(
         .iter()
         .rposition(|declared| declared.ident.unraw() == name)
     else {
-        errors.at(signal.span(), unknown_signal(&name, fn_names));
+        errors.at(signal.span(), unknown_signal(&name, signals, fn_names));
         return None;
     };
     let declared = &signals[position];
@@ -70,17 +71,27 @@ fn check_notify(
     Some(position)
 }
 
-/// What `notify = name` names when no signal of that name is declared.
-fn unknown_signal(name: &str, fn_names: &[String]) -> String {
+/// What `notify = name` names when no signal of that name is declared: a fn that is no
+/// signal, a misspelled signal, or nothing.
+fn unknown_signal(name: &str, signals: &[Signal], fn_names: &[String]) -> String {
     if fn_names.iter().any(|fn_name| fn_name == name) {
-        format!(
+        return format!(
             "`{name}` is not a signal: `notify` names a signal declared in this impl as \
              `#[webchannel(signal)] fn {name}(...);`"
-        )
-    } else {
-        format!(
+        );
+    }
+    let declared: Vec<String> = signals
+        .iter()
+        .map(|signal| signal.ident.unraw().to_string())
+        .collect();
+    match closest(name, declared.iter().map(String::as_str)) {
+        Some(meant) => format!(
+            "no signal `{name}` in this impl; did you mean `{meant}`? Otherwise declare it as \
+             `#[webchannel(signal)] fn {name}(...);`"
+        ),
+        None => format!(
             "no signal `{name}` in this impl: declare it as `#[webchannel(signal)] fn {name}(...);`"
-        )
+        ),
     }
 }
 
