@@ -184,8 +184,6 @@ use proc_macro2::{Span, TokenStream};
 ///   comments, the `enums` table, and for every type a function that names it in
 ///   TypeScript, see `webchannel::typescript`), the method invoker, the property reader
 ///   and writer, and, with an `on_disconnect` fn, `Object::disconnected` calling it.
-/// - A never-called `fn __webchannel_checks()` in an impl of the type, whose statements
-///   fail to compile, at the user's type, when a signal argument is not `Serialize`.
 ///
 /// Generated items are `#[automatically_derived]` where they implement traits, start with
 /// `__webchannel_` where they are private, reach the runtime only through

@@ -1,9 +1,8 @@
-//! [`Object`] → tokens: the re-emitted impl block, the `<Type>Signals` struct, the
-//! `Object` impl and the type checks that point at the user's types, one concept per
-//! module: [`signal`] emitters, [`method`] invokers and the [`call`]s they make,
-//! [`property`] readers and writers, the disconnect [`hook`], and the metadata table
-//! (here, with [`type_meta`] for each type). Code generation only: every decision was
-//! made by `check`.
+//! [`Object`] → tokens: the re-emitted impl block, the `<Type>Signals` struct and the
+//! `Object` impl, one concept per module: [`signal`] emitters, [`method`] invokers and
+//! the [`call`]s they make, [`property`] readers and writers, the disconnect [`hook`],
+//! and the metadata table (here, with [`type_meta`] for each type); and, after a mistake,
+//! the [`fallback`]. Code generation only: every decision was made by `check`.
 
 mod call;
 mod fallback;
@@ -25,7 +24,7 @@ use self::hook::disconnected;
 use self::method::{invoke, method_meta};
 use self::position::positions;
 use self::property::{property_meta, read_property, write_property};
-use self::signal::{checks, emitters, signal_meta, signals_struct};
+use self::signal::{emitters, signal_meta, signals_struct};
 use self::tokens::{private, respanned, signals_ident};
 use crate::model::Object;
 
@@ -34,7 +33,6 @@ pub(crate) fn expand(object: &Object) -> TokenStream {
     let item = &object.item;
     let signals = signals_struct(object, emitters(object));
     let object_impl = object_impl(object);
-    let checks = checks(object);
     quote! {
         #item
 
@@ -42,8 +40,6 @@ pub(crate) fn expand(object: &Object) -> TokenStream {
 
         const _: () = {
             #object_impl
-
-            #checks
         };
     }
 }

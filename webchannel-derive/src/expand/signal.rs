@@ -1,5 +1,5 @@
-//! Signals: the `<Type>Signals` struct with one emitter method per signal, each
-//! signal's metadata, and the checks that its argument types can be serialized.
+//! Signals: the `<Type>Signals` struct with one emitter method per signal, and each
+//! signal's metadata.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -10,7 +10,7 @@ use super::tokens::{call_at, docs_or, private, signals_ident, with_self_replaced
 use super::type_meta::param_meta;
 use crate::model::{Object, Signal};
 use crate::qt_types::signature;
-use crate::types::{contains_impl_trait, referent};
+use crate::types::referent;
 
 /// One emitter method per signal.
 pub(super) fn emitters(object: &Object) -> TokenStream {
@@ -70,8 +70,12 @@ fn emitter(object: &Object, signal: &Signal, position: &TokenStream) -> TokenStr
     } else {
         quote!(&(#(&#args,)*))
     };
-    // A signal argument that cannot be serialized fails here (and, more precisely, in
-    // `checks` at the argument's type).
+    // A signal argument that cannot be serialized fails here, the one place that needs it
+    // to be `Serialize`: at the argument's type when there is one, else at the signal.
+    let at = match signal.params.as_slice() {
+        [param] => referent(&param.ty).span(),
+        _ => ident.span(),
+    };
     let payload_ty = if signal.params.is_empty() {
         quote!(#p::NoArgs)
     } else {
@@ -79,10 +83,10 @@ fn emitter(object: &Object, signal: &Signal, position: &TokenStream) -> TokenStr
             .params
             .iter()
             .map(|param| with_self_replaced(&param.ty, &object.self_ty));
-        quote_spanned!(ident.span()=> (#(&#tys,)*))
+        quote_spanned!(at=> (#(&#tys,)*))
     };
     let emit = call_at(
-        ident.span(),
+        at,
         quote!(#p::Emitter::emit),
         Some(payload_ty),
         quote!(&self.__webchannel_emitter, #position, #payload),
@@ -118,45 +122,6 @@ pub(super) fn signal_meta(object: &Object, signal: &Signal) -> TokenStream {
             signature: #signature,
             params: &[#(#params),*],
             docs: #docs,
-        }
-    }
-}
-
-/// A never-called fn whose statements only compile when the signal argument types can
-/// be serialized, each spanned at the type so that an error points there.
-///
-/// Parameter, return and property types need no such statement: the generated code that
-/// uses them is itself spanned at the user's type (see [`call_at`]), and a second check
-/// would only report the same mistake twice.
-pub(super) fn checks(object: &Object) -> TokenStream {
-    let p = private(object);
-    let self_ty = &object.self_ty;
-    let mut statements = Vec::new();
-    for signal in &object.signals {
-        let cfgs = &signal.copied.cfgs;
-        for param in &signal.params {
-            let ty = referent(&param.ty);
-            if contains_impl_trait(ty) {
-                continue;
-            }
-            let assert = call_at(
-                ty.span(),
-                quote!(#p::assert_serialize),
-                Some(quote!(#ty)),
-                TokenStream::new(),
-            );
-            statements.push(quote!(#(#cfgs)* #assert;));
-        }
-    }
-    if statements.is_empty() {
-        return TokenStream::new();
-    }
-    quote! {
-        impl #self_ty {
-            #[allow(dead_code)]
-            fn __webchannel_checks() {
-                #(#statements)*
-            }
         }
     }
 }
