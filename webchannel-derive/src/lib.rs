@@ -24,6 +24,8 @@ mod tests;
 
 use proc_macro2::{Span, TokenStream};
 
+use crate::errors::Rejected;
+
 /// Publishes the fns of an inherent impl block to QWebChannel clients.
 ///
 /// # Example
@@ -330,23 +332,6 @@ pub fn object(
         .into()
 }
 
-/// An item with mistakes: every error found, and what is emitted with them so that the
-/// rest of the crate still compiles and the errors are the only ones the user reads
-/// (see `expand::fallback`).
-struct Rejected {
-    errors: syn::Error,
-    fallback: TokenStream,
-}
-
-impl Rejected {
-    /// The errors as `compile_error!`s, then the fallback.
-    fn into_tokens(self) -> TokenStream {
-        let mut tokens = self.errors.into_compile_error();
-        tokens.extend(self.fallback);
-        tokens
-    }
-}
-
 /// Publishes a fieldless enum: it travels as its number, and objects that list it in
 /// `#[webchannel::object(enums(...))]` describe its keys to clients.
 ///
@@ -403,10 +388,15 @@ impl Rejected {
 /// starting at 0, as in Rust. Values fit in an `i64`. The enum is not generic and its
 /// variants do not depend on `#[cfg]`. `#[webchannel(crate = "path::to::webchannel")]`
 /// names the runtime crate when it is reached through a re-export.
+///
+/// A mistake is a compile error at the offending token. With the errors the derive
+/// still emits `Serialize`, `Deserialize` and `PublishedEnum` (without values), which
+/// never run, so objects that use the enum compile and the derive's errors are the only
+/// ones you read.
 #[proc_macro_derive(Enum, attributes(webchannel))]
 pub fn derive_enum(item: proc_macro::TokenStream) -> proc_macro::TokenStream {
     enum_derive::derive(item.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(Rejected::into_tokens)
         .into()
 }
 

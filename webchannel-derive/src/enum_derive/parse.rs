@@ -2,7 +2,6 @@
 //! and checks that every variant is a unit variant with an integer-literal discriminant
 //! or none (then it is the previous value plus one, starting at 0, as in Rust).
 
-use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 use syn::{Data, DataEnum, DeriveInput, Expr, ExprLit, ExprUnary, Fields, Lit, Path, UnOp};
 
@@ -11,14 +10,14 @@ use crate::attr::{CFG, CRATE, WEBCHANNEL};
 use crate::errors::Errors;
 use crate::parse::{crate_value, default_crate};
 
-/// Reads the derive input; `None` when it is not an enum that can be published (the
+/// Checks the derive input; `None` when it is not an enum that can be published (the
 /// errors are in `errors`).
-pub(super) fn parse(item: TokenStream, errors: &mut Errors) -> Option<PublishedEnum> {
-    let input = syn::parse2::<DeriveInput>(item)
-        .map_err(|error| errors.push(error))
-        .ok()?;
-    let krate = crate_path(&input, errors);
-    let data = enum_data(&input, errors)?;
+pub(super) fn parse(
+    input: &DeriveInput,
+    krate: &Path,
+    errors: &mut Errors,
+) -> Option<PublishedEnum> {
+    let data = enum_data(input, errors)?;
     if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
         errors.over(
             &input.generics,
@@ -27,9 +26,9 @@ pub(super) fn parse(item: TokenStream, errors: &mut Errors) -> Option<PublishedE
     }
     let variants = variants(data, errors);
     Some(PublishedEnum {
-        krate,
+        krate: krate.clone(),
         name: input.ident.unraw().to_string(),
-        ident: input.ident,
+        ident: input.ident.clone(),
         variants,
     })
 }
@@ -153,7 +152,7 @@ const NOT_A_LITERAL: &str = "a published enum's discriminant is an integer liter
      (`On = 1`, `Below = -1`), so that the macro knows the value clients see";
 
 /// `#[webchannel(crate = "path")]` on the enum, or the default path.
-fn crate_path(input: &DeriveInput, errors: &mut Errors) -> Path {
+pub(super) fn crate_path(input: &DeriveInput, errors: &mut Errors) -> Path {
     let mut krate = None;
     for attr in input
         .attrs
