@@ -52,8 +52,9 @@ fn check_declaration(f: &FnInput, errors: &mut Errors) {
         errors.at(
             body,
             format_args!(
-                "a signal is declared without a body: `fn {ident}(...);`; the macro \
-                 generates the emitter"
+                "a signal is declared without a body: `fn {ident}({});`; the macro \
+                 generates the emitter",
+                declared_params(sig)
             ),
         );
     }

@@ -436,12 +436,12 @@ fn property_getters_are_plain_shared_getters() {
             }
         }),
         [
-            "a property getter takes `&self`: `pub fn a(&self) -> T`",
-            "a property getter takes no parameters besides `&self`: `pub fn b(&self) -> T`",
+            "a property getter takes `&self`: `pub fn a(&self) -> i64`",
+            "a property getter takes no parameters besides `&self`: `pub fn b(&self) -> i64`",
             "a property getter returns the property's value: `pub fn c(&self) -> T`",
             "a property getter cannot be `async`: property values are read at once",
             "a property getter must be `pub`: only `pub` fns are published",
-            "a property getter takes `&self`: `pub fn f(&self) -> T`",
+            "a property getter takes `&self`: `pub fn f(&self) -> i64`",
         ]
     );
 }
@@ -472,7 +472,7 @@ fn signal_declarations() {
             }
         }),
         [
-            "a signal is declared without a body: `fn with_body(...);`; the macro generates \
+            "a signal is declared without a body: `fn with_body(x: i64);`; the macro generates \
              the emitter",
             "a signal declaration takes no `self`: `fn with_receiver(x: i64);`, emitted \
              with `cx.with_receiver(...)` or `handle.with_receiver(...)`",

@@ -14,6 +14,7 @@ use super::classify::{Kind, of_kind};
 use super::namespace::published_name;
 use super::signature::{is_unit, receiver, reject_generics, reject_qualifiers, reject_receiver};
 use crate::attr::SETTER_PREFIX;
+use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{FnInput, Property, Receiver, Signal, unit_type};
 
@@ -64,7 +65,11 @@ pub(super) fn setter_target<'a>(
 /// `pub fn name(&self) -> T`: the property's type, `()` when there is none (an error).
 fn check_getter(sig: &Signature, errors: &mut Errors) -> Type {
     let ident = &sig.ident;
-    let expected = format!("`pub fn {ident}(&self) -> T`");
+    let returned = match &sig.output {
+        ReturnType::Type(_, ty) if !is_unit(ty) => type_text(ty),
+        _ => "T".to_owned(),
+    };
+    let expected = format!("`pub fn {ident}(&self) -> {returned}`");
     if receiver(sig) != Some(Ok(Receiver::Shared)) {
         reject_receiver(
             sig,
