@@ -22,7 +22,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, Generics, ImplItem, ImplItemFn, ItemImpl, Type, parse_quote};
+use syn::{
+    FnArg, Generics, ImplItem, ImplItemFn, ItemImpl, PredicateType, Type, WherePredicate,
+    parse_quote,
+};
 
 use super::object_impl;
 use super::signal::signals_struct;
@@ -64,7 +67,8 @@ fn kept_item(input: &Input) -> ItemImpl {
     item
 }
 
-/// `fn name(&self, ...) { loop {} }`: callable as the user declared it.
+/// `fn name(&self, ...) { loop {} }`: callable as the user declared it. Built from the
+/// parsed signature, never by parsing tokens again, so that no input makes it fail.
 fn stub(f: &FnInput) -> ImplItem {
     let mut sig = f.sig.clone();
     sig.variadic = None;
@@ -73,16 +77,15 @@ fn stub(f: &FnInput) -> ImplItem {
             *typed.pat = parse_quote!(_);
         }
     }
-    let vis = &f.vis;
-    let cfgs = &f.copied.cfgs;
-    let stub: ImplItemFn = parse_quote! {
-        #(#cfgs)*
-        #[allow(dead_code)]
-        #vis #sig {
-            loop {}
-        }
-    };
-    ImplItem::Fn(stub)
+    let mut attrs = f.copied.cfgs.clone();
+    attrs.push(parse_quote!(#[allow(dead_code)]));
+    ImplItem::Fn(ImplItemFn {
+        attrs,
+        vis: f.vis.clone(),
+        defaultness: None,
+        sig,
+        block: parse_quote!({ loop {} }),
+    })
 }
 
 /// The object the `Object` impl is generated from: the type and the runtime's path, with
@@ -118,10 +121,15 @@ fn stand_in(input: &Input) -> Option<Object> {
 fn bounded_generics(item: &ItemImpl) -> Generics {
     let mut generics = item.generics.clone();
     if !generics.params.is_empty() {
-        let self_ty = &item.self_ty;
-        generics.make_where_clause().predicates.push(parse_quote! {
-            #self_ty: ::core::marker::Send + ::core::marker::Sync + 'static
-        });
+        generics
+            .make_where_clause()
+            .predicates
+            .push(WherePredicate::Type(PredicateType {
+                lifetimes: None,
+                bounded_ty: (*item.self_ty).clone(),
+                colon_token: Default::default(),
+                bounds: parse_quote!(::core::marker::Send + ::core::marker::Sync + 'static),
+            }));
     }
     generics
 }
