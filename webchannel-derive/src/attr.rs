@@ -19,6 +19,17 @@ pub(crate) const CONSTANT: &str = "constant";
 /// `#[webchannel(on_disconnect)]`: the fn is called when a session (a client) ends.
 pub(crate) const ON_DISCONNECT: &str = "on_disconnect";
 
+/// Every key accepted inside `#[webchannel(...)]`.
+pub(crate) const KEYS: [&str; 7] = [
+    PROPERTY,
+    SIGNAL,
+    SKIP,
+    NAME,
+    NOTIFY,
+    CONSTANT,
+    ON_DISCONNECT,
+];
+
 /// Every key accepted inside `#[webchannel(...)]`, as error messages list them.
 pub(crate) const ACCEPTED_KEYS: &str = "`property`, `signal`, `skip`, `name = \"...\"`, \
      `notify = <signal fn>`, `constant`, `on_disconnect`";

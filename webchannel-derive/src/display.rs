@@ -7,14 +7,15 @@ use quote::ToTokens;
 
 /// The type as written, normalized: `Vec<String>`, `HashMap<String, i64>`, `&str`.
 pub(crate) fn type_text(ty: &impl ToTokens) -> String {
-    let mut out = String::new();
-    write_tokens(&mut out, ty.to_token_stream());
-    out
+    let mut writer = Writer::default();
+    writer.tokens(ty.to_token_stream());
+    writer.out
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum Last {
     /// Start of the output or of a group.
+    #[default]
     Open,
     /// An identifier or literal: another one after it needs a space.
     Word,
@@ -26,104 +27,127 @@ enum Last {
     Other,
 }
 
-fn write_tokens(out: &mut String, tokens: TokenStream) {
-    let mut last = Last::Open;
-    // A `'` with joint spacing starts a lifetime; its identifier follows without a space.
-    let mut in_lifetime = false;
-    // A joint `-` starts `->`.
-    let mut in_arrow = false;
-    for token in tokens {
-        match token {
-            TokenTree::Ident(ident) => {
-                if !in_lifetime && matches!(last, Last::Word | Last::Keyword | Last::CloseAngle) {
-                    out.push(' ');
+/// The text so far and what the spacing of the next token depends on.
+#[derive(Default)]
+struct Writer {
+    out: String,
+    last: Last,
+    /// A `'` with joint spacing starts a lifetime; its identifier follows without a space.
+    in_lifetime: bool,
+    /// A joint `-` starts `->`.
+    in_arrow: bool,
+}
+
+impl Writer {
+    fn tokens(&mut self, tokens: TokenStream) {
+        for token in tokens {
+            match token {
+                TokenTree::Ident(ident) => self.ident(&ident.to_string()),
+                TokenTree::Literal(literal) => self.literal(&literal.to_string()),
+                TokenTree::Punct(punct) => {
+                    self.last = self.punct(punct.as_char(), punct.spacing() == Spacing::Joint);
                 }
-                let text = ident.to_string();
-                out.push_str(&text);
-                last = if in_lifetime || matches!(text.as_str(), "mut" | "dyn" | "impl" | "const") {
-                    Last::Keyword
-                } else {
-                    Last::Word
-                };
-                in_lifetime = false;
-            }
-            TokenTree::Literal(literal) => {
-                if matches!(last, Last::Word | Last::Keyword | Last::CloseAngle) {
-                    out.push(' ');
-                }
-                out.push_str(&literal.to_string());
-                last = Last::Word;
-            }
-            TokenTree::Punct(punct) => {
-                let ch = punct.as_char();
-                let joint = punct.spacing() == Spacing::Joint;
-                last = match ch {
-                    '\'' if joint => {
-                        if matches!(last, Last::Word | Last::Keyword) {
-                            out.push(' ');
-                        }
-                        in_lifetime = true;
-                        out.push(ch);
-                        Last::Other
-                    }
-                    '-' if joint => {
-                        in_arrow = true;
-                        spaced(out, last, ch)
-                    }
-                    '>' if in_arrow => {
-                        in_arrow = false;
-                        out.push_str("> ");
-                        Last::Open
-                    }
-                    ',' | ';' => {
-                        out.push(ch);
-                        out.push(' ');
-                        Last::Open
-                    }
-                    '+' | '=' => {
-                        let last = spaced(out, last, ch);
-                        out.push(' ');
-                        last
-                    }
-                    '>' => {
-                        out.push(ch);
-                        Last::CloseAngle
-                    }
-                    _ => {
-                        out.push(ch);
-                        Last::Other
-                    }
-                };
-            }
-            TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::Brace => ("{", "}"),
-                    Delimiter::None => ("", ""),
-                };
-                let invisible = group.delimiter() == Delimiter::None;
-                let after_word =
-                    last == Last::Word && (invisible || group.delimiter() == Delimiter::Bracket);
-                if after_word || matches!(last, Last::Keyword | Last::CloseAngle) {
-                    out.push(' ');
-                }
-                out.push_str(open);
-                write_tokens(out, group.stream());
-                out.push_str(close);
-                last = if invisible { Last::Word } else { Last::Other };
+                TokenTree::Group(group) => self.group(group.delimiter(), group.stream()),
             }
         }
     }
-}
 
-/// Writes an operator that takes a space before it (`+`, `=`, the `-` of `->`).
-fn spaced(out: &mut String, last: Last, ch: char) -> Last {
-    if last != Last::Open && !out.ends_with(' ') {
-        out.push(' ');
+    fn after_word(&self) -> bool {
+        matches!(self.last, Last::Word | Last::Keyword | Last::CloseAngle)
     }
-    out.push(ch);
-    Last::Other
+
+    fn ident(&mut self, text: &str) {
+        if !self.in_lifetime && self.after_word() {
+            self.out.push(' ');
+        }
+        self.out.push_str(text);
+        self.last = if self.in_lifetime || matches!(text, "mut" | "dyn" | "impl" | "const") {
+            Last::Keyword
+        } else {
+            Last::Word
+        };
+        self.in_lifetime = false;
+    }
+
+    fn literal(&mut self, text: &str) {
+        if self.after_word() {
+            self.out.push(' ');
+        }
+        self.out.push_str(text);
+        self.last = Last::Word;
+    }
+
+    /// Writes one punctuation character; returns what it leaves as the last token.
+    fn punct(&mut self, ch: char, joint: bool) -> Last {
+        match ch {
+            '\'' if joint => {
+                if matches!(self.last, Last::Word | Last::Keyword) {
+                    self.out.push(' ');
+                }
+                self.in_lifetime = true;
+                self.out.push(ch);
+                Last::Other
+            }
+            '-' if joint => {
+                self.in_arrow = true;
+                self.spaced(ch)
+            }
+            '>' if self.in_arrow => {
+                self.in_arrow = false;
+                self.out.push_str("> ");
+                Last::Open
+            }
+            ',' | ';' => {
+                self.out.push(ch);
+                self.out.push(' ');
+                Last::Open
+            }
+            '+' | '=' => {
+                let last = self.spaced(ch);
+                self.out.push(' ');
+                last
+            }
+            '>' => {
+                self.out.push(ch);
+                Last::CloseAngle
+            }
+            _ => {
+                self.out.push(ch);
+                Last::Other
+            }
+        }
+    }
+
+    /// Writes an operator that takes a space before it (`+`, `=`, the `-` of `->`).
+    fn spaced(&mut self, ch: char) -> Last {
+        if self.last != Last::Open && !self.out.ends_with(' ') {
+            self.out.push(' ');
+        }
+        self.out.push(ch);
+        Last::Other
+    }
+
+    fn group(&mut self, delimiter: Delimiter, stream: TokenStream) {
+        let (open, close) = match delimiter {
+            Delimiter::Parenthesis => ("(", ")"),
+            Delimiter::Bracket => ("[", "]"),
+            Delimiter::Brace => ("{", "}"),
+            Delimiter::None => ("", ""),
+        };
+        let invisible = delimiter == Delimiter::None;
+        let after_word = self.last == Last::Word && (invisible || delimiter == Delimiter::Bracket);
+        if after_word || matches!(self.last, Last::Keyword | Last::CloseAngle) {
+            self.out.push(' ');
+        }
+        self.out.push_str(open);
+        // The group is written as a sequence of its own.
+        let outer = (self.in_lifetime, self.in_arrow);
+        (self.last, self.in_lifetime, self.in_arrow) = (Last::Open, false, false);
+        self.tokens(stream);
+        (self.in_lifetime, self.in_arrow) = outer;
+        self.out.push_str(close);
+        self.last = if invisible { Last::Word } else { Last::Other };
+    }
 }
 
 #[cfg(test)]

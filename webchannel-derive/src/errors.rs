@@ -1,9 +1,9 @@
 //! Every error of one expansion, collected so that they are all reported together, in
-//! the order of the items they are about.
+//! the order of the items they are about; and what a rejected item expands to.
 
 use std::fmt::Display;
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 
 /// The errors found so far, each with the position of the item it is about.
@@ -57,5 +57,21 @@ impl Errors {
             first.combine(error);
         }
         Err(first)
+    }
+}
+
+/// An item with mistakes: every error found, and what is emitted with them so that the
+/// rest of the crate still compiles and the errors are the only ones the user reads.
+pub(crate) struct Rejected {
+    pub(crate) errors: syn::Error,
+    pub(crate) fallback: TokenStream,
+}
+
+impl Rejected {
+    /// The errors as `compile_error!`s, then the fallback.
+    pub(crate) fn into_tokens(self) -> TokenStream {
+        let mut tokens = self.errors.into_compile_error();
+        tokens.extend(self.fallback);
+        tokens
     }
 }

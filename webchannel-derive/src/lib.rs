@@ -24,6 +24,8 @@ mod tests;
 
 use proc_macro2::{Span, TokenStream};
 
+use crate::errors::Rejected;
+
 /// Publishes the fns of an inherent impl block to QWebChannel clients.
 ///
 /// # Example
@@ -184,15 +186,29 @@ use proc_macro2::{Span, TokenStream};
 ///   comments, the `enums` table, and for every type a function that names it in
 ///   TypeScript, see `webchannel::typescript`), the method invoker, the property reader
 ///   and writer, and, with an `on_disconnect` fn, `Object::disconnected` calling it.
-/// - A never-called `fn __webchannel_checks()` in an impl of the type, whose statements
-///   fail to compile, at the user's type, when a signal argument is not `Serialize`.
 ///
 /// Generated items are `#[automatically_derived]` where they implement traits, start with
 /// `__webchannel_` where they are private, reach the runtime only through
 /// `<crate>::__private`, and cause no warnings in the user's crate. Doc comments and
 /// `#[cfg]` attributes of an item are carried to everything generated from it; an item
-/// compiled out by `#[cfg]` takes no place in the tables. After a mistake, the errors are
-/// emitted together with the impl block itself, so nothing else in the crate breaks.
+/// compiled out by `#[cfg]` takes no place in the tables.
+///
+/// # After a mistake
+///
+/// One mistake is one error. Every mistake is a compile error at the offending token that
+/// says what is accepted instead, and all of them are reported at once. With the errors
+/// the macro emits what keeps the rest of the crate compiling, so the errors are the only
+/// ones you read:
+///
+/// - the impl block, without the `#[webchannel(...)]` attributes; a bodiless fn that takes
+///   `self` keeps a stub, so calls to it still resolve;
+/// - `<Type>Signals` with an emitter for every signal the code may emit: each declared
+///   signal, with its parameters as declared, and each `notify` name even when no signal
+///   of that name is declared (taking as many arguments as the impl passes it);
+/// - `impl webchannel::Object` for the type, with nothing published, so that
+///   `Handle<Type>`, `Context<Self>` and tasks holding them compile as before.
+///
+/// None of it runs: the crate builds again once the errors are fixed.
 ///
 /// # A fuller example
 ///
@@ -305,28 +321,15 @@ use proc_macro2::{Span, TokenStream};
 /// cannot be generic or `unsafe`, nor take `impl Trait` or borrowed parameters.
 ///
 /// Every mistake is a compile error at the offending token that says what is accepted
-/// instead; all of them are reported at once.
+/// instead; all of them are reported at once (see "After a mistake").
 #[proc_macro_attribute]
 pub fn object(
     args: proc_macro::TokenStream,
     item: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
-    let item = TokenStream::from(item);
-    expand(args.into(), item.clone())
-        .unwrap_or_else(|error| with_item_kept(error, item))
+    expand(args.into(), item.into())
+        .unwrap_or_else(Rejected::into_tokens)
         .into()
-}
-
-/// The errors, followed by the user's impl block as it would be re-emitted (without the
-/// macro's attributes and signal declarations): the rest of the crate still sees the
-/// type's fns, so a mistake is reported once, at its token, without a cascade of errors
-/// about missing methods or unused imports.
-fn with_item_kept(error: syn::Error, item: TokenStream) -> TokenStream {
-    let mut tokens = error.into_compile_error();
-    if let Some(input) = parse::parse(TokenStream::new(), item, &mut errors::Errors::default()) {
-        tokens.extend(quote::ToTokens::into_token_stream(input.item));
-    }
-    tokens
 }
 
 /// Publishes a fieldless enum: it travels as its number, and objects that list it in
@@ -385,25 +388,39 @@ fn with_item_kept(error: syn::Error, item: TokenStream) -> TokenStream {
 /// starting at 0, as in Rust. Values fit in an `i64`. The enum is not generic and its
 /// variants do not depend on `#[cfg]`. `#[webchannel(crate = "path::to::webchannel")]`
 /// names the runtime crate when it is reached through a re-export.
+///
+/// A mistake is a compile error at the offending token. With the errors the derive
+/// still emits `Serialize`, `Deserialize` and `PublishedEnum` (without values), which
+/// never run, so objects that use the enum compile and the derive's errors are the only
+/// ones you read.
 #[proc_macro_derive(Enum, attributes(webchannel))]
 pub fn derive_enum(item: proc_macro::TokenStream) -> proc_macro::TokenStream {
     enum_derive::derive(item.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(Rejected::into_tokens)
         .into()
 }
 
 /// `#[webchannel::object(args)] item` → the generated code, or every error found.
-fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Rejected> {
     let mut errors = errors::Errors::default();
-    let object =
-        parse::parse(args, item, &mut errors).map(|input| check::check(input, &mut errors));
-    errors.finish()?;
-    match object {
-        Some(object) => Ok(expand::expand(&object)),
-        // `parse` records an error whenever it returns `None`.
-        None => Err(syn::Error::new(
-            Span::call_site(),
-            "#[webchannel::object] could not read this item",
-        )),
+    let Some(input) = parse::parse(args, item.clone(), &mut errors) else {
+        // Not an impl block: it stays as written. `parse` recorded why.
+        return Err(Rejected {
+            errors: errors.finish().err().unwrap_or_else(|| {
+                syn::Error::new(
+                    Span::call_site(),
+                    "#[webchannel::object] could not read this item",
+                )
+            }),
+            fallback: item,
+        });
+    };
+    let object = check::check(&input, &mut errors);
+    match errors.finish() {
+        Ok(()) => Ok(expand::expand(&object)),
+        Err(errors) => Err(Rejected {
+            errors,
+            fallback: expand::fallback(&input),
+        }),
     }
 }

@@ -4,7 +4,7 @@
 //! [`Object`].
 
 use proc_macro2::Span;
-use syn::{Attribute, Ident, ItemImpl, LitStr, Path, Signature, Type, Visibility};
+use syn::{Attribute, Generics, Ident, ItemImpl, LitStr, Path, Signature, Type, Visibility};
 
 /// The annotated impl block as written.
 pub(crate) struct Input {
@@ -80,6 +80,9 @@ pub(crate) struct Object {
     pub(crate) item: ItemImpl,
     /// The self type (`Counter`).
     pub(crate) self_ty: Type,
+    /// The generics of the `Object` impl: none for a checked object; the fallback after a
+    /// mistake in a generic impl keeps the impl's (see `expand::fallback`).
+    pub(crate) generics: Generics,
     /// The last segment of the self type, which names generated items (`CounterSignals`).
     pub(crate) type_ident: Ident,
     /// The type's name in the metadata (`Counter`).

@@ -9,17 +9,18 @@ use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{
-    Attribute, Expr, ExprLit, ForeignItemFn, Ident, ImplItem, Item, Lit, LitStr, Meta, Path,
-    PathSegment, Token,
+    Attribute, Expr, ExprLit, ForeignItemFn, Ident, ImplItem, Item, ItemImpl, Lit, LitStr, Meta,
+    Path, PathSegment, Token,
 };
 
 use crate::attr::{
-    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, NAME, NOTIFY, ON_DISCONNECT,
-    PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
+    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, KEYS, NAME, NOTIFY,
+    ON_DISCONNECT, PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
 };
 use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{CopiedAttrs, FnInput, Input, Options};
+use crate::naming::closest;
 
 /// Reads `#[webchannel::object(args)] item`. `None` when `item` is not an impl block at
 /// all (the error is in `errors`).
@@ -44,12 +45,24 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -
         }
     };
 
+    let fns = read_fns(&mut item, errors);
+    Some(Input {
+        krate,
+        enums,
+        item,
+        fns,
+    })
+}
+
+/// Reads every fn of the impl block, and leaves in it what is re-emitted: the items
+/// without their `#[webchannel(...)]` attributes, and no signal declarations.
+fn read_fns(item: &mut ItemImpl, errors: &mut Errors) -> Vec<FnInput> {
     let mut fns = Vec::new();
     let mut kept = Vec::with_capacity(item.items.len());
     for impl_item in std::mem::take(&mut item.items) {
+        errors.about_fn(fns.len());
         match impl_item {
             ImplItem::Fn(mut function) => {
-                errors.about_fn(fns.len());
                 let options = take_options(&mut function.attrs, errors);
                 fns.push(FnInput {
                     options,
@@ -63,21 +76,10 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -
             // `fn name(...);` is not valid in an impl, so syn leaves it as tokens. A
             // declaration becomes a signal (or an error) and is not re-emitted.
             ImplItem::Verbatim(tokens) => match syn::parse2::<ForeignItemFn>(tokens.clone()) {
-                Ok(mut declaration) => {
-                    errors.about_fn(fns.len());
-                    let options = take_options(&mut declaration.attrs, errors);
-                    fns.push(FnInput {
-                        options,
-                        copied: copied_attrs(&declaration.attrs),
-                        vis: declaration.vis,
-                        sig: declaration.sig,
-                        body: None,
-                    });
-                }
+                Ok(declaration) => fns.push(read_declaration(declaration, errors)),
                 Err(_) => kept.push(ImplItem::Verbatim(tokens)),
             },
             mut other => {
-                errors.about_fn(fns.len());
                 if let Some(attrs) = other_attrs(&mut other) {
                     reject_options(attrs, errors);
                 }
@@ -86,12 +88,19 @@ pub(crate) fn parse(args: TokenStream, item: TokenStream, errors: &mut Errors) -
         }
     }
     item.items = kept;
-    Some(Input {
-        krate,
-        enums,
-        item,
-        fns,
-    })
+    fns
+}
+
+/// A bodiless `fn name(...);`.
+fn read_declaration(mut declaration: ForeignItemFn, errors: &mut Errors) -> FnInput {
+    let options = take_options(&mut declaration.attrs, errors);
+    FnInput {
+        options,
+        copied: copied_attrs(&declaration.attrs),
+        vis: declaration.vis,
+        sig: declaration.sig,
+        body: None,
+    }
 }
 
 /// The macro arguments: `crate = "path"` and `enums(A, B)`.
@@ -199,58 +208,59 @@ fn reject_options(attrs: &mut Vec<Attribute>, errors: &mut Errors) {
     });
 }
 
+/// Reads one `#[webchannel(...)]` into `options`.
 fn read_options(attr: &Attribute, options: &mut Options) -> syn::Result<()> {
     attr.parse_nested_meta(|meta| {
-        let span = meta.path.span();
-        let flag = |slot: &mut Option<Span>, key: &str| {
-            if slot.replace(span).is_some() {
-                return Err(syn::Error::new(
-                    span,
-                    format_args!("`{key}` is given twice"),
-                ));
-            }
-            Ok(())
-        };
-        if meta.path.is_ident(PROPERTY) {
-            flag(&mut options.property, PROPERTY)
-        } else if meta.path.is_ident(SIGNAL) {
-            flag(&mut options.signal, SIGNAL)
-        } else if meta.path.is_ident(SKIP) {
-            flag(&mut options.skip, SKIP)
-        } else if meta.path.is_ident(CONSTANT) {
-            flag(&mut options.constant, CONSTANT)
-        } else if meta.path.is_ident(ON_DISCONNECT) {
-            flag(&mut options.on_disconnect, ON_DISCONNECT)
-        } else if meta.path.is_ident(NAME) {
-            let literal: LitStr = meta.value()?.parse().map_err(|error| {
+        let key_span = meta.path.span();
+        let flags = [
+            (PROPERTY, &mut options.property),
+            (SIGNAL, &mut options.signal),
+            (SKIP, &mut options.skip),
+            (CONSTANT, &mut options.constant),
+            (ON_DISCONNECT, &mut options.on_disconnect),
+        ];
+        if let Some((key, slot)) = flags.into_iter().find(|(key, _)| meta.path.is_ident(key)) {
+            return set_once(slot, key_span, key_span, key);
+        }
+        if meta.path.is_ident(NAME) {
+            let name = meta.value()?.parse().map_err(|error| {
                 syn::Error::new(
                     error.span(),
                     "`name` takes the published name as a string: `name = \"reset\"`",
                 )
             })?;
-            if options.name.replace(literal).is_some() {
-                return Err(syn::Error::new(span, "`name` is given twice"));
-            }
-            Ok(())
-        } else if meta.path.is_ident(NOTIFY) {
-            let signal: Ident = meta.value()?.parse().map_err(|error| {
+            return set_once(&mut options.name, name, key_span, NAME);
+        }
+        if meta.path.is_ident(NOTIFY) {
+            let signal = meta.value()?.parse().map_err(|error| {
                 syn::Error::new(
                     error.span(),
                     "`notify` takes the Rust name of a signal declared in this impl: \
                      `notify = value_changed`",
                 )
             })?;
-            if options.notify.replace(signal).is_some() {
-                return Err(syn::Error::new(span, "`notify` is given twice"));
-            }
-            Ok(())
-        } else {
-            Err(meta.error(format_args!(
-                "unknown webchannel option `{}`; expected one of: {ACCEPTED_KEYS}",
-                type_text(&meta.path)
-            )))
+            return set_once(&mut options.notify, signal, key_span, NOTIFY);
         }
+        let given = type_text(&meta.path);
+        let meant = closest(&given, KEYS)
+            .map(|key| format!("did you mean `{key}`? Expected"))
+            .unwrap_or_else(|| "expected".to_owned());
+        Err(meta.error(format_args!(
+            "unknown webchannel option `{given}`; {meant} one of: {ACCEPTED_KEYS}"
+        )))
     })
+}
+
+/// Fills `slot` with `value` for `key`, written at `span`; a key given twice is an error
+/// there.
+fn set_once<T>(slot: &mut Option<T>, value: T, span: Span, key: &str) -> syn::Result<()> {
+    if slot.replace(value).is_some() {
+        return Err(syn::Error::new(
+            span,
+            format_args!("`{key}` is given twice"),
+        ));
+    }
+    Ok(())
 }
 
 /// The docs and cfgs of an item, which everything generated from it carries too.

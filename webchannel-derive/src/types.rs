@@ -2,6 +2,7 @@
 //! both passes see the same type behind the same tokens.
 
 use syn::Type;
+use syn::visit_mut::VisitMut;
 
 /// Looks through invisible groups (types passed through `macro_rules!`) and parentheses.
 pub(crate) fn strip_groups(ty: &Type) -> &Type {
@@ -19,4 +20,18 @@ pub(crate) fn referent(ty: &Type) -> &Type {
         Type::Reference(reference) => referent(&reference.elem),
         ty => ty,
     }
+}
+
+/// Whether `impl Trait` appears anywhere in `ty`: such a type cannot be named outside
+/// the fn it belongs to, so it is neither accepted nor repeated in generated code.
+pub(crate) fn contains_impl_trait(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl VisitMut for Finder {
+        fn visit_type_impl_trait_mut(&mut self, _: &mut syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type_mut(&mut ty.clone());
+    finder.0
 }

@@ -172,6 +172,3 @@ impl Serialize for NoArgs {
         serializer.serialize_seq(Some(0))?.end()
     }
 }
-
-/// Compiles only if `T` can be returned or carried by a signal or property.
-pub fn assert_serialize<T: Serialize + ?Sized>() {}

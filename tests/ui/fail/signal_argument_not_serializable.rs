@@ -1,4 +1,5 @@
-//! A signal argument that cannot be serialized: the error points at its type.
+//! Signal arguments that cannot be serialized: one error per signal, at the argument's
+//! type when the signal has one argument, at the signal when it has several.
 
 pub struct Sound;
 
@@ -8,6 +9,9 @@ pub struct Bell;
 impl Bell {
     #[webchannel(signal)]
     fn rang(sound: Sound);
+
+    #[webchannel(signal)]
+    fn chimed(times: u32, sound: Sound);
 }
 
 fn main() {}

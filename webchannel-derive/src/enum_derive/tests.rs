@@ -5,12 +5,14 @@ use quote::quote;
 
 use super::parse::parse;
 use crate::errors::Errors;
+use crate::parse::default_crate;
 
 /// The (key, value) table of an accepted enum.
 #[track_caller]
 fn values(item: TokenStream) -> Vec<(String, i64)> {
+    let input: syn::DeriveInput = syn::parse2(item).expect("a derive input");
     let mut errors = Errors::default();
-    let published = parse(item, &mut errors);
+    let published = parse(&input, &default_crate(), &mut errors);
     if let Err(error) = errors.finish() {
         panic!("expected no error, got {error}");
     }
@@ -27,7 +29,11 @@ fn values(item: TokenStream) -> Vec<(String, i64)> {
 fn errors(item: TokenStream) -> Vec<String> {
     match super::derive(item) {
         Ok(tokens) => panic!("expected errors, got {tokens}"),
-        Err(error) => error.into_iter().map(|error| error.to_string()).collect(),
+        Err(rejected) => rejected
+            .errors
+            .into_iter()
+            .map(|error| error.to_string())
+            .collect(),
     }
 }
 
@@ -210,4 +216,43 @@ fn the_crate_option() {
         )),
         ["`crate` is given twice"]
     );
+}
+
+/// The impls emitted with the errors of a rejected input, as text.
+fn fallback(item: TokenStream) -> String {
+    match super::derive(item) {
+        Ok(tokens) => panic!("expected errors, got {tokens}"),
+        Err(rejected) => rejected.fallback.to_string(),
+    }
+}
+
+#[test]
+fn after_a_mistake_uses_of_the_type_still_compile() {
+    let impls = fallback(quote!(
+        enum Shape {
+            Point,
+            Circle(f64),
+        }
+    ));
+    for expected in [
+        "impl :: webchannel :: __private :: serde :: Serialize for Shape",
+        "impl < 'de > :: webchannel :: __private :: serde :: Deserialize < 'de > for Shape",
+        "impl :: webchannel :: __private :: PublishedEnum for Shape",
+        "name : \"Shape\" , values : & []",
+    ] {
+        assert!(impls.contains(expected), "{expected} in {impls}");
+    }
+    let generic = fallback(quote!(
+        #[webchannel(crate = "my::wc")]
+        enum Wrapped<T> {
+            A(T),
+        }
+    ));
+    for expected in [
+        "impl < T > my :: wc :: __private :: serde :: Serialize for Wrapped < T >",
+        "impl < 'de , T > my :: wc :: __private :: serde :: Deserialize < 'de > for Wrapped < T >",
+        "impl < T > my :: wc :: __private :: PublishedEnum for Wrapped < T > where Wrapped < T > : 'static",
+    ] {
+        assert!(generic.contains(expected), "{expected} in {generic}");
+    }
 }

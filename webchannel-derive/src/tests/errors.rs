@@ -7,7 +7,11 @@ use quote::quote;
 fn errors_with(args: TokenStream, item: TokenStream) -> Vec<String> {
     match crate::expand(args, item) {
         Ok(tokens) => panic!("expected errors, got an expansion:\n{tokens}"),
-        Err(error) => error.into_iter().map(|error| error.to_string()).collect(),
+        Err(rejected) => rejected
+            .errors
+            .into_iter()
+            .map(|error| error.to_string())
+            .collect(),
     }
 }
 
@@ -25,8 +29,8 @@ fn error(item: TokenStream) -> String {
 
 #[track_caller]
 fn assert_expands(item: TokenStream) {
-    if let Err(error) = crate::expand(TokenStream::new(), item) {
-        let messages: Vec<String> = error.into_iter().map(|e| e.to_string()).collect();
+    if let Err(rejected) = crate::expand(TokenStream::new(), item) {
+        let messages: Vec<String> = rejected.errors.into_iter().map(|e| e.to_string()).collect();
         panic!("expected an expansion, got {messages:#?}");
     }
 }
@@ -149,7 +153,11 @@ fn overloads_each_name_themselves_and_differ_in_parameters() {
 fn enums_are_listed_once_by_plain_paths() {
     assert!(crate::expand(quote!(enums(Mode, fan::Speed)), quote!(impl T {})).is_ok());
     let empty = crate::expand(quote!(enums(), crate = "x"), quote!(impl T {}));
-    assert!(empty.is_ok(), "{:?}", empty.err().map(|e| e.to_string()));
+    assert!(
+        empty.is_ok(),
+        "{:?}",
+        empty.err().map(|e| e.errors.to_string())
+    );
     let usage = "`enums` lists the published enums by type: `enums(Mode, fan::Speed)`, each \
                  deriving `webchannel::Enum`";
     assert_eq!(
@@ -304,6 +312,20 @@ fn notify_must_name_a_signal_of_the_impl() {
     assert_eq!(
         error(quote! {
             impl T {
+                #[webchannel(property, notify = valeu_changed)]
+                pub fn value(&self) -> i64 { 1 }
+                #[webchannel(signal)]
+                fn value_changed(value: i64);
+                #[webchannel(signal)]
+                fn reset();
+            }
+        }),
+        "no signal `valeu_changed` in this impl; did you mean `value_changed`? Otherwise \
+         declare it as `#[webchannel(signal)] fn valeu_changed(...);`"
+    );
+    assert_eq!(
+        error(quote! {
+            impl T {
                 #[webchannel(property, notify = describe)]
                 pub fn value(&self) -> i64 { 1 }
                 pub fn describe(&self) -> String { String::new() }
@@ -414,12 +436,12 @@ fn property_getters_are_plain_shared_getters() {
             }
         }),
         [
-            "a property getter takes `&self`: `pub fn a(&self) -> T`",
-            "a property getter takes no parameters besides `&self`: `pub fn b(&self) -> T`",
+            "a property getter takes `&self`: `pub fn a(&self) -> i64`",
+            "a property getter takes no parameters besides `&self`: `pub fn b(&self) -> i64`",
             "a property getter returns the property's value: `pub fn c(&self) -> T`",
             "a property getter cannot be `async`: property values are read at once",
             "a property getter must be `pub`: only `pub` fns are published",
-            "a property getter takes `&self`: `pub fn f(&self) -> T`",
+            "a property getter takes `&self`: `pub fn f(&self) -> i64`",
         ]
     );
 }
@@ -450,9 +472,9 @@ fn signal_declarations() {
             }
         }),
         [
-            "a signal is declared without a body: `fn with_body(...);`; the macro generates \
+            "a signal is declared without a body: `fn with_body(x: i64);`; the macro generates \
              the emitter",
-            "a signal declaration takes no `self`: `fn with_receiver(value: i64);`, emitted \
+            "a signal declaration takes no `self`: `fn with_receiver(x: i64);`, emitted \
              with `cx.with_receiver(...)` or `handle.with_receiver(...)`",
             "signals cannot be generic: their arguments have concrete types",
             "a signal returns nothing: remove the return type",
@@ -549,7 +571,18 @@ fn unknown_options_list_the_accepted_ones() {
                 pub fn value(&self) -> i64 { 1 }
             }
         }),
-        "unknown webchannel option `propery`; expected one of: `property`, `signal`, `skip`, \
+        "unknown webchannel option `propery`; did you mean `property`? Expected one of: \
+         `property`, `signal`, `skip`, `name = \"...\"`, `notify = <signal fn>`, `constant`, \
+         `on_disconnect`"
+    );
+    assert_eq!(
+        error(quote! {
+            impl T {
+                #[webchannel(readonly)]
+                pub fn value(&self) -> i64 { 1 }
+            }
+        }),
+        "unknown webchannel option `readonly`; expected one of: `property`, `signal`, `skip`, \
          `name = \"...\"`, `notify = <signal fn>`, `constant`, `on_disconnect`"
     );
     assert_eq!(
@@ -658,12 +691,10 @@ fn no_generic_impls() {
         errors(quote!(
             impl<X> Store<X> {}
         )),
+        // The generic arguments of `Store<X>` are the same mistake: no second error.
         [
             "generic impl blocks cannot be published; publish a concrete type, for example \
              through an alias: `type IntStore = Store<i32>;` and `impl IntStore { ... }`",
-            "#[webchannel::object] needs a plain type name such as `impl Counter`; generic \
-             types are not supported, but an alias of a concrete type is \
-             (`type IntStore = Store<i32>;`)",
         ]
     );
     assert_eq!(
@@ -854,32 +885,6 @@ fn every_mistake_is_reported_at_once() {
         }
     });
     assert_eq!(errors.len(), 3, "{errors:#?}");
-}
-
-#[test]
-fn after_an_error_the_impl_block_is_kept_without_the_macros_attributes() {
-    let item = quote! {
-        impl T {
-            #[webchannel(bogus)]
-            pub fn a(&self) {}
-            pub fn b(&self) {}
-            #[webchannel(signal)]
-            fn changed();
-        }
-    };
-    let Err(error) = crate::expand(TokenStream::new(), item.clone()) else {
-        panic!("`bogus` is an error");
-    };
-    let kept = crate::with_item_kept(error, item).to_string();
-    assert!(kept.contains("compile_error"), "{kept}");
-    assert!(kept.contains("pub fn a (& self) { }"), "{kept}");
-    assert!(kept.contains("pub fn b (& self) { }"), "{kept}");
-    assert_eq!(
-        kept.matches("bogus").count(),
-        1,
-        "only the message names the attribute, which is gone: {kept}"
-    );
-    assert!(!kept.contains("fn changed"), "{kept}");
 }
 
 #[test]

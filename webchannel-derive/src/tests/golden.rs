@@ -67,7 +67,7 @@ fn expand_file(path: &Path) -> String {
             && derives_enum(item)
         {
             let derived = crate::enum_derive::derive(quote!(#item))
-                .unwrap_or_else(syn::Error::into_compile_error);
+                .unwrap_or_else(crate::errors::Rejected::into_tokens);
             items.push(quote!(#item #derived));
             continue;
         }
@@ -90,7 +90,7 @@ fn expand_file(path: &Path) -> String {
             _ => proc_macro2::TokenStream::new(),
         };
         let expanded =
-            crate::expand(args, quote!(#item)).unwrap_or_else(syn::Error::into_compile_error);
+            crate::expand(args, quote!(#item)).unwrap_or_else(crate::errors::Rejected::into_tokens);
         items.push(expanded);
     }
     let output = quote!(#(#items)*);

@@ -105,8 +105,8 @@ const VALID_ENUM: &str = "#[webchannel(crate = \"x\")] enum Mode { Off, On = 3, 
 fn run_all(args: &TokenStream, item: &TokenStream) {
     match crate::expand(args.clone(), item.clone()) {
         Ok(_) => {}
-        Err(error) => {
-            let _ = crate::with_item_kept(error, item.clone());
+        Err(rejected) => {
+            let _ = rejected.into_tokens();
         }
     }
     let _ = crate::enum_derive::derive(item.clone());

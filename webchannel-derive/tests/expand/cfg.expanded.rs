@@ -350,10 +350,4 @@ const _: () = {
             }
         }
     }
-    impl Conditional {
-        #[allow(dead_code)]
-        fn __webchannel_checks() {
-            ::webchannel::__private::assert_serialize::<u8>();
-        }
-    }
 };

@@ -516,12 +516,4 @@ const _: () = {
             }
         }
     }
-    impl Counter {
-        #[allow(dead_code)]
-        fn __webchannel_checks() {
-            ::webchannel::__private::assert_serialize::<i64>();
-            ::webchannel::__private::assert_serialize::<i64>();
-            ::webchannel::__private::assert_serialize::<String>();
-        }
-    }
 };

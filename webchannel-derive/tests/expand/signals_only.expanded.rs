@@ -189,13 +189,4 @@ const _: () = {
             )
         }
     }
-    impl Beacon {
-        #[allow(dead_code)]
-        fn __webchannel_checks() {
-            ::webchannel::__private::assert_serialize::<u32>();
-            ::webchannel::__private::assert_serialize::<str>();
-            ::webchannel::__private::assert_serialize::<[String]>();
-            ::webchannel::__private::assert_serialize::<Option<Box<Self>>>();
-        }
-    }
 };
