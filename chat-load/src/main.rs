@@ -1,11 +1,12 @@
 //! `chat-load`: the end-to-end load generator for QWebChannel chat servers.
 //!
 //! It drives any server that publishes Qt's ChatServer object (Qt's own example or
-//! ours) exactly as `BENCHMARKS.md` section 2 describes, and prints one JSON object
-//! on stdout. Run with:
+//! ours) with the end-to-end chat workload of `docs/benchmarks.md`: many clients log in,
+//! a few of them send, everyone receives every message. It prints one JSON object on
+//! stdout. Run with:
 //!
 //! ```text
-//! cargo run --release -p chatserver --bin chat-load -- \
+//! cargo run --release -p chat-load -- \
 //!     --url ws://127.0.0.1:12345 --clients 100 --senders 10 --messages 20000 --server-pid PID
 //! ```
 //!
@@ -17,8 +18,6 @@ mod cli;
 mod client;
 mod connection;
 mod description;
-#[path = "../../duration_arg.rs"]
-mod duration_arg;
 mod latency;
 mod procfs;
 mod report;

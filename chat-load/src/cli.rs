@@ -4,8 +4,6 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::duration_arg::parse_duration;
-
 /// Drives a QWebChannel chat server (Qt's ChatServer example or ours) with many
 /// WebSocket clients and prints one JSON report on stdout.
 ///
@@ -43,7 +41,7 @@ pub(crate) struct Cli {
     pub(crate) server_pid: Option<u32>,
 
     /// Bound on the whole run (for example 120s or 2m).
-    #[arg(long, default_value = "120s", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "120s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub(crate) timeout: Duration,
 
     /// Clients connecting and logging in at the same time. Qt's server listens with
@@ -83,6 +81,9 @@ impl Cli {
                     .to_owned(),
             );
         }
+        if self.timeout.is_zero() {
+            return Err("--timeout must be longer than zero".to_owned());
+        }
         if self.threads == Some(0) {
             return Err("--threads must be at least 1".to_owned());
         }
@@ -104,9 +105,26 @@ impl Cli {
 mod tests {
     use super::*;
 
-    fn cli(args: &[&str]) -> Cli {
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("chat-load").chain(args.iter().copied()))
-            .expect("arguments")
+    }
+
+    fn cli(args: &[&str]) -> Cli {
+        parse(args).expect("arguments")
+    }
+
+    /// One client that sends one message, with `--timeout` set to `timeout`.
+    fn with_timeout(timeout: &str) -> Result<Cli, clap::Error> {
+        parse(&[
+            "--clients",
+            "1",
+            "--senders",
+            "1",
+            "--messages",
+            "1",
+            "--timeout",
+            timeout,
+        ])
     }
 
     #[test]
@@ -119,19 +137,19 @@ mod tests {
 
     #[test]
     fn defaults_and_durations() {
-        let cli = cli(&[
-            "--clients",
-            "1",
-            "--senders",
-            "1",
-            "--messages",
-            "1",
-            "--timeout",
-            "2m",
-        ]);
+        let cli = with_timeout("2m").expect("arguments");
         assert_eq!(cli.url, "ws://127.0.0.1:12345");
         assert_eq!(cli.in_flight, 16);
         assert_eq!(cli.timeout, Duration::from_secs(120));
+        let cli = with_timeout("1m 30s").expect("arguments");
+        assert_eq!(cli.timeout, Duration::from_secs(90));
+    }
+
+    #[test]
+    fn rejects_a_zero_or_unreadable_timeout() {
+        assert!(with_timeout("0s").expect("arguments").validate().is_err());
+        assert!(with_timeout("soon").is_err());
+        assert!(with_timeout("-1s").is_err());
     }
 
     #[test]
