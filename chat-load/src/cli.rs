@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 
 /// Drives a QWebChannel chat server (Qt's ChatServer example or ours) with many
 /// WebSocket clients and prints one JSON report on stdout.
@@ -50,17 +50,43 @@ pub(crate) struct Cli {
     #[arg(long, default_value_t = 32, value_name = "N")]
     pub(crate) connect_concurrency: usize,
 
-    /// Fully parse one received frame in this many to check the byte scanning.
+    /// Fully parse one received frame in this many to check the byte scanning
+    /// (`fast` clients; `js` clients parse every frame).
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub(crate) sample_every: u64,
+
+    /// How the clients handle what they receive: `fast` measures the server (a
+    /// byte scan per frame, answers at once); `js` behaves like a JavaScript client.
+    #[arg(long, value_enum, default_value_t = ClientMode::Fast, value_name = "MODE")]
+    pub(crate) client_mode: ClientMode,
+
+    /// `js` clients: time spent on every received frame after parsing it, busy, as a
+    /// JavaScript client's handlers spend it (for example 20us); 0 for none.
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub(crate) frame_cost: Duration,
 
     /// User names are this prefix, a dash and the client's number.
     #[arg(long, default_value = "load", value_name = "PREFIX")]
     pub(crate) name_prefix: String,
 
-    /// Worker threads of the generator (default: one per core).
+    /// Worker threads of the generator (default: one per core for `fast` clients;
+    /// one event loop, as in one Node.js process, for `js` clients).
     #[arg(long, value_name = "N")]
     pub(crate) threads: Option<usize>,
+}
+
+/// How the simulated clients handle the frames they receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ClientMode {
+    /// Classify frames by a byte scan and answer at once, so that the generator keeps
+    /// up with any server and the server is what gets measured.
+    Fast,
+    /// Like a JavaScript client (qwebchannel.js in Node or a browser): every frame is
+    /// parsed in full and handled in order, at `--frame-cost` each, on one event loop
+    /// for all clients; a `keepAlive` is answered only when its turn comes. A user that
+    /// the server drops is counted, not failed.
+    Js,
 }
 
 impl Cli {
@@ -83,6 +109,9 @@ impl Cli {
         }
         if self.timeout.is_zero() {
             return Err("--timeout must be longer than zero".to_owned());
+        }
+        if self.client_mode != ClientMode::Js && !self.frame_cost.is_zero() {
+            return Err("--frame-cost needs --client-mode js".to_owned());
         }
         if self.threads == Some(0) {
             return Err("--threads must be at least 1".to_owned());
@@ -150,6 +179,21 @@ mod tests {
         assert!(with_timeout("0s").expect("arguments").validate().is_err());
         assert!(with_timeout("soon").is_err());
         assert!(with_timeout("-1s").is_err());
+    }
+
+    #[test]
+    fn js_clients_take_a_frame_cost() {
+        let base = ["--clients", "1", "--senders", "1", "--messages", "1"];
+        let fast = cli(&base);
+        assert_eq!(fast.client_mode, ClientMode::Fast);
+        assert_eq!(fast.frame_cost, Duration::ZERO);
+        let js = cli(&[&base[..], &["--client-mode", "js", "--frame-cost", "20us"]].concat());
+        assert_eq!(js.client_mode, ClientMode::Js);
+        assert_eq!(js.frame_cost, Duration::from_micros(20));
+        assert_eq!(js.validate(), Ok(()));
+        let costly_fast = cli(&[&base[..], &["--frame-cost", "20us"]].concat());
+        assert!(costly_fast.validate().is_err());
+        assert!(parse(&[&base[..], &["--client-mode", "python"]].concat()).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! `chat-load` against our chat server, once, with tiny sizes: it logs every client in,
-//! delivers every message and reports on the server's process. This keeps the generator
-//! from rotting; the numbers themselves belong to `bench/`, not to a test.
+//! `chat-load` against our chat server, with tiny sizes: it logs every client in, delivers
+//! every message and reports on the server's process, with its fast clients and with its
+//! JavaScript-like ones, which also count the users the server drops. This keeps the
+//! generator from rotting; the numbers themselves belong to `bench/`, not to a test.
 //!
 //! The server runs inside this test's process (`chatserver::serve`, what the `chatserver`
 //! binary runs), so `--server-pid` is this process.
@@ -28,7 +29,7 @@ struct InProcessServer {
 }
 
 impl InProcessServer {
-    fn start() -> Self {
+    fn start(settings: chatserver::Settings) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -42,11 +43,7 @@ impl InProcessServer {
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let served = runtime.spawn(chatserver::serve(
-            listener,
-            chatserver::Settings::default(),
-            shutdown,
-        ));
+        let served = runtime.spawn(chatserver::serve(listener, settings, shutdown));
         Self {
             runtime,
             url,
@@ -73,8 +70,8 @@ impl InProcessServer {
 }
 
 /// Runs chat-load with `args` against `server` and returns its JSON report, asserting that
-/// it succeeded.
-fn run_chat_load(server: &InProcessServer, args: &[&str]) -> Value {
+/// it exited as `succeeds` says.
+fn run_chat_load(server: &InProcessServer, args: &[&str], succeeds: bool) -> Value {
     let pid = std::process::id().to_string();
     let mut load = Process::spawn(
         "chat-load",
@@ -92,27 +89,36 @@ fn run_chat_load(server: &InProcessServer, args: &[&str]) -> Value {
     let Some(status) = load.wait_for_exit(RUN_TIMEOUT) else {
         load.fail(&format!("was still running after {RUN_TIMEOUT:?}"));
     };
-    // chat-load writes nothing but its report when it succeeds.
-    let output = load.log();
-    assert!(status.success(), "chat-load failed ({status}):\n{output}");
+    assert_eq!(
+        status.success(),
+        succeeds,
+        "chat-load exited with {status}:\n{}",
+        load.log()
+    );
+    // The report is all chat-load writes to stdout.
+    let output = load.stdout();
     serde_json::from_str(&output)
         .unwrap_or_else(|error| panic!("the report is not JSON ({error}):\n{output}"))
 }
 
+/// The size of every run here.
+fn size() -> [String; 6] {
+    [
+        "--clients".to_owned(),
+        CLIENTS.to_string(),
+        "--senders".to_owned(),
+        "2".to_owned(),
+        "--messages".to_owned(),
+        MESSAGES.to_string(),
+    ]
+}
+
 #[test]
 fn chat_load_delivers_every_message_and_reports() {
-    let server = InProcessServer::start();
-    let report = run_chat_load(
-        &server,
-        &[
-            "--clients",
-            &CLIENTS.to_string(),
-            "--senders",
-            "2",
-            "--messages",
-            &MESSAGES.to_string(),
-        ],
-    );
+    let server = InProcessServer::start(chatserver::Settings::default());
+    let size = size();
+    let args: Vec<&str> = size.iter().map(String::as_str).collect();
+    let report = run_chat_load(&server, &args, true);
 
     assert_eq!(report["complete"], true, "{report:#}");
     assert_eq!(report["deliveries_expected"], CLIENTS * MESSAGES);
@@ -128,5 +134,64 @@ fn chat_load_delivers_every_message_and_reports() {
         report["server_peak_rss_kb"].as_u64() > Some(0),
         "{report:#}"
     );
+    // The fields benchmarks compare are those of before; the JavaScript-like clients'
+    // figures are theirs alone.
+    assert_eq!(report["client_mode"], "fast");
+    for js_only in ["frames_parsed", "messages_accepted", "users_dropped"] {
+        assert!(report.get(js_only).is_none(), "{js_only} in {report:#}");
+    }
+    server.stop();
+}
+
+#[test]
+fn javascript_like_clients_parse_every_frame_and_deliver_every_message() {
+    let server = InProcessServer::start(chatserver::Settings::default());
+    let size = size();
+    let mut args: Vec<&str> = size.iter().map(String::as_str).collect();
+    args.extend(["--client-mode", "js", "--frame-cost", "20us"]);
+    let report = run_chat_load(&server, &args, true);
+
+    assert_eq!(report["complete"], true, "{report:#}");
+    assert_eq!(report["client_mode"], "js");
+    assert_eq!(report["frame_cost_us"], 20.0);
+    assert_eq!(report["deliveries_received"], CLIENTS * MESSAGES);
+    assert_eq!(report["messages_attempted"], MESSAGES);
+    assert_eq!(report["messages_accepted"], MESSAGES);
+    assert_eq!(report["users_dropped"], 0);
+    // Every frame after the init response: at least every delivery.
+    assert!(
+        report["frames_parsed"].as_u64() >= Some(CLIENTS * MESSAGES),
+        "{report:#}"
+    );
+    server.stop();
+}
+
+#[test]
+fn javascript_like_clients_count_the_users_a_keep_alive_drops() {
+    // No client can answer within the grace: each spends longer than that on the
+    // keepAlive frame itself. Every user is dropped within two rounds of logging in.
+    let server = InProcessServer::start(chatserver::Settings {
+        keep_alive: chatserver::KeepAlive {
+            interval: Duration::from_millis(300),
+            grace: Duration::from_millis(2),
+        },
+        ..chatserver::Settings::default()
+    });
+    let size = size();
+    let mut args: Vec<&str> = size.iter().map(String::as_str).collect();
+    args.extend(["--client-mode", "js", "--frame-cost", "10ms"]);
+    let report = run_chat_load(&server, &args, false);
+
+    assert_eq!(report["complete"], false, "{report:#}");
+    assert_eq!(
+        report["failed_clients"], 0,
+        "drops are counted, not failures"
+    );
+    assert_eq!(report["users_dropped"], CLIENTS, "{report:#}");
+    assert_eq!(report["users_dropped_from_list"], CLIENTS, "{report:#}");
+    assert_eq!(report["users_refused_send"], 2, "{report:#}");
+    assert_eq!(report["messages_attempted"], MESSAGES, "{report:#}");
+    assert_eq!(report["messages_accepted"], 0, "{report:#}");
+    assert_eq!(report["messages_refused"], MESSAGES, "{report:#}");
     server.stop();
 }

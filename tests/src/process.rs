@@ -105,6 +105,11 @@ impl Process {
         self.joined(|_| true)
     }
 
+    /// What the process has written to stdout so far.
+    pub fn stdout(&self) -> String {
+        self.joined(|stream| stream == Stream::Stdout)
+    }
+
     /// What the process has written to stderr so far.
     pub(crate) fn stderr(&self) -> String {
         self.joined(|stream| stream == Stream::Stderr)
