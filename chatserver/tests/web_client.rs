@@ -42,7 +42,11 @@ const MODULE_TESTS: &[&str] = &[
     "webchannel-module-keepalive.test.mjs",
 ];
 /// The screenshots the browser test saves.
-const SCREENSHOTS: &[&str] = &["web-client.png", "web-client-phone.png"];
+const SCREENSHOTS: &[&str] = &[
+    "web-client.png",
+    "web-client-phone.png",
+    "web-client-names.png",
+];
 
 /// The tests with short keep-alive deadlines run one at a time, so that Chromium and Node
 /// do not compete for two cores with another test's deadline.
