@@ -21,7 +21,7 @@ if [[ ! -x "$QT_CHATSERVER" ]]; then
 fi
 
 echo "compare.sh: building chatserver and chat-load (release)" >&2
-cargo build --release --locked -p chatserver --bins >&2
+cargo build --release --locked -p chatserver -p chat-load >&2
 
 # 10,000 clients need 10,000 sockets in the generator and as many in the server.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

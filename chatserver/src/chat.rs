@@ -1,11 +1,12 @@
 //! The `chatserver` object: who is logged in from which session, and the messages
 //! between them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use webchannel::{Context, SessionId};
 
-use crate::rules::{MAX_NAME_CHARS, is_valid_message, is_valid_name};
+use crate::names::UserName;
+use crate::rules::is_valid_message;
 
 /// The chat room Qt's clients talk to, published as `chatserver`.
 ///
@@ -17,10 +18,15 @@ use crate::rules::{MAX_NAME_CHARS, is_valid_message, is_valid_name};
 ///   connection returns `false` until that user logs out.
 /// - A session speaks only for its own user: `sendMessage`, `logout` and
 ///   `keepAliveResponse` for any other name return `false` (or are ignored).
-/// - Names must pass [`is_valid_name`](crate::rules::is_valid_name) (at most
-///   [`MAX_NAME_CHARS`] characters, no control characters, not blank), else `login`
-///   returns `false`; a name that is not a string at all is refused by the argument
-///   check, so the call is rejected.
+/// - Names follow [`names`](crate::names): a typed name is normalized (NFKC, white
+///   space folded), and that form is what the user list shows and what `newMessage`
+///   carries; `sendMessage`, `logout` and `keepAliveResponse` accept the name as the
+///   user typed it too, since Qt's clients send that back. A name with invisible,
+///   direction-changing or control characters, with nothing visible, or longer than
+///   [`MAX_NAME_CHARS`](crate::names::MAX_NAME_CHARS) is refused, and so is one that
+///   looks like a name in use (`аlice` with a Cyrillic `а` while `alice` is logged in):
+///   `login` returns `false`. A name that is not a string at all is refused by the
+///   argument check, so the call is rejected.
 /// - Messages longer than [`MAX_MESSAGE_BYTES`](crate::rules::MAX_MESSAGE_BYTES) are
 ///   refused with `false`.
 /// - When a connection closes, its user is logged out at once.
@@ -32,6 +38,9 @@ pub struct ChatServer {
     sessions: HashMap<SessionId, String>,
     /// Who has shown signs of life since the current keep-alive round began.
     alive: BTreeSet<String>,
+    /// The look-alike keys of every logged-in user's name: a name with one of them is
+    /// taken.
+    look_alikes: HashSet<String>,
 }
 
 #[webchannel::object]
@@ -42,33 +51,44 @@ impl ChatServer {
         self.users.keys().cloned().collect()
     }
 
-    /// Logs this connection in as `user_name`; `false` when the name is taken or not a
-    /// valid name, or when this connection is already logged in.
+    /// Logs this connection in as `user_name`; `false` when the name is not a valid name,
+    /// is taken or looks like a name that is, or when this connection is already logged
+    /// in.
     pub fn login(&mut self, user_name: String, cx: &Context<Self>) -> bool {
         let session = cx.session();
-        if !is_valid_name(&user_name) {
-            tracing::debug!(%session, max_chars = MAX_NAME_CHARS, "refused an invalid user name");
+        let name = match UserName::parse(&user_name) {
+            Ok(name) => name,
+            Err(problem) => {
+                tracing::debug!(%session, "refused a user name that {problem}");
+                return false;
+            }
+        };
+        if self.sessions.contains_key(&session) {
             return false;
         }
-        if self.sessions.contains_key(&session) || self.users.contains_key(&user_name) {
+        let keys = name.look_alike_keys();
+        if keys.iter().any(|key| self.look_alikes.contains(key)) {
+            tracing::debug!(%session, user = %name, "refused a name that is taken or looks like one that is");
             return false;
         }
-        tracing::info!(%session, user = %user_name, "user logged in");
+        tracing::info!(%session, user = %name, "user logged in");
+        let name = name.as_str().to_owned();
+        self.look_alikes.extend(keys);
         // A user who just logged in cannot have answered a keep-alive sent before.
-        self.alive.insert(user_name.clone());
-        self.sessions.insert(session, user_name.clone());
-        self.users.insert(user_name, session);
+        self.alive.insert(name.clone());
+        self.sessions.insert(session, name.clone());
+        self.users.insert(name, session);
         cx.users_changed();
         true
     }
 
     /// Logs `user_name` out; `false` unless this connection is logged in under that name.
     pub fn logout(&mut self, user_name: String, cx: &Context<Self>) -> bool {
-        if !self.is_own_name(&user_name, cx.session()) {
+        let Some(user) = self.own_user(&user_name, cx.session()) else {
             return false;
-        }
-        tracing::info!(session = %cx.session(), user = %user_name, "user logged out");
-        self.remove(&user_name);
+        };
+        tracing::info!(session = %cx.session(), %user, "user logged out");
+        self.remove(&user);
         cx.users_changed();
         true
     }
@@ -76,7 +96,10 @@ impl ChatServer {
     /// Sends `msg` from `user` to everyone; `false` unless this connection is logged in as
     /// `user` and `msg` is at most 64 KiB.
     pub fn send_message(&self, user: String, msg: String, cx: &Context<Self>) -> bool {
-        if !self.is_own_name(&user, cx.session()) || !is_valid_message(&msg) {
+        let Some(user) = self.own_user(&user, cx.session()) else {
+            return false;
+        };
+        if !is_valid_message(&msg) {
             return false;
         }
         cx.new_message(local_time(), user, msg);
@@ -86,7 +109,7 @@ impl ChatServer {
     /// The answer to [`keepAlive`](ChatServerSignals::keep_alive): `user` is still there.
     /// Counts only from the connection `user` logged in from.
     pub fn keep_alive_response(&mut self, user: String, cx: &Context<Self>) {
-        if self.is_own_name(&user, cx.session()) {
+        if let Some(user) = self.own_user(&user, cx.session()) {
             self.alive.insert(user);
         }
     }
@@ -140,14 +163,21 @@ impl ChatServer {
         silent
     }
 
-    /// Whether `user` is logged in.
+    /// Whether `user` (as typed or as shown) is logged in.
     pub fn is_logged_in(&self, user: &str) -> bool {
         self.users.contains_key(user)
+            || UserName::parse(user).is_ok_and(|name| self.users.contains_key(name.as_str()))
     }
 
-    /// Whether `session` is logged in as `user`.
-    fn is_own_name(&self, user: &str, session: SessionId) -> bool {
-        self.users.get(user) == Some(&session)
+    /// The user `session` is logged in as, if `typed` names it (as shown, or as typed).
+    fn own_user(&self, typed: &str, session: SessionId) -> Option<String> {
+        let own = self.sessions.get(&session)?;
+        // Clients that send the name as shown need no normalization.
+        if own == typed || UserName::parse(typed).is_ok_and(|name| name.as_str() == own) {
+            Some(own.clone())
+        } else {
+            None
+        }
     }
 
     /// Forgets `user` and the session it logged in from.
@@ -156,6 +186,12 @@ impl ChatServer {
             self.sessions.remove(&session);
         }
         self.alive.remove(user);
+        // What is logged in was parsed, so it parses again, to the same name.
+        if let Ok(name) = UserName::parse(user) {
+            for key in name.look_alike_keys() {
+                self.look_alikes.remove(&key);
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod chat;
 mod keepalive;
+pub mod names;
 pub mod rules;
 mod server;
 mod web;

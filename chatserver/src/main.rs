@@ -11,10 +11,6 @@ use tracing_subscriber::EnvFilter;
 use chatserver::{KeepAlive, Settings};
 use webchannel::{Config, MessageRate};
 
-#[path = "duration_arg.rs"]
-mod duration_arg;
-use duration_arg::parse_duration;
-
 /// The QWebChannel chat server that Qt's ChatClient examples connect to.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -24,11 +20,11 @@ struct Cli {
     listen: String,
 
     /// Time between two keep-alive signals (for example 10s or 500ms).
-    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     keep_alive_interval: Duration,
 
     /// How long clients have to answer a keep-alive before their user is dropped.
-    #[arg(long, default_value = "2s", value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     keep_alive_grace: Duration,
 
     /// Also admit browser pages from this origin (for example https://chat.example.org;
@@ -147,6 +143,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> ExitCode {
+    if cli.keep_alive_grace.is_zero() {
+        eprintln!("error: --keep-alive-grace must be longer than zero");
+        return ExitCode::from(2);
+    }
     if cli.keep_alive_grace >= cli.keep_alive_interval {
         eprintln!("error: --keep-alive-grace must be shorter than --keep-alive-interval");
         return ExitCode::from(2);

@@ -1,11 +1,12 @@
-//! The chat's rules against clients that break them, over the in-memory transport: names,
-//! a second login, speaking or logging out as someone else, answering keep-alives for
+//! The chat's rules against clients that break them, over the in-memory transport: names
+//! (invisible, direction-changing, look-alike and padded ones), a second login, speaking or logging out as someone else, answering keep-alives for
 //! someone else, message length, and what the others see when a connection closes or a
 //! user is dropped by the keep-alive check.
 
 use std::time::Duration;
 
-use chatserver::rules::{MAX_MESSAGE_BYTES, MAX_NAME_CHARS};
+use chatserver::names::MAX_NAME_CHARS;
+use chatserver::rules::MAX_MESSAGE_BYTES;
 use chatserver::{ChatServer, KeepAlive};
 use serde_json::{Value, json};
 use webchannel::{Channel, Handle, MemoryClient};
@@ -137,6 +138,94 @@ async fn names_must_be_visible_single_line_and_short() {
     assert_eq!(client.user_list().await, json!([]));
     let longest = "n".repeat(MAX_NAME_CHARS);
     assert_eq!(client.call("login", json!([longest])).await, true);
+}
+
+#[tokio::test]
+async fn invisible_padded_and_look_alike_names_are_refused_while_the_owner_chats() {
+    let (channel, _chat) = chat();
+    let mut alice = Client::connect(&channel).await;
+    assert_eq!(alice.call("login", json!(["alice"])).await, true);
+    let mut attacker = Client::connect(&channel).await;
+    for attack in [
+        "\u{430}lice",
+        "alice ",
+        " alice",
+        "alice\u{A0}",
+        "ali\u{200B}ce",
+        "ALICE",
+        "a1ice",
+        "\u{200B}",
+        "\u{2060}",
+        "\u{FEFF}",
+        "\u{3164}",
+        "\u{202E}ecila",
+    ] {
+        assert_eq!(
+            attacker.call("login", json!([attack])).await,
+            false,
+            "{attack:?}"
+        );
+        assert_eq!(
+            alice
+                .call(
+                    "sendMessage",
+                    json!(["alice", format!("still here after {attack:?}")])
+                )
+                .await,
+            true
+        );
+    }
+    assert_eq!(alice.user_list().await, json!(["alice"]));
+    // The attacker's connection is still free to take a name of its own.
+    assert_eq!(attacker.call("login", json!(["mallory"])).await, true);
+}
+
+#[tokio::test]
+async fn precomposed_and_decomposed_names_are_one_name() {
+    let (channel, _chat) = chat();
+    let mut first = Client::connect(&channel).await;
+    let mut second = Client::connect(&channel).await;
+    assert_eq!(first.call("login", json!(["Zo\u{EB}"])).await, true);
+    assert_eq!(second.call("login", json!(["Zoe\u{308}"])).await, false);
+    assert_eq!(first.user_list().await, json!(["Zo\u{EB}"]));
+}
+
+#[tokio::test]
+async fn a_name_typed_with_padding_is_shown_normalized_and_still_works_as_typed() {
+    let (channel, chat) = chat();
+    let mut typed = Client::connect(&channel).await;
+    let mut watcher = Client::connect(&channel).await;
+    assert_eq!(watcher.call("login", json!(["watcher"])).await, true);
+    // What Qt's clients do: log in with what the user typed, and keep sending it.
+    let as_typed = "  carol\u{A0}";
+    assert_eq!(typed.call("login", json!([as_typed])).await, true);
+    assert_eq!(watcher.user_list().await, json!(["carol", "watcher"]));
+    assert_eq!(
+        typed.call("sendMessage", json!([as_typed, "typed"])).await,
+        true
+    );
+    assert_eq!(
+        typed.call("sendMessage", json!(["carol", "shown"])).await,
+        true
+    );
+    // Messages carry the name as shown, whichever form was sent.
+    for text in ["typed", "shown"] {
+        let message = watcher.wait_for(|m| m["args"][2] == text).await;
+        assert_eq!(message["args"][1], "carol", "{message}");
+    }
+    chat.write().await.begin_keep_alive_round();
+    typed.call("keepAliveResponse", json!([as_typed])).await;
+    watcher.call("keepAliveResponse", json!(["watcher"])).await;
+    assert!(chat.write().await.end_keep_alive_round().is_empty());
+    // Another session cannot use any form of the name.
+    assert_eq!(
+        watcher.call("sendMessage", json!([as_typed, "fake"])).await,
+        false
+    );
+    assert_eq!(typed.call("logout", json!([as_typed])).await, true);
+    assert_eq!(watcher.user_list().await, json!(["watcher"]));
+    // Logged out, the name and its look-alikes are free again.
+    assert_eq!(typed.call("login", json!(["Carol"])).await, true);
 }
 
 #[tokio::test]

@@ -92,6 +92,28 @@ fn keep_alive_drops_users_whose_clients_stop_answering() {
 }
 
 #[test]
+fn look_alike_and_invisible_names_are_refused_and_typed_names_keep_working() {
+    let _serial = one_at_a_time();
+    // Rounds long enough for a loaded machine, short enough to see two in seconds.
+    let (interval_ms, grace_ms) = (1000, 500);
+    let server = start_chatserver(&[
+        "--keep-alive-interval",
+        &format!("{interval_ms}ms"),
+        "--keep-alive-grace",
+        &format!("{grace_ms}ms"),
+    ]);
+    run_against(
+        &server,
+        &["names.test.mjs"],
+        &[
+            ("WEBCHANNEL_KEEPALIVE_INTERVAL_MS", interval_ms.to_string()),
+            ("WEBCHANNEL_KEEPALIVE_GRACE_MS", grace_ms.to_string()),
+        ],
+    );
+    assert_clean_shutdown(server);
+}
+
+#[test]
 fn bad_input_gets_an_error_or_is_dropped_and_never_hurts_other_clients() {
     let _serial = one_at_a_time();
     let server = start_chatserver(&[]);

@@ -11,8 +11,7 @@
 //!
 //! What is missing (Node packages, Chromium, Qt's examples) is installed on first use.
 
-use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -21,7 +20,7 @@ use std::time::Duration;
 use webchannel_tests::debian::{ensure_packages, package_file};
 use webchannel_tests::private_network::run_in_private_network;
 use webchannel_tests::{
-    Process, ServerProcess, ensure_node_modules, run_node_tests, wait_until_listening,
+    Process, ServerProcess, ensure_node_modules, http_get, run_node_tests, wait_until_listening,
 };
 
 /// Our keep-alive timing in these tests: quick rounds, with a grace period a busy
@@ -43,9 +42,11 @@ const MODULE_TESTS: &[&str] = &[
     "webchannel-module-keepalive.test.mjs",
 ];
 /// The screenshots the browser test saves.
-const SCREENSHOTS: &[&str] = &["web-client.png", "web-client-phone.png"];
-/// How long a raw HTTP exchange may take.
-const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+const SCREENSHOTS: &[&str] = &[
+    "web-client.png",
+    "web-client-phone.png",
+    "web-client-names.png",
+];
 
 /// The tests with short keep-alive deadlines run one at a time, so that Chromium and Node
 /// do not compete for two cores with another test's deadline.
@@ -94,63 +95,6 @@ fn artifacts_dir() -> PathBuf {
         .nth(2)
         .expect("the binary lives in <target>/<profile>/")
         .join("artifacts")
-}
-
-/// A response read off the wire.
-struct HttpResponse {
-    status: u16,
-    /// Header names in lower case, with their values.
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl HttpResponse {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(candidate, _)| candidate == name)
-            .map(|(_, value)| value.as_str())
-    }
-}
-
-/// Sends `GET <path>` with `extra_headers` (each `Name: value`) to the server at `url`
-/// (`ws://ADDR`) over a fresh connection and reads the whole response.
-fn http_get(url: &str, path: &str, extra_headers: &[&str]) -> HttpResponse {
-    let address = url.strip_prefix("ws://").expect("a ws:// URL");
-    let mut stream = TcpStream::connect(address).expect("the server accepts connections");
-    stream
-        .set_read_timeout(Some(HTTP_TIMEOUT))
-        .expect("a read timeout");
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
-    for header in extra_headers {
-        request.push_str(header);
-        request.push_str("\r\n");
-    }
-    request.push_str("\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .expect("the request is sent");
-    let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .expect("the server answers and closes");
-    let text = String::from_utf8(raw).expect("a UTF-8 response");
-    let (head, body) = text.split_once("\r\n\r\n").expect("a complete head");
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|line| line.split(' ').nth(1))
-        .and_then(|code| code.parse().ok())
-        .expect("a status line");
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
-        .collect();
-    HttpResponse {
-        status,
-        headers,
-        body: body.to_owned(),
-    }
 }
 
 #[test]

@@ -1,7 +1,9 @@
 // The built-in chat page (GET / of our chatserver) in headless Chromium: people log in and
 // chat, text stays text, refusals show, keep-alives are answered (and a page the server
 // dropped for answering late logs in again), a closed tab leaves the user list, the page
-// reconnects after the server restarts, and it works at phone width with the keyboard alone.
+// reconnects after the server restarts, it works at phone width with the keyboard alone, and
+// user names (right-to-left ones, or ones with direction controls that a server without our
+// name rules lets through) never reorder the rest of their line.
 //
 // The test runs the chatserver itself ($CHATSERVER_BIN), since it stops and restarts it
 // on the same address, with a short keep-alive so that a user whose tab closed is gone
@@ -14,8 +16,8 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 
 import {
-    artifactPath, launchChromium, logIn, messagesOf, notesOf, openChatPage, parts, usersOf,
-    waitFor, waitForConnection, waitForMessage, waitForUsers,
+    artifactPath, isolatedUsersOf, launchChromium, lineLayout, logIn, messagesOf, notesOf,
+    openChatPage, parts, usersOf, waitFor, waitForConnection, waitForMessage, waitForUsers,
 } from './lib/browser.mjs';
 import { ChatserverProcess, chatserverBinary } from './lib/chatserver-process.mjs';
 import { connect } from '../../webchannel/js/webchannel.js';
@@ -182,9 +184,9 @@ describe('the built-in chat page in Chromium', () => {
             await debug.detach();
             await waitForUsers(bob.page, (users) => users.includes('alice'), 'include alice again');
             await waitForConnection(alice.page, 'online');
-            const afterDrop = await notesOf(alice.page);
+            // The page notes the login once its answer is in, which may come after bob's update.
+            const afterDrop = await waitFor(alice.page, notesOf, (notes) => notes.some((note) => note.includes('Logged in again as \u2068alice\u2069')), 'the note of the new login');
             assert.ok(afterDrop.some((note) => note.includes('logged you out')), JSON.stringify(afterDrop));
-            assert.ok(afterDrop.some((note) => note.includes('Logged in again as alice')), JSON.stringify(afterDrop));
 
             // Closing bob's tab takes bob out of alice's list.
             await bob.context.close();
@@ -200,7 +202,7 @@ describe('the built-in chat page in Chromium', () => {
             await waitForConnection(alice.page, 'online');
             await waitForUsers(alice.page, (users) => users.includes('alice'), 'include alice again');
             const afterRestart = (await notesOf(alice.page)).slice(afterDrop.length);
-            assert.deepEqual(afterRestart, ['Connection lost; reconnecting…', 'Logged in again as alice.']);
+            assert.deepEqual(afterRestart, ['Connection lost; reconnecting…', 'Logged in again as \u2068alice\u2069.']);
             // carol, refused before, is connected again but did not try that name again.
             await waitForConnection(carol.page, 'online');
             assert.ok(await parts(carol.page).name.isVisible(), 'carol is still at the login form');
@@ -218,6 +220,61 @@ describe('the built-in chat page in Chromium', () => {
             for (const { context } of [alice, bob, carol]) {
                 await context.close();
             }
+        }
+    });
+
+    test('a user name never reorders the rest of its line, whatever its direction', async () => {
+        // A name a server without our rules would let through: the page of `reader` sees
+        // this client's name with U+202E RIGHT-TO-LEFT OVERRIDE in front (its frames are
+        // rewritten on the way in), which reverses all that follows unless the name is
+        // isolated. A right-to-left name our server accepts is sent as it is.
+        const marker = `rlo-${process.pid}`;
+        const overridden = `\u202E${marker}`;
+        const hebrew = 'שרה';
+        const reader = await openChatPage(browser, server.pageUrl, { viewport: { width: 1000, height: 640 } }, {
+            prepare: (context) => context.routeWebSocket(/.*/, (page) => {
+                const upstream = page.connectToServer();
+                upstream.onMessage((message) => page.send(typeof message === 'string' ? message.replaceAll(marker, overridden) : message));
+            }),
+        });
+        const writers = [];
+        try {
+            // Our server and our page refuse the name outright.
+            const refused = await connect(`ws://${server.address}/`, { WebSocket });
+            writers.push(refused);
+            assert.equal(await refused.objects.chatserver.login(overridden), false, 'the server took a U+202E name');
+            await parts(reader.page).name.fill(overridden);
+            await parts(reader.page).name.press('Enter');
+            await waitFor(reader.page, () => parts(reader.page).alert.textContent(), (text) => text.includes('change the direction'), 'the page refusing a U+202E name');
+
+            await logIn(reader.page, 'reader');
+            const text = '123 then words';
+            for (const name of [marker, hebrew]) {
+                const writer = await connect(`ws://${server.address}/`, { WebSocket });
+                writers.push(writer);
+                assert.equal(await writer.objects.chatserver.login(name), true, `login(${name})`);
+                assert.equal(await writer.objects.chatserver.sendMessage(name, text), true);
+            }
+            for (const shown of [overridden, hebrew]) {
+                await waitForMessage(reader.page, shown, text);
+                const layout = await lineLayout(reader.page, shown, text);
+                assert.deepEqual(layout.name, { text: shown, unicodeBidi: 'isolate' }, JSON.stringify(layout));
+                // Time, name, text, left to right as written: nothing after the name moved.
+                assert.ok(layout.time.right <= layout.user.left + 0.5, `${JSON.stringify(shown)}: ${JSON.stringify(layout)}`);
+                assert.ok(layout.user.right <= layout.text.left + 0.5, `${JSON.stringify(shown)}: ${JSON.stringify(layout)}`);
+            }
+            await waitForUsers(reader.page, (users) => users.includes(overridden) && users.includes(hebrew), 'include both writers');
+            const listed = await isolatedUsersOf(reader.page);
+            for (const shown of [overridden, hebrew, 'reader']) {
+                assert.ok(listed.some((entry) => entry.name === shown && entry.unicodeBidi === 'isolate'), `${JSON.stringify(shown)} is not isolated: ${JSON.stringify(listed)}`);
+            }
+            await reader.page.screenshot({ path: artifactPath('web-client-names.png') });
+            assert.deepEqual(reader.problems, []);
+        } finally {
+            for (const writer of writers) {
+                writer.close();
+            }
+            await reader.context.close();
         }
     });
 });

@@ -10,7 +10,9 @@
 //     --expect-message=bob:hi
 //
 //   --client=URL             the client to drive (default: Debian's qtwebchannel5-examples copy)
-//   --user=NAME              the name to log in with (required)
+//   --user=NAME              the name to log in with (required), as the user list shows it
+//   --type=TEXT              what to type into the name field instead of NAME (a name the
+//                            server shows as NAME, such as NAME with spaces around it)
 //   --say=TEXT               a message to send once every expected user is in the user list
 //   --expect-user=NAME       a user that must appear in the user list (repeatable)
 //   --expect-message=NAME:TEXT  a line `[HH:mm:ss] NAME: TEXT` that must appear in the chat
@@ -82,6 +84,7 @@ QtObject {
         var parsed = {
             client: defaultClient,
             user: "",
+            typed: "",
             say: "",
             expectUsers: [],
             expectMessages: [],
@@ -90,7 +93,7 @@ QtObject {
             stay: false
         };
         var flags = ["--expect-name-in-use", "--stay"];
-        var valued = ["--client", "--user", "--say", "--expect-user", "--expect-message", "--timeout-ms"];
+        var valued = ["--client", "--user", "--type", "--say", "--expect-user", "--expect-message", "--timeout-ms"];
         var first = 0;
         while (first < args.length && !/\.qml$/.test(args[first]))
             ++first;
@@ -107,6 +110,7 @@ QtObject {
             switch (key) {
             case "--client": parsed.client = value; break;
             case "--user": parsed.user = value; break;
+            case "--type": parsed.typed = value; break;
             case "--say": parsed.say = value; break;
             case "--expect-user": parsed.expectUsers.push(value); break;
             case "--expect-message":
@@ -217,7 +221,7 @@ QtObject {
             // The client opens the login window when the socket opens, and sets `channel`
             // once the server has described its objects; only then can Login work.
             if (client.channel && parts.loginWindow.visible) {
-                parts.loginForm.userName.text = options.user;
+                parts.loginForm.userName.text = options.typed || options.user;
                 parts.loginForm.loginButton.clicked();
                 enter("login");
             }

@@ -15,6 +15,7 @@
 
 pub mod debian;
 mod exclusive;
+mod http;
 mod layout;
 mod listening;
 mod node_modules;
@@ -25,6 +26,7 @@ mod qml_harness;
 mod qt515;
 mod server_process;
 
+pub use http::{HttpResponse, http_get};
 pub use listening::wait_until_listening;
 pub use node_modules::ensure_node_modules;
 pub use node_tests::{NodeRun, run_node_tests};

@@ -105,6 +105,11 @@ impl Process {
         self.joined(|_| true)
     }
 
+    /// What the process has written to stdout so far.
+    pub fn stdout(&self) -> String {
+        self.joined(|stream| stream == Stream::Stdout)
+    }
+
     /// What the process has written to stderr so far.
     pub(crate) fn stderr(&self) -> String {
         self.joined(|stream| stream == Stream::Stderr)
@@ -183,6 +188,25 @@ impl Process {
         if !sent.as_ref().is_ok_and(|status| status.success()) {
             self.fail(&format!("could not be sent SIG{signal} ({sent:?})"));
         }
+    }
+
+    /// Sends SIGINT to the whole process group the process leads, as Ctrl-C in a terminal
+    /// does to the command in the foreground (start it with `Command::process_group(0)`);
+    /// panics, with the log, if it cannot be sent.
+    pub fn interrupt_group(&mut self) {
+        if !self.signal_group("INT") {
+            self.fail("could not be sent SIGINT as a group");
+        }
+    }
+
+    /// Sends the signal named `signal` to the process group the process leads; whether
+    /// `kill` could send it.
+    pub(crate) fn signal_group(&self, signal: &str) -> bool {
+        let group = format!("-{}", self.child.id());
+        Command::new("kill")
+            .args([&format!("-{signal}"), "--", &group])
+            .status()
+            .is_ok_and(|status| status.success())
     }
 
     /// The operating system's id of the process.

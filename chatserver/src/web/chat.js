@@ -1,7 +1,10 @@
 // The chat page's behaviour: connects to the server that served it (through the
 // runtime's webchannel.js), logs in, shows users and messages, answers keep-alives, and
 // reconnects and logs in again after the connection drops. Every text from the network
-// goes into the page as text (textContent), never as markup.
+// goes into the page as text (textContent), never as markup, and every user name is
+// isolated from the text around it (a <bdi>, or U+2068…U+2069 inside a sentence), so a
+// right-to-left name, or a direction control a server let through, cannot reorder the
+// rest of its line.
 
 import { connect } from '/webchannel.js';
 
@@ -13,7 +16,9 @@ const MAX_MESSAGES = 1000;
 /** How close to the bottom (in pixels) the log counts as scrolled to the end. */
 const STICK_TO_BOTTOM_PX = 40;
 /** Characters a name may not contain (the server refuses them too; messages may have them). */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+/** Invisible characters and direction controls, which the server refuses in names too. */
+const INVISIBLE_CHARACTERS = /[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}\p{Cf}]/u;
 
 const page = {
     connection: byId('connection'),
@@ -83,11 +88,31 @@ function showRoom() {
     page.message.focus();
 }
 
+/** `name` as an element of its own, isolated from the direction of the text around it. */
+function nameElement(name) {
+    const element = document.createElement('bdi');
+    element.textContent = String(name);
+    return element;
+}
+
+/** `name` isolated for use inside a sentence (FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE). */
+function isolated(name) {
+    return `\u2068${name}\u2069`;
+}
+
+/**
+ * The name the server shows for a typed `name`, as the server normalizes it: NFKC, runs of
+ * white space as one space, none at either end.
+ */
+function shownName(name) {
+    return name.normalize('NFKC').replace(/\s+/gu, ' ').trim();
+}
+
 function renderUsers() {
     const users = Array.isArray(state.chat?.userList) ? state.chat.userList : [];
     const items = users.map((user) => {
         const item = document.createElement('li');
-        item.textContent = String(user);
+        item.append(nameElement(user));
         if (state.loggedIn && user === state.name) {
             item.classList.add('me');
             item.setAttribute('aria-current', 'true');
@@ -102,9 +127,10 @@ function appendMessage(time, user, text) {
     line.className = 'line';
     const timeElement = document.createElement('time');
     timeElement.textContent = String(time);
+    // The colon after the name (CSS) stays outside the isolated name.
     const userElement = document.createElement('span');
     userElement.className = 'user';
-    userElement.textContent = String(user);
+    userElement.append(nameElement(user));
     const textElement = document.createElement('span');
     textElement.className = 'text';
     textElement.textContent = String(text);
@@ -141,7 +167,10 @@ function nameProblem(name) {
         return 'Enter a name to log in.';
     }
     if (CONTROL_CHARACTERS.test(name)) {
-        return 'A name cannot contain control characters.';
+        return 'A name cannot contain control characters or line breaks.';
+    }
+    if (INVISIBLE_CHARACTERS.test(name)) {
+        return 'A name cannot contain invisible characters or characters that change the direction of text.';
     }
     return undefined;
 }
@@ -160,7 +189,7 @@ async function logIn() {
         accepted = await chat.login(name);
     } catch (error) {
         if (chat === state.chat) {
-            refuse(`The server refused the name “${name}”: ${error.reason ?? error.message}`);
+            refuse(`The server refused the name “${isolated(name)}”: ${error.reason ?? error.message}`);
         }
         return;
     }
@@ -169,17 +198,17 @@ async function logIn() {
     }
     if (accepted === true) {
         if (state.wasInRoom) {
-            appendNote(`Logged in again as ${name}.`);
+            appendNote(`Logged in again as ${isolated(name)}.`);
         }
         state.loggedIn = true;
         state.wasInRoom = true;
         clearNotice();
-        setConnection('online', `Connected as ${name}`);
+        setConnection('online', `Connected as ${isolated(name)}`);
         showRoom();
     } else {
         refuse(taken
-            ? `The name “${name}” is already taken. Choose another.`
-            : `The server refused the name “${name}”.`);
+            ? `The name “${isolated(name)}” is already taken. Choose another.`
+            : `The server refused the name “${isolated(name)}”: it is invalid, or looks too much like a name in use.`);
     }
 }
 
@@ -260,7 +289,7 @@ async function stayConnected() {
         if (state.name === undefined) {
             setConnection('online', 'Connected');
         } else {
-            setConnection('connecting', `Connected; logging in as ${state.name}…`);
+            setConnection('connecting', `Connected; logging in as ${isolated(state.name)}…`);
             logIn();
         }
 
@@ -286,9 +315,10 @@ page.loginForm.addEventListener('submit', (event) => {
         page.name.focus();
         return;
     }
-    state.name = name;
+    // Sent as the server will show it, so the page can find itself in the user list.
+    state.name = shownName(name);
     if (state.chat === undefined) {
-        showNotice(`Not connected yet; you will be logged in as “${name}” once connected.`);
+        showNotice(`Not connected yet; you will be logged in as “${isolated(state.name)}” once connected.`);
         return;
     }
     logIn();

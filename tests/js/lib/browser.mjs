@@ -42,10 +42,12 @@ export function artifactPath(name) {
 /**
  * One browser tab with the chat page of `url` open, in a context of its own (its own
  * storage, as another person's browser), recording what would show a broken page:
- * uncaught exceptions and Content-Security-Policy violations.
+ * uncaught exceptions and Content-Security-Policy violations. `prepare(context)`, if
+ * given, runs before the page opens (to route its WebSocket, for one).
  */
-export async function openChatPage(browser, url, contextOptions = {}) {
+export async function openChatPage(browser, url, contextOptions = {}, { prepare } = {}) {
     const context = await browser.newContext(contextOptions);
+    await prepare?.(context);
     const page = await context.newPage();
     page.setDefaultTimeout(BROWSER_WAIT_MS);
     const problems = [];
@@ -91,6 +93,40 @@ export function messagesOf(page) {
         user: line.querySelector('.user')?.textContent,
         text: line.querySelector('.text')?.textContent,
     })));
+}
+
+/**
+ * Where the parts of the log line from `user` (whose text is `text`) are drawn: the boxes of
+ * its time, user and text, and of the isolated name inside the user, with the name's
+ * computed `unicode-bidi`.
+ */
+export function lineLayout(page, user, text) {
+    return parts(page).log.evaluate((log, [user, text]) => {
+        const line = [...log.querySelectorAll('.line')]
+            .find((candidate) => candidate.querySelector('.user')?.textContent === user && candidate.querySelector('.text')?.textContent === text);
+        if (line === undefined) {
+            return undefined;
+        }
+        const box = (element) => {
+            const { left, right } = element.getBoundingClientRect();
+            return { left, right };
+        };
+        const name = line.querySelector('.user bdi');
+        return {
+            time: box(line.querySelector('time')),
+            user: box(line.querySelector('.user')),
+            text: box(line.querySelector('.text')),
+            name: name === null ? undefined : { text: name.textContent, unicodeBidi: getComputedStyle(name).unicodeBidi },
+        };
+    }, [user, text]);
+}
+
+/** The isolated names (`<bdi>`) of the user list, with their computed `unicode-bidi`. */
+export function isolatedUsersOf(page) {
+    return parts(page).users.evaluate((list) => [...list.querySelectorAll('li')].map((item) => {
+        const name = item.querySelector('bdi');
+        return name === null ? { item: item.textContent } : { name: name.textContent, unicodeBidi: getComputedStyle(name).unicodeBidi };
+    }));
 }
 
 /** The page's own notes in the log (connection lost, logged in again...). */

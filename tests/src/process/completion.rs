@@ -43,9 +43,8 @@ pub(crate) fn run_to_completion(command: &mut Command, timeout: Duration) -> io:
 
 /// Kills `process`'s whole process group (it must lead one) and reaps it.
 fn kill_group(process: &mut Process) {
-    let group = format!("-{}", process.child.id());
     // If `kill` itself is missing, killing the leader alone is the best left to do.
-    let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+    process.signal_group("KILL");
     process.kill();
 }
 

@@ -3,7 +3,8 @@
 //! Signal indices are the server's choice (Qt's ChatServer uses 5 for `newMessage`
 //! and 6 for `keepAlive`; another server may number them differently), so every
 //! client looks them up in the `data` of its init response, which it parses fully:
-//! that happens once per client.
+//! that happens once per client. So does the index of the `userList` property, which
+//! JavaScript-like clients read to notice that the server dropped their user.
 
 use serde_json::Value;
 
@@ -27,6 +28,19 @@ pub(crate) fn signal_indices(data: &Value) -> Result<SignalIndices, String> {
         new_message: signal_index(object, "newMessage")?,
         keep_alive: signal_index(object, "keepAlive")?,
     })
+}
+
+/// The index of the chat object's `userList` property in the `data` of an init
+/// response: the key under which `propertyUpdate`s carry the list. `None` when the
+/// server does not describe one.
+pub(crate) fn user_list_property(data: &Value) -> Option<u64> {
+    data.get(CHAT_OBJECT)?
+        .get("properties")?
+        .as_array()?
+        .iter()
+        .find(|property| property.get(1).and_then(Value::as_str) == Some("userList"))?
+        .get(0)?
+        .as_u64()
 }
 
 fn signal_index(object: &Value, signal: &str) -> Result<u64, String> {
@@ -73,6 +87,14 @@ mod tests {
                 keep_alive: 6
             })
         );
+    }
+
+    #[test]
+    fn finds_the_user_list_property() {
+        assert_eq!(user_list_property(&data(QT_DATA)), Some(1));
+        let text = r#"{"chatserver":{"properties":[[4,"userList",[1,2],["a"]]]}}"#;
+        assert_eq!(user_list_property(&data(text)), Some(4));
+        assert_eq!(user_list_property(&data(r#"{"chatserver":{}}"#)), None);
     }
 
     #[test]

@@ -9,12 +9,12 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, ClientMode};
 use crate::client::{Client, ClientConfig};
 use crate::connection::{self, Connector, Phase};
 use crate::latency::{round3, summarize};
 use crate::procfs::Process;
-use crate::report::{Report, ServerReport};
+use crate::report::{JsReport, Report, ServerReport};
 use crate::tally::Tally;
 
 /// After the last login, the run waits until no `propertyUpdate` has arrived for
@@ -64,6 +64,8 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
         expected: cli.messages,
         max_in_flight: cli.in_flight,
         sample_every: cli.sample_every,
+        mode: cli.client_mode,
+        frame_cost: cli.frame_cost,
     };
     let (phase, phase_receiver) = watch::channel(Phase::Login);
     let mut tasks = JoinSet::new();
@@ -100,7 +102,7 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
     if all_logged_in {
         let _ = phase.send(Phase::Messaging);
         all_delivered = tally
-            .wait_until(deadline, |t| t.finished_count() == clients)
+            .wait_until(deadline, |t| all_delivered_to(t, clients, cli.messages))
             .await;
     }
     let duration = messaging_start.elapsed();
@@ -153,6 +155,20 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
         }
         _ => None,
     };
+    let js = (cli.client_mode == ClientMode::Js).then(|| {
+        let sends = tally.sends();
+        let dropped = tally.dropped();
+        JsReport {
+            frame_cost_us: round3(cli.frame_cost.as_secs_f64() * 1e6),
+            frames_parsed: tally.parsed(),
+            messages_attempted: sends.attempted,
+            messages_accepted: sends.accepted,
+            messages_refused: sends.refused,
+            users_dropped: dropped.users,
+            users_dropped_from_list: dropped.from_list,
+            users_refused_send: dropped.send_refused,
+        }
+    });
     let seconds = duration.as_secs_f64();
     Ok(Report {
         url: cli.url.clone(),
@@ -160,6 +176,7 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
         senders: cli.senders,
         messages: cli.messages,
         in_flight: cli.in_flight,
+        client_mode: cli.client_mode,
         connect_login_ms: round3(connect_login.as_secs_f64() * 1000.0),
         deliveries_expected: expected,
         deliveries_received: received,
@@ -178,9 +195,23 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
         generator_cpu_us_per_delivery: per_delivery_us(generator_cpu),
         generator_peak_rss_kb: Process::This.status_kb("VmHWM").ok(),
         server,
+        js,
         failed_clients: tally.failed_count(),
         errors,
     })
+}
+
+/// Whether every client has received every message the server accepted: all of them,
+/// or, once every `sendMessage` has been answered and some were refused (a dropped
+/// user's), the accepted ones.
+fn all_delivered_to(tally: &Tally, clients: usize, messages: u64) -> bool {
+    if tally.finished_count() == clients {
+        return true;
+    }
+    let sends = tally.sends();
+    sends.refused > 0
+        && sends.accepted + sends.refused == messages
+        && tally.deliveries() >= sends.accepted * clients as u64
 }
 
 /// Waits until no `propertyUpdate` has arrived for [`QUIET`] (or the deadline).

@@ -1,24 +1,26 @@
 //! `chat-load`: the end-to-end load generator for QWebChannel chat servers.
 //!
 //! It drives any server that publishes Qt's ChatServer object (Qt's own example or
-//! ours) exactly as `BENCHMARKS.md` section 2 describes, and prints one JSON object
-//! on stdout. Run with:
+//! ours) with the end-to-end chat workload of `docs/benchmarks.md`: many clients log in,
+//! a few of them send, everyone receives every message. It prints one JSON object on
+//! stdout. Run with:
 //!
 //! ```text
-//! cargo run --release -p chatserver --bin chat-load -- \
+//! cargo run --release -p chat-load -- \
 //!     --url ws://127.0.0.1:12345 --clients 100 --senders 10 --messages 20000 --server-pid PID
 //! ```
 //!
-//! Receivers stay cheap so that the server, not the generator, is measured: a
-//! received frame is classified by a byte scan ([`scan`]), and one in
-//! `--sample-every` is fully parsed to prove the scan right ([`verify`]).
+//! By default receivers stay cheap so that the server, not the generator, is
+//! measured: a received frame is classified by a byte scan ([`scan`]), and one in
+//! `--sample-every` is fully parsed to prove the scan right ([`verify`]). With
+//! `--client-mode js` the clients behave like JavaScript clients instead: they share one
+//! event loop, parse every frame, spend `--frame-cost` on each, answer `keepAlive`
+//! only when they get to it, and count the users the server drops ([`client`]).
 
 mod cli;
 mod client;
 mod connection;
 mod description;
-#[path = "../../duration_arg.rs"]
-mod duration_arg;
 mod latency;
 mod procfs;
 mod report;
@@ -32,7 +34,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, ClientMode};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -40,11 +42,19 @@ fn main() -> ExitCode {
         eprintln!("error: {error}");
         return ExitCode::from(2);
     }
-    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    // JavaScript-like clients share one event loop, as they would in one Node.js
+    // process: a frame one of them is busy with holds up all the others.
+    let mut runtime = match (cli.client_mode, cli.threads) {
+        (ClientMode::Js, None) => tokio::runtime::Builder::new_current_thread(),
+        (_, threads) => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            if let Some(threads) = threads {
+                builder.worker_threads(threads);
+            }
+            builder
+        }
+    };
     runtime.enable_all();
-    if let Some(threads) = cli.threads {
-        runtime.worker_threads(threads);
-    }
     let runtime = match runtime.build() {
         Ok(runtime) => runtime,
         Err(error) => {

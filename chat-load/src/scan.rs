@@ -1,8 +1,9 @@
 //! Cheap classification of a received frame from its raw bytes.
 //!
 //! A receiver has to keep up with the server: one that parses every frame as JSON
-//! falls behind, and the server then pays for writing into full socket buffers (see
-//! BENCHMARKS.md). So the hot path never parses. It looks for three byte patterns:
+//! falls behind, and the server then pays for writing into full socket buffers, which
+//! would charge the generator's slowness to the server under test. So the hot path
+//! never parses. It looks for three byte patterns:
 //! the keys `"type":` and `"signal":`, and the start of our message text `"#t`.
 //! Inside a JSON string every `"` is escaped as `\"`, so a pattern with a quote that
 //! follows a letter (the two keys) can only match structure, never text, and a match

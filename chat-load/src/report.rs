@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::cli::ClientMode;
 use crate::latency::LatencySummary;
 
 /// Everything a run measured. Durations of phases are wall-clock; CPU times are
@@ -18,6 +19,8 @@ pub(crate) struct Report {
     pub(crate) messages: u64,
     /// Most calls in flight per sender.
     pub(crate) in_flight: usize,
+    /// How the clients handled what they received.
+    pub(crate) client_mode: ClientMode,
     /// From the first connect to the last accepted login.
     pub(crate) connect_login_ms: f64,
     /// `clients * messages`: every client receives every message.
@@ -48,6 +51,9 @@ pub(crate) struct Report {
     /// The server's figures, given `--server-pid`.
     #[serde(flatten)]
     pub(crate) server: Option<ServerReport>,
+    /// What JavaScript-like clients saw, with `--client-mode js`.
+    #[serde(flatten)]
+    pub(crate) js: Option<JsReport>,
     /// Clients that failed.
     pub(crate) failed_clients: usize,
     /// The first errors, if any.
@@ -75,4 +81,27 @@ pub(crate) struct ServerReport {
     /// `(after_login - before_connect)` per logged-in client: memory per logged-in
     /// idle client (divided by the clients that did log in, if not all did).
     pub(crate) rss_per_client_kb: f64,
+}
+
+/// What JavaScript-like clients add: how the server treated clients that are slower
+/// to read than the server is to write.
+#[derive(Debug, Serialize)]
+pub(crate) struct JsReport {
+    /// Busy time every client spent on every frame, in microseconds.
+    pub(crate) frame_cost_us: f64,
+    /// Frames parsed in full, by all clients.
+    pub(crate) frames_parsed: u64,
+    /// `sendMessage` calls made.
+    pub(crate) messages_attempted: u64,
+    /// `sendMessage` calls answered `true`.
+    pub(crate) messages_accepted: u64,
+    /// `sendMessage` calls answered `false` (the sender's user had been dropped).
+    pub(crate) messages_refused: u64,
+    /// Clients whose user the server dropped while they were connected and answering,
+    /// noticed either way below.
+    pub(crate) users_dropped: usize,
+    /// Clients whose own name left the `userList` after their login.
+    pub(crate) users_dropped_from_list: usize,
+    /// Clients that had a `sendMessage` of their own answered `false`.
+    pub(crate) users_refused_send: usize,
 }

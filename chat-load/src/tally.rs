@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -11,6 +12,60 @@ use crate::latency::LatencyShards;
 
 /// Errors kept for the report; later ones are only counted.
 const KEPT_ERRORS: usize = 10;
+
+/// How often a wait looks at counts that change without a milestone.
+const RECHECK: Duration = Duration::from_millis(50);
+
+/// `sendMessage` calls of all senders.
+#[derive(Debug, Default)]
+struct Sends {
+    attempted: AtomicU64,
+    accepted: AtomicU64,
+    refused: AtomicU64,
+}
+
+/// Clients whose user the server dropped, by how they noticed (one client may notice
+/// both ways).
+#[derive(Debug, Default)]
+struct Dropped {
+    /// Noticed either way.
+    users: AtomicUsize,
+    /// Its name left the `userList`.
+    from_list: AtomicUsize,
+    /// A `sendMessage` of its own was answered `false`.
+    send_refused: AtomicUsize,
+}
+
+/// How a client noticed that the server dropped its user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DropSign {
+    /// Its name left the `userList`.
+    LeftUserList,
+    /// A `sendMessage` of its own was answered `false`.
+    SendRefused,
+}
+
+/// The `sendMessage` figures of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SendCounts {
+    /// Calls made.
+    pub(crate) attempted: u64,
+    /// Calls answered `true`.
+    pub(crate) accepted: u64,
+    /// Calls answered `false`.
+    pub(crate) refused: u64,
+}
+
+/// The dropped-user figures of a run, in clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DropCounts {
+    /// Clients that noticed either way.
+    pub(crate) users: usize,
+    /// Clients whose name left the `userList`.
+    pub(crate) from_list: usize,
+    /// Clients that had a `sendMessage` refused.
+    pub(crate) send_refused: usize,
+}
 
 /// Shared by every client task and the run.
 #[derive(Debug)]
@@ -23,6 +78,9 @@ pub(crate) struct Tally {
     deliveries: AtomicU64,
     property_updates: AtomicU64,
     verified: AtomicU64,
+    parsed: AtomicU64,
+    sends: Sends,
+    dropped: Dropped,
     errors: Mutex<Vec<String>>,
     progress: Notify,
 }
@@ -38,6 +96,9 @@ impl Tally {
             deliveries: AtomicU64::new(0),
             property_updates: AtomicU64::new(0),
             verified: AtomicU64::new(0),
+            parsed: AtomicU64::new(0),
+            sends: Sends::default(),
+            dropped: Dropped::default(),
             errors: Mutex::new(Vec::new()),
             progress: Notify::new(),
         }
@@ -81,6 +142,62 @@ impl Tally {
         self.verified.fetch_add(count, Ordering::Relaxed);
     }
 
+    /// Counts a frame parsed in full by a JavaScript-like client.
+    pub(crate) fn add_parsed(&self) {
+        self.parsed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a `sendMessage` call made.
+    pub(crate) fn add_send(&self) {
+        self.sends.attempted.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts the answer to a `sendMessage` call.
+    pub(crate) fn add_send_answer(&self, accepted: bool) {
+        let counter = if accepted {
+            &self.sends.accepted
+        } else {
+            &self.sends.refused
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a client that noticed, for the first time, that its user was dropped;
+    /// `first_sign` says whether it had noticed no sign before.
+    pub(crate) fn add_dropped(&self, sign: DropSign, first_sign: bool) {
+        if first_sign {
+            self.dropped.users.fetch_add(1, Ordering::Relaxed);
+        }
+        let counter = match sign {
+            DropSign::LeftUserList => &self.dropped.from_list,
+            DropSign::SendRefused => &self.dropped.send_refused,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Frames parsed in full by JavaScript-like clients.
+    pub(crate) fn parsed(&self) -> u64 {
+        self.parsed.load(Ordering::Relaxed)
+    }
+
+    /// The `sendMessage` figures so far.
+    pub(crate) fn sends(&self) -> SendCounts {
+        SendCounts {
+            attempted: self.sends.attempted.load(Ordering::Relaxed),
+            accepted: self.sends.accepted.load(Ordering::Relaxed),
+            refused: self.sends.refused.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The dropped-user figures so far.
+    pub(crate) fn dropped(&self) -> DropCounts {
+        DropCounts {
+            users: self.dropped.users.load(Ordering::Relaxed),
+            from_list: self.dropped.from_list.load(Ordering::Relaxed),
+            send_refused: self.dropped.send_refused.load(Ordering::Relaxed),
+        }
+    }
+
     /// Clients logged in so far.
     pub(crate) fn logged_in_count(&self) -> usize {
         self.logged_in.load(Ordering::Relaxed)
@@ -120,7 +237,8 @@ impl Tally {
     }
 
     /// Waits until `done` holds, a client fails, or `deadline` passes; true when
-    /// `done` holds.
+    /// `done` holds. Milestones wake it at once; counts that change without one (such
+    /// as deliveries) are looked at every [`RECHECK`].
     pub(crate) async fn wait_until(&self, deadline: Instant, done: impl Fn(&Self) -> bool) -> bool {
         loop {
             let notified = self.progress.notified();
@@ -132,9 +250,13 @@ impl Tally {
             if self.failed_count() > 0 {
                 return false;
             }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            let wake = (Instant::now() + RECHECK).min(deadline);
             tokio::select! {
                 () = notified => {}
-                () = tokio::time::sleep_until(deadline) => return done(self),
+                () = tokio::time::sleep_until(wake) => {}
             }
         }
     }

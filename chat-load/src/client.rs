@@ -6,13 +6,21 @@
 //! it receives with their latency, and, if it is a sender, keeps up to
 //! `max_in_flight` `sendMessage` calls outstanding until it has sent its share.
 //! [`crate::connection`] moves its frames over a WebSocket.
+//!
+//! A [`ClientMode::Fast`] client classifies frames by a byte scan; a
+//! [`ClientMode::Js`] client parses every frame, spends `frame_cost` on it, reads the
+//! `userList` of every `propertyUpdate`, and counts its user being dropped (its name
+//! gone from the list, or a `sendMessage` answered `false`) instead of failing.
+
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::cli::ClientMode;
 use crate::description;
 use crate::latency::BATCH;
 use crate::scan::{self, Frame, SignalIndices};
-use crate::tally::Tally;
+use crate::tally::{DropSign, Tally};
 use crate::verify;
 use crate::wire;
 
@@ -25,6 +33,10 @@ pub(crate) struct ClientConfig {
     pub(crate) max_in_flight: usize,
     /// One received frame in this many is also fully parsed to check the scanner.
     pub(crate) sample_every: u64,
+    /// How received frames are handled.
+    pub(crate) mode: ClientMode,
+    /// `Js` clients: busy time spent on every received frame after parsing it.
+    pub(crate) frame_cost: Duration,
 }
 
 /// A change the connection reports to the run.
@@ -40,12 +52,19 @@ pub(crate) enum Milestone {
 #[derive(Debug)]
 pub(crate) struct Client {
     index: usize,
+    /// The user name.
+    name: String,
     /// The user name, as a JSON string literal.
     user: String,
     config: ClientConfig,
     /// Known once the init response has arrived.
     signals: Option<SignalIndices>,
+    /// The key of `userList` in a `propertyUpdate`'s properties, if the server has one.
+    user_list_key: Option<String>,
     logged_in: bool,
+    /// Whether this client has noticed that the server dropped its user, and how.
+    left_user_list: bool,
+    send_refused: bool,
     frames: u64,
     received: u64,
     unreported_deliveries: u64,
@@ -62,10 +81,14 @@ impl Client {
     pub(crate) fn new(index: usize, user: &str, to_send: u64, config: ClientConfig) -> Self {
         Self {
             index,
+            name: user.to_owned(),
             user: wire::json_string(user),
             config,
             signals: None,
+            user_list_key: None,
             logged_in: false,
+            left_user_list: false,
+            send_refused: false,
             frames: 0,
             received: 0,
             unreported_deliveries: 0,
@@ -99,32 +122,19 @@ impl Client {
         let Some(signals) = self.signals else {
             return self.before_init_response(frame);
         };
-        let scanned = scan::classify(frame, signals);
-        // Spread the sampled frames over clients rather than all on the same count,
-        // and check every client's first chat message and anything not recognised.
-        let sampled = (self.frames + self.index as u64).is_multiple_of(self.config.sample_every)
-            || (self.received == 0 && matches!(scanned, Frame::NewMessage { .. }))
-            || scanned == Frame::Other;
-        if sampled {
-            verify::check(frame, scanned, signals)?;
-            self.unreported_verified += 1;
-        }
-        match scanned {
+        let (kind, parsed) = match self.config.mode {
+            ClientMode::Fast => (self.scan(frame, signals)?, None),
+            ClientMode::Js => {
+                let value = verify::parse(frame)?;
+                tally.add_parsed();
+                spend(self.config.frame_cost);
+                (verify::classify_value(&value, signals), Some(value))
+            }
+        };
+        match kind {
             Frame::NewMessage {
                 sent_ns: Some(sent_ns),
-            } => {
-                self.received += 1;
-                self.unreported_deliveries += 1;
-                self.latencies_us
-                    .push(now_ns.saturating_sub(sent_ns) / 1000);
-                if self.received == self.config.expected {
-                    self.report(tally);
-                    return Ok(Some(Milestone::Finished));
-                }
-                if self.latencies_us.len() >= BATCH {
-                    self.report(tally);
-                }
-            }
+            } => return Ok(self.on_delivery(sent_ns, now_ns, tally)),
             Frame::NewMessage { sent_ns: None } => {
                 return Err(format!(
                     "received a chat message that this run did not send: {}",
@@ -140,12 +150,84 @@ impl Client {
             }
             Frame::PropertyUpdate => {
                 tally.add_property_update();
+                if let Some(update) = &parsed {
+                    self.check_user_list(update, tally);
+                }
                 self.outbox.push(wire::IDLE.to_owned());
             }
-            Frame::Response => return self.on_response(frame, now_ns),
+            Frame::Response => {
+                let value = match parsed {
+                    Some(value) => value,
+                    // Responses are one per call we make, few next to deliveries.
+                    None => verify::parse(frame)?,
+                };
+                return self.on_response(&value, frame, now_ns, tally);
+            }
             Frame::Other => {}
         }
         Ok(None)
+    }
+
+    /// Classifies a frame by its bytes; checks a sample of them, each client's first
+    /// chat message and anything not recognised with a full parse.
+    fn scan(&mut self, frame: &[u8], signals: SignalIndices) -> Result<Frame, String> {
+        let scanned = scan::classify(frame, signals);
+        // Spread the sampled frames over clients rather than all on the same count.
+        let sampled = (self.frames + self.index as u64).is_multiple_of(self.config.sample_every)
+            || (self.received == 0 && matches!(scanned, Frame::NewMessage { .. }))
+            || scanned == Frame::Other;
+        if sampled {
+            verify::check(frame, scanned, signals)?;
+            self.unreported_verified += 1;
+        }
+        Ok(scanned)
+    }
+
+    /// Counts one of our chat messages, sent at `sent_ns`.
+    fn on_delivery(&mut self, sent_ns: u64, now_ns: u64, tally: &Tally) -> Option<Milestone> {
+        self.received += 1;
+        self.unreported_deliveries += 1;
+        self.latencies_us
+            .push(now_ns.saturating_sub(sent_ns) / 1000);
+        if self.received == self.config.expected {
+            self.report(tally);
+            return Some(Milestone::Finished);
+        }
+        // A JavaScript-like client's user may be dropped and its messages refused, so
+        // the run cannot wait for `expected`: it watches deliveries as they come.
+        if self.latencies_us.len() >= BATCH || self.config.mode == ClientMode::Js {
+            self.report(tally);
+        }
+        None
+    }
+
+    /// Notices, once, that this client's user has left the `userList` of `update`.
+    fn check_user_list(&mut self, update: &Value, tally: &Tally) {
+        let Some(key) = &self.user_list_key else {
+            return;
+        };
+        if !self.logged_in || self.left_user_list {
+            return;
+        }
+        let list = update
+            .get("data")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|object| {
+                object.get("object").and_then(Value::as_str) == Some(verify::CHAT_OBJECT)
+            })
+            .find_map(|object| object.get("properties")?.get(key.as_str())?.as_array());
+        let Some(list) = list else {
+            return;
+        };
+        if !list
+            .iter()
+            .any(|name| name.as_str() == Some(self.name.as_str()))
+        {
+            self.left_user_list = true;
+            tally.add_dropped(DropSign::LeftUserList, !self.send_refused);
+        }
     }
 
     /// Until the init response arrives, frames are few: parse them.
@@ -163,6 +245,8 @@ impl Client {
                 let data = value.get("data").unwrap_or(&Value::Null);
                 let signals = description::signal_indices(data)?;
                 self.signals = Some(signals);
+                self.user_list_key =
+                    description::user_list_property(data).map(|index| index.to_string());
                 self.outbox.push(wire::IDLE.to_owned());
                 self.outbox
                     .push(wire::connect_to_signal(signals.new_message));
@@ -176,14 +260,14 @@ impl Client {
         Ok(None)
     }
 
-    /// Responses are one per call we make, few next to deliveries: parse them.
-    fn on_response(&mut self, frame: &[u8], now_ns: u64) -> Result<Option<Milestone>, String> {
-        let value: Value = serde_json::from_slice(frame).map_err(|error| {
-            format!(
-                "received a response that is not JSON ({error}): {}",
-                verify::excerpt(frame)
-            )
-        })?;
+    /// Handles the response `value` (the text of `frame`) to one of our calls.
+    fn on_response(
+        &mut self,
+        value: &Value,
+        frame: &[u8],
+        now_ns: u64,
+        tally: &Tally,
+    ) -> Result<Option<Milestone>, String> {
         let data = value.get("data");
         match value.get("id").and_then(Value::as_u64) {
             Some(wire::LOGIN_ID) => {
@@ -198,15 +282,23 @@ impl Client {
                 Ok(Some(Milestone::LoggedIn))
             }
             Some(id) if id >= wire::FIRST_SEND_ID && id < self.next_id => {
-                if data != Some(&Value::Bool(true)) {
-                    return Err(format!(
-                        "sendMessage as {} was refused (was the user dropped?): {}",
-                        self.user,
-                        verify::excerpt(frame)
-                    ));
+                let accepted = data == Some(&Value::Bool(true));
+                tally.add_send_answer(accepted);
+                if !accepted {
+                    if self.config.mode == ClientMode::Fast {
+                        return Err(format!(
+                            "sendMessage as {} was refused (was the user dropped?): {}",
+                            self.user,
+                            verify::excerpt(frame)
+                        ));
+                    }
+                    if !self.send_refused {
+                        self.send_refused = true;
+                        tally.add_dropped(DropSign::SendRefused, !self.left_user_list);
+                    }
                 }
                 self.in_flight = self.in_flight.saturating_sub(1);
-                self.send_more(now_ns);
+                self.send_more(now_ns, tally);
                 Ok(None)
             }
             // keepAliveResponse answers, and anything we did not ask for.
@@ -215,12 +307,13 @@ impl Client {
     }
 
     /// Starts sending this client's share of messages, if it has one.
-    pub(crate) fn start_sending(&mut self, now_ns: u64) {
-        self.send_more(now_ns);
+    pub(crate) fn start_sending(&mut self, now_ns: u64, tally: &Tally) {
+        self.send_more(now_ns, tally);
     }
 
-    fn send_more(&mut self, now_ns: u64) {
+    fn send_more(&mut self, now_ns: u64, tally: &Tally) {
         while self.to_send > 0 && self.in_flight < self.config.max_in_flight {
+            tally.add_send();
             self.outbox
                 .push(wire::send_message(&self.user, now_ns, self.next_id));
             self.next_id += 1;
@@ -234,6 +327,18 @@ impl Client {
         tally.latency.add(self.index, &mut self.latencies_us);
         tally.add_deliveries(std::mem::take(&mut self.unreported_deliveries));
         tally.add_verified(std::mem::take(&mut self.unreported_verified));
+    }
+}
+
+/// Spends `cost` on the CPU, as a JavaScript handler would: the thread does nothing
+/// else meanwhile, so every client on the same event loop waits.
+fn spend(cost: Duration) {
+    if cost.is_zero() {
+        return;
+    }
+    let until = Instant::now() + cost;
+    while Instant::now() < until {
+        std::hint::spin_loop();
     }
 }
 
@@ -253,6 +358,8 @@ mod tests {
             expected,
             max_in_flight: 2,
             sample_every: 1,
+            mode: ClientMode::Fast,
+            frame_cost: Duration::ZERO,
         }
     }
 
@@ -269,9 +376,22 @@ mod tests {
         )
     }
 
+    fn js_config(expected: u64, frame_cost: Duration) -> ClientConfig {
+        ClientConfig {
+            mode: ClientMode::Js,
+            frame_cost,
+            ..config(expected)
+        }
+    }
+
     /// A client that has been through init and login.
     fn logged_in(to_send: u64, expected: u64, tally: &Tally) -> Client {
-        let mut client = Client::new(0, "load-0", to_send, config(expected));
+        logged_in_with(config(expected), to_send, tally)
+    }
+
+    /// A client of `config` that has been through init and login.
+    fn logged_in_with(config: ClientConfig, to_send: u64, tally: &Tally) -> Client {
+        let mut client = Client::new(0, "load-0", to_send, config);
         client.start();
         assert_eq!(sent(&mut client), [json!({"type": 3, "id": 0})]);
         let step = client.on_frame(INIT_RESPONSE.as_bytes(), 0, tally);
@@ -339,7 +459,7 @@ mod tests {
     fn sender_keeps_calls_in_flight_until_its_share_is_sent() {
         let tally = Tally::new(1);
         let mut client = logged_in(3, 3, &tally);
-        client.start_sending(1_000);
+        client.start_sending(1_000, &tally);
         let first = sent(&mut client);
         assert_eq!(first.len(), 2, "at most two in flight");
         assert_eq!(first[0]["args"], json!(["load-0", "#t1000"]));
@@ -379,6 +499,115 @@ mod tests {
         assert_eq!(latency.min(), 2000);
         assert!(latency.max() >= 4000 && latency.max() < 4010);
         assert!(tally.verified() >= 2, "every frame is sampled here");
+    }
+
+    fn user_list_update(names: &[&str]) -> String {
+        json!({"data": [{"object": "chatserver", "properties": {"1": names}, "signals": {"7": []}}], "type": 2})
+            .to_string()
+    }
+
+    #[test]
+    fn a_js_client_parses_every_frame_and_spends_its_cost_on_each() {
+        let tally = Tally::new(1);
+        let cost = Duration::from_millis(2);
+        let mut client = logged_in_with(js_config(2, cost), 0, &tally);
+        let parsed_before = tally.parsed();
+        let started = Instant::now();
+        let keep_alive = br#"{"object":"chatserver","signal":6,"type":1}"#;
+        assert_eq!(client.on_frame(keep_alive, 0, &tally), Ok(None));
+        assert_eq!(client.on_frame(message(1).as_bytes(), 5, &tally), Ok(None));
+        assert!(started.elapsed() >= 2 * cost, "{:?}", started.elapsed());
+        assert_eq!(tally.parsed(), parsed_before + 2);
+        // Deliveries reach the tally one by one, so the run can follow them.
+        assert_eq!(tally.deliveries(), 1);
+        assert_eq!(
+            sent(&mut client),
+            [
+                json!({"type": 6, "object": "chatserver", "method": "keepAliveResponse", "args": ["load-0"], "id": 2})
+            ]
+        );
+        let error = client
+            .on_frame(b"{not json", 0, &tally)
+            .expect_err("every frame is parsed");
+        assert!(error.contains("not JSON"), "{error}");
+    }
+
+    #[test]
+    fn a_js_client_counts_its_name_leaving_the_user_list_once() {
+        let tally = Tally::new(1);
+        let mut client = logged_in_with(js_config(1, Duration::ZERO), 0, &tally);
+        for names in [&["load-0", "load-1"][..], &["load-0"]] {
+            assert_eq!(
+                client.on_frame(user_list_update(names).as_bytes(), 0, &tally),
+                Ok(None)
+            );
+        }
+        assert_eq!(tally.dropped().users, 0);
+        for names in [&["load-1"][..], &[]] {
+            assert_eq!(
+                client.on_frame(user_list_update(names).as_bytes(), 0, &tally),
+                Ok(None)
+            );
+        }
+        let dropped = tally.dropped();
+        assert_eq!(
+            (dropped.users, dropped.from_list, dropped.send_refused),
+            (1, 1, 0)
+        );
+        assert_eq!(
+            sent(&mut client).len(),
+            4,
+            "every update is answered with idle"
+        );
+    }
+
+    #[test]
+    fn a_js_client_counts_refused_messages_and_keeps_sending() {
+        let tally = Tally::new(1);
+        let mut client = logged_in_with(js_config(3, Duration::ZERO), 3, &tally);
+        client.start_sending(0, &tally);
+        assert_eq!(sent(&mut client).len(), 2);
+        for id in [3, 4] {
+            let refused = format!(r#"{{"data":false,"id":{id},"type":10}}"#);
+            assert_eq!(client.on_frame(refused.as_bytes(), 0, &tally), Ok(None));
+        }
+        assert_eq!(
+            sent(&mut client).len(),
+            1,
+            "the third message still goes out"
+        );
+        assert_eq!(
+            client.on_frame(br#"{"data":true,"id":5,"type":10}"#, 0, &tally),
+            Ok(None)
+        );
+        let sends = tally.sends();
+        assert_eq!((sends.attempted, sends.accepted, sends.refused), (3, 1, 2));
+        let dropped = tally.dropped();
+        assert_eq!(
+            (dropped.users, dropped.from_list, dropped.send_refused),
+            (1, 0, 1)
+        );
+        // A user dropped both ways is one dropped user.
+        client
+            .on_frame(user_list_update(&[]).as_bytes(), 0, &tally)
+            .expect("an update");
+        let dropped = tally.dropped();
+        assert_eq!(
+            (dropped.users, dropped.from_list, dropped.send_refused),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn a_fast_client_does_not_read_user_lists() {
+        let tally = Tally::new(1);
+        let mut client = logged_in(0, 1, &tally);
+        assert_eq!(
+            client.on_frame(user_list_update(&[]).as_bytes(), 0, &tally),
+            Ok(None)
+        );
+        assert_eq!(tally.dropped().users, 0);
+        assert_eq!(tally.parsed(), 0);
     }
 
     #[test]

@@ -121,7 +121,7 @@ async fn drive(
                 let now = if changed.is_ok() { *phase.borrow_and_update() } else { Phase::Stop };
                 match now {
                     Phase::Login => {}
-                    Phase::Messaging => client.start_sending(connector.now_ns()),
+                    Phase::Messaging => client.start_sending(connector.now_ns(), tally),
                     Phase::Stop => break,
                 }
             }

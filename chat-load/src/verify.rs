@@ -25,15 +25,24 @@ pub(crate) fn check(frame: &[u8], scanned: Frame, signals: SignalIndices) -> Res
     }
 }
 
-/// Classifies a frame from its parsed JSON, the slow and certain way.
+/// Classifies a frame by parsing it, the slow and certain way.
 fn classify_parsed(frame: &[u8], signals: SignalIndices) -> Result<Frame, String> {
-    let value: Value = serde_json::from_slice(frame).map_err(|error| {
+    Ok(classify_value(&parse(frame)?, signals))
+}
+
+/// Parses a received frame as JSON.
+pub(crate) fn parse(frame: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice(frame).map_err(|error| {
         format!(
             "received a frame that is not JSON ({error}): {}",
             excerpt(frame)
         )
-    })?;
-    let frame = match value.get("type").and_then(Value::as_u64) {
+    })
+}
+
+/// Classifies a parsed frame.
+pub(crate) fn classify_value(value: &Value, signals: SignalIndices) -> Frame {
+    match value.get("type").and_then(Value::as_u64) {
         Some(1) => {
             let object = value.get("object").and_then(Value::as_str);
             match value.get("signal").and_then(Value::as_u64) {
@@ -55,8 +64,7 @@ fn classify_parsed(frame: &[u8], signals: SignalIndices) -> Result<Frame, String
         Some(2) => Frame::PropertyUpdate,
         Some(10) => Frame::Response,
         _ => Frame::Other,
-    };
-    Ok(frame)
+    }
 }
 
 /// The send time in a message text we wrote (`#t<nanoseconds>`).
