@@ -10,10 +10,11 @@ use crate::RegisterError;
 use crate::config::Config;
 use crate::fanout::{Event, Mailbox};
 use crate::handle::Handle;
+use crate::ids::SessionId;
 use crate::object::Object;
+use crate::protocol::close::CloseReason;
 use crate::published::{ErasedObject, Published};
-use crate::session::{CloseReason, SessionId};
-use crate::sync::{read, write};
+use crate::support::locks::{read, write};
 
 /// The objects published to clients, and the sessions connected to them.
 ///

@@ -9,12 +9,14 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use tokio::sync::Notify;
 
+use crate::ids::ObjectId;
+use crate::ids::SessionId;
 use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
 use crate::protocol::json::JsonBuf;
-use crate::published::{ErasedObject, ObjectCore, ObjectId};
-use crate::retained::ShrinkWhenEmpty;
-use crate::session::{CloseReason, SessionId};
-use crate::sync::{lock, read, write};
+use crate::published::{ErasedObject, ObjectCore};
+use crate::support::locks::{lock, read, write};
+use crate::support::shrink::ShrinkWhenEmpty;
 use crate::values::{Found, SharedFound, collecting};
 
 /// Something that happened which one session must act on.

@@ -9,9 +9,9 @@ use serde::Serialize;
 use tokio::sync::{OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::fanout;
+use crate::ids::SessionId;
 use crate::object::Object;
 use crate::published::{ErasedObject, Published};
-use crate::session::SessionId;
 
 /// A registered object: emit its signals (`handle.keep_alive()`, through auto-deref to the
 /// generated `<Type>Signals`) and reach its state from outside any call.

@@ -11,26 +11,15 @@ use tokio::sync::RwLock;
 use crate::channel::ChannelShared;
 use crate::fanout::{Event, Subscribers};
 use crate::handle::{Context, Emitter, Handle};
+use crate::ids::{ObjectId, SessionId};
 use crate::meta::ObjectMeta;
 use crate::object::{Args, BoxFuture, Invocation, Object, ValueOut};
 use crate::protocol::Frame;
 use crate::protocol::description::DescriptionTemplate;
 use crate::protocol::json::JsonBuf;
-use crate::session::SessionId;
-use crate::sync::lock;
+use crate::support::locks::lock;
 use crate::values::Found;
 use crate::{InvokeError, InvokeErrorKind};
-
-/// Identifies one object for the life of the process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct ObjectId(u64);
-
-impl ObjectId {
-    fn next() -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        Self(NEXT.fetch_add(1, Ordering::Relaxed))
-    }
-}
 
 /// What every published object has, whatever its type.
 ///

@@ -13,13 +13,14 @@ use tracing::Instrument;
 
 use crate::InvokeError;
 use crate::channel::Channel;
-use crate::close::CloseReason;
+use crate::ids::SessionId;
 use crate::liveness::{Due, Liveness};
 use crate::object::{BoxFuture, Invocation, Reply};
 use crate::pacing::UpdatePacing;
 use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
 use crate::rate::MessageBudget;
-use crate::session::{ReplyTo, Session, SessionId, Work};
+use crate::session::{ReplyTo, Session, Work};
 
 /// One message from a client, as a transport hands it to [`Channel::run_session`].
 #[derive(Debug, Clone)]
@@ -167,7 +168,7 @@ where
                 match message {
                     Inbound::Text(text) => session.receive(text.as_str()),
                     Inbound::Binary(len) => {
-                        crate::complaints::complain!(
+                        crate::support::warnings::complain!(
                             session.complaints(),
                             len,
                             "dropped a binary frame; the protocol uses text frames"

@@ -16,9 +16,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::channel::Channel;
 use crate::handle::Handle;
+use crate::ids::SessionId;
 use crate::object::Object;
 use crate::published::{ErasedObject, Published};
-use crate::session::SessionId;
 
 /// The objects met while serializing one value.
 pub(crate) type Found = Vec<Arc<dyn ErasedObject>>;

@@ -1,6 +1,7 @@
 //! The QWebChannel wire format: message types, parsing of what clients send, and the
 //! writers of what the server sends. No state and no I/O live here.
 
+pub(crate) mod close;
 pub(crate) mod description;
 mod frame;
 pub(crate) mod json;

@@ -9,9 +9,9 @@
 
 use std::sync::Arc;
 
+use crate::ids::SessionId;
 use crate::protocol::json::JsonBuf;
 use crate::published::ErasedObject;
-use crate::session::SessionId;
 use crate::values::Found;
 
 use super::updates::read_value;

@@ -10,42 +10,25 @@ mod resolve;
 mod updates;
 
 use std::collections::{HashMap, VecDeque};
-use std::fmt;
 use std::sync::{Arc, Weak};
 
 use serde_json::value::RawValue;
 
 use crate::channel::Channel;
-pub(crate) use crate::close::CloseReason;
-use crate::complaints::{Complaints, complain};
 use crate::fanout::{Event, Mailbox};
+use crate::ids::{ObjectId, SessionId};
 use crate::meta::DESTROYED_SIGNAL;
 use crate::object::{BoxFuture, Invocation, Reply};
 use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
 use crate::protocol::message::{self, Invoke, Request};
-use crate::published::{ErasedObject, ObjectId};
-use crate::retained::ShrinkWhenEmpty;
+use crate::published::ErasedObject;
+use crate::support::shrink::ShrinkWhenEmpty;
+use crate::support::warnings::{Complaints, complain};
 use crate::values::{self, SharedFound};
 use crate::{InvokeError, InvokeErrorKind};
 
 use updates::PendingUpdates;
-
-/// Identifies one session (one connected client) for the life of the process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SessionId(pub(crate) u64);
-
-impl SessionId {
-    /// The number behind the id, as shown in logs.
-    pub fn get(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for SessionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
 
 /// Where the result of a call goes.
 #[derive(Debug)]

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use serde_json::value::RawValue;
 
+use crate::ids::SessionId;
 use crate::meta::{MethodMeta, ObjectMeta, TypeMeta};
 use crate::object::arity_error;
 use crate::protocol::message::{self, Invoke, MethodRef};
 use crate::published::ErasedObject;
-use crate::session::SessionId;
 use crate::{Channel, InvokeError, InvokeErrorKind};
 
 /// The object and the method position an `invokeMethod` names, with the argument count

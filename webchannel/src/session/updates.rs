@@ -4,12 +4,13 @@
 
 use std::sync::{Arc, Weak};
 
-use crate::complaints::{Complaints, complain};
+use crate::ids::ObjectId;
+use crate::ids::SessionId;
 use crate::object::Reply;
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
-use crate::published::{ErasedObject, ObjectId, ReadError};
-use crate::session::SessionId;
+use crate::published::{ErasedObject, ReadError};
+use crate::support::warnings::{Complaints, complain};
 use crate::values::{Found, SharedFound};
 use crate::{Channel, InvokeError, InvokeErrorKind};
 

@@ -14,12 +14,12 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use tokio::runtime::Handle;
 
 use crate::channel::Channel;
-use crate::close::CloseReason;
 use crate::fanout::{DirectReceiver, Event, Mailbox};
 use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
 use crate::serve::tell_objects_the_session_ended;
 use crate::session::{Session, Work};
-use crate::sync::lock;
+use crate::support::locks::lock;
 
 /// A session whose client lives in the same process: [`receive`](Self::receive) hands
 /// it a message, and every frame for the client goes, in order, to the callback given to

@@ -7,8 +7,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::channel::Channel;
-use crate::close::CloseReason;
 use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
 use crate::serve::{Inbound, Outbound};
 
 /// The client end of an in-memory connection to a [`Channel`].

@@ -23,7 +23,7 @@ use tokio::time::timeout;
 pub use handshake::{WebSocketRejection, WebSocketRequest};
 
 use crate::channel::Channel;
-use crate::close::CloseReason;
+use crate::protocol::close::CloseReason;
 use crate::serve::Inbound;
 use reader::{FrameReader, ReadError, Received};
 use writer::{FrameWriter, Replies};
