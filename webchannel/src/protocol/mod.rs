@@ -2,7 +2,6 @@
 //! writers of what the server sends. No state and no I/O live here.
 
 pub(crate) mod close;
-pub(crate) mod description;
 mod frame;
 pub(crate) mod json;
 pub(crate) mod message;

@@ -7,9 +7,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::channel::Channel;
+use crate::driver::task::{Inbound, Outbound};
 use crate::protocol::Frame;
 use crate::protocol::close::CloseReason;
-use crate::serve::{Inbound, Outbound};
 
 /// The client end of an in-memory connection to a [`Channel`].
 ///

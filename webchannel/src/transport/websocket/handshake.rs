@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 
+use super::origin::OriginHeaders;
 use crate::channel::Channel;
-use crate::origin::OriginHeaders;
 
 /// A request to open a WebSocket, as an axum extractor. Take it as
 /// `Option<WebSocketRequest>` to serve something else (a page) on the same route to

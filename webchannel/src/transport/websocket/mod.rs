@@ -7,6 +7,7 @@
 //! call, and an idle connection keeps no buffer behind.
 
 mod handshake;
+mod origin;
 mod reader;
 mod writer;
 
@@ -23,8 +24,8 @@ use tokio::time::timeout;
 pub use handshake::{WebSocketRejection, WebSocketRequest};
 
 use crate::channel::Channel;
+use crate::driver::task::Inbound;
 use crate::protocol::close::CloseReason;
-use crate::serve::Inbound;
 use reader::{FrameReader, ReadError, Received};
 use writer::{FrameWriter, Replies};
 

@@ -16,7 +16,7 @@ use tokio::io::AsyncWrite;
 use tungstenite::protocol::frame::FrameHeader;
 use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
-use crate::serve::Outbound;
+use crate::driver::task::Outbound;
 use crate::support::locks::lock;
 
 /// How many queued bytes make `poll_ready` write before accepting more.

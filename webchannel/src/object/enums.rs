@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::meta::EnumMeta;
+use super::meta::EnumMeta;
 
 /// A fieldless enum that travels as its number. Implemented by
 /// `#[derive(webchannel::Enum)]`; an object lists the enums it publishes with

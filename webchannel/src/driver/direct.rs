@@ -3,22 +3,25 @@
 //! arrive as calls and frames leave through a callback.
 //!
 //! Messages are handled in the caller's thread and signals reach the session in the
-//! emitter's thread, as with Qt's in-process transports; only what has to wait (an object
-//! locked by another call, an `async fn`) continues on the tokio runtime the session was
-//! made in. Everything still travels as JSON text.
+//! emitter's thread, as with Qt's in-process transports: the mailbox's doorbell offers
+//! each event to the session, which takes it at once when it is free. Only what has to
+//! wait (an object locked by another call, an `async fn`) continues on the tokio runtime
+//! the session was made in. Everything still travels as JSON text.
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use tokio::runtime::Handle;
 
 use crate::channel::Channel;
-use crate::fanout::{DirectReceiver, Event, Mailbox};
+use crate::fanout::event::Event;
+use crate::fanout::mailbox::Doorbell;
 use crate::protocol::Frame;
 use crate::protocol::close::CloseReason;
-use crate::serve::tell_objects_the_session_ended;
-use crate::session::{Session, Work};
+use crate::session::Session;
+use crate::session::contract::{Awaited, Input, Resolved, Step};
 use crate::support::locks::lock;
 
 /// A session whose client lives in the same process: [`receive`](Self::receive) hands
@@ -37,9 +40,11 @@ pub struct DirectSession {
 
 struct Shared {
     state: Mutex<State>,
-    mailbox: Arc<Mailbox>,
     /// Messages that arrived while the session was busy, in order.
     inbox: Mutex<VecDeque<Box<str>>>,
+    /// Whether the mailbox rang since the session last took its events. Whoever lets go of
+    /// the session looks at it (and at the inbox) and takes over what waits.
+    rung: AtomicBool,
     deliver: Box<dyn Fn(Frame) + Send + Sync>,
     runtime: Option<Handle>,
 }
@@ -48,28 +53,31 @@ struct State {
     session: Session,
     /// A message waits for an object's lock; later ones wait behind it.
     stalled: bool,
+    /// Why the session ended, once it has.
+    closed: Option<CloseReason>,
 }
+
+/// The doorbell of a direct session's mailbox.
+struct Bell(Weak<Shared>);
 
 impl Channel {
     /// A session driven by its caller: see [`DirectSession`]. Work that must wait (a
     /// locked object, an `async fn` method) continues on the tokio runtime this is called
     /// in; without one, such a call gets no answer and is logged.
     pub fn direct_session(&self, deliver: impl Fn(Frame) + Send + Sync + 'static) -> DirectSession {
-        let session = Session::new(self.clone());
-        let mailbox = Arc::clone(session.mailbox());
-        let shared = Arc::new(Shared {
+        let shared = Arc::new_cyclic(|shared: &Weak<Shared>| Shared {
             state: Mutex::new(State {
-                session,
+                session: Session::new(self.clone(), Arc::new(Bell(shared.clone())), None),
                 stalled: false,
+                closed: None,
             }),
-            mailbox: Arc::clone(&mailbox),
             inbox: Mutex::default(),
+            // Events that came before the session could take them wait in the mailbox.
+            rung: AtomicBool::new(true),
             deliver: Box::new(deliver),
             runtime: Handle::try_current().ok(),
         });
-        let receiver: Weak<dyn DirectReceiver> =
-            Arc::downgrade(&shared) as Weak<dyn DirectReceiver>;
-        mailbox.set_direct(receiver);
+        Arc::clone(&shared).pump();
         DirectSession { shared }
     }
 }
@@ -80,23 +88,23 @@ impl DirectSession {
     pub fn receive(&self, text: &str) {
         let shared = &self.shared;
         match shared.state.try_lock() {
-            Ok(state) if state.session.close_reason().is_some() => return,
+            Ok(state) if state.closed.is_some() => return,
             Ok(mut state) if !state.stalled && lock(&shared.inbox).is_empty() => {
-                shared.handle(&mut state, text);
-                shared.finish(state);
+                shared.step(&mut state, Input::Message(text));
+                shared.let_go(state);
             }
             _ => lock(&shared.inbox).push_back(text.into()),
         }
         // Whoever holds the session looks again after letting go; this only has to look
         // when something waits (an event, or a message that arrived while it was held).
-        if shared.mailbox.has_news() || !lock(&shared.inbox).is_empty() {
+        if shared.rung.load(Ordering::SeqCst) || !lock(&shared.inbox).is_empty() {
             Arc::clone(shared).pump();
         }
     }
 
     /// Why the session ended, once it has (for example, the channel closed every session).
     pub fn close_reason(&self) -> Option<CloseReason> {
-        lock(&self.shared.state).session.close_reason()
+        lock(&self.shared.state).closed
     }
 }
 
@@ -107,29 +115,44 @@ impl Drop for DirectSession {
         };
         let shared = Arc::clone(&self.shared);
         // The channel's objects learn that the session ended, as when a client leaves.
-        let (channel, session) = {
+        let ending = {
             let state = lock(&shared.state);
-            (state.session.channel().clone(), state.session.id())
+            state
+                .session
+                .end(state.closed.unwrap_or(CloseReason::ClientClosed))
         };
         runtime.spawn(async move {
-            tell_objects_the_session_ended(&channel, session).await;
+            ending.tell_objects().await;
             drop(shared);
         });
     }
 }
 
 impl Shared {
-    /// Handles one client message while holding the session.
-    fn handle(self: &Arc<Self>, state: &mut State, text: &str) {
-        let work = state.session.receive(text);
-        self.proceed(state, work);
+    /// Hands the session one input, with the session held, and carries on with what the
+    /// step asks for.
+    fn step(self: &Arc<Self>, state: &mut State, input: Input<'_>) {
+        let step = state.session.handle(input);
+        self.follow(state, step);
     }
 
-    /// Carries on with what a step left to do, on the runtime.
-    fn proceed(self: &Arc<Self>, state: &mut State, work: Option<Work>) {
-        let Some(work) = work else {
-            return;
-        };
+    /// Awaits on the runtime what the step asks to await; notes a close.
+    fn follow(self: &Arc<Self>, state: &mut State, step: Step) {
+        if step.close.is_some() {
+            state.closed = step.close;
+        }
+        if let Some(future) = step.blocking {
+            state.stalled = true;
+            self.await_then_resume(state, future, true);
+        }
+        if let Some(future) = step.running {
+            self.await_then_resume(state, future, false);
+        }
+    }
+
+    /// Awaits `future` on the runtime, then hands the session what it resolved to;
+    /// `blocking` futures hold later messages back until then.
+    fn await_then_resume(self: &Arc<Self>, state: &State, future: Awaited, blocking: bool) {
         let Some(runtime) = &self.runtime else {
             tracing::error!(
                 session = %state.session.id(),
@@ -138,87 +161,28 @@ impl Shared {
             return;
         };
         let shared = Arc::clone(self);
-        match work {
-            Work::Locking { reply, future } => {
-                state.stalled = true;
-                runtime.spawn(async move {
-                    let invocation = future.await;
-                    shared.resume(|session| session.resume_call(reply, invocation));
-                });
-            }
-            Work::Running { reply, future } => {
-                runtime.spawn(async move {
-                    let result = future.await;
-                    shared.resume(|session| {
-                        session.complete_call(reply, result);
-                        None
-                    });
-                });
-            }
-            Work::Wait(future) => {
-                state.stalled = true;
-                runtime.spawn(async move {
-                    future.await;
-                    shared.resume(Session::retry);
-                });
-            }
-        }
+        runtime.spawn(async move {
+            let resolved = future.await;
+            shared.resume(resolved, blocking);
+        });
     }
 
-    /// Continues after waiting: `step` runs with the session held and no longer stalled.
-    fn resume(self: &Arc<Self>, step: impl FnOnce(&mut Session) -> Option<Work>) {
+    /// Continues after waiting, with the session held.
+    fn resume(self: Arc<Self>, resolved: Resolved, blocking: bool) {
         let mut state = lock(&self.state);
-        state.stalled = false;
-        let work = step(&mut state.session);
-        self.proceed(&mut state, work);
-        self.finish(state);
-        Arc::clone(self).pump();
+        if blocking {
+            state.stalled = false;
+        }
+        self.step(&mut state, Input::Resolved(resolved));
+        self.let_go(state);
+        self.pump();
     }
 
-    /// Sends property updates if due, then everything produced, in order; lets go.
-    fn finish(self: &Arc<Self>, mut state: MutexGuard<'_, State>) {
-        if !state.stalled {
-            let work = match state.session.blocked() {
-                Some(work) => Some(work),
-                None if state.session.wants_flush() => state.session.flush(),
-                None => None,
-            };
-            self.proceed(&mut state, work);
-        }
-        for frame in state.session.take_output() {
+    /// Sends the client everything the session produced, in order, and lets go of it.
+    fn let_go(&self, mut state: MutexGuard<'_, State>) {
+        for frame in state.session.transmit() {
             (self.deliver)(frame);
         }
-        state.session.trim();
-    }
-}
-
-impl DirectReceiver for Shared {
-    fn take(self: Arc<Self>, event: Event) {
-        if let Err(event) = self.take_now(event) {
-            self.mailbox.enqueue(event);
-        }
-        // Events queued while this held the session, or before, or this one.
-        if self.mailbox.has_news() {
-            self.pump();
-        }
-    }
-}
-
-impl Shared {
-    /// Takes `event` unless events wait already (they go first) or the session is busy.
-    fn take_now(self: &Arc<Self>, event: Event) -> Result<(), Event> {
-        if self.mailbox.has_news() {
-            return Err(event);
-        }
-        let Ok(mut state) = self.state.try_lock() else {
-            return Err(event);
-        };
-        // A closed session takes nothing more.
-        if state.session.close_reason().is_none() {
-            state.session.take(event);
-        }
-        self.finish(state);
-        Ok(())
     }
 
     /// Handles whatever waits (messages, events) until nothing does or someone else holds
@@ -228,24 +192,54 @@ impl Shared {
             let Ok(mut state) = self.state.try_lock() else {
                 return;
             };
-            if !state.stalled {
+            if state.closed.is_none() && !state.stalled {
                 loop {
                     let Some(text) = lock(&self.inbox).pop_front() else {
                         break;
                     };
-                    self.handle(&mut state, &text);
-                    if state.stalled {
+                    self.step(&mut state, Input::Message(&text));
+                    if state.stalled || state.closed.is_some() {
                         break;
                     }
                 }
             }
-            state.session.deliver();
-            let stalled = state.stalled;
-            self.finish(state);
-            let messages_wait = !stalled && !lock(&self.inbox).is_empty();
-            if !messages_wait && !self.mailbox.has_news() {
+            if self.rung.swap(false, Ordering::SeqCst) {
+                self.step(&mut state, Input::Mail);
+            }
+            let reads = state.closed.is_none() && !state.stalled;
+            self.let_go(state);
+            let messages_wait = reads && !lock(&self.inbox).is_empty();
+            if !messages_wait && !self.rung.load(Ordering::SeqCst) {
                 return;
             }
+        }
+    }
+}
+
+impl Doorbell for Bell {
+    fn offer(&self, event: Event) -> Option<Event> {
+        let Some(shared) = self.0.upgrade() else {
+            return Some(event);
+        };
+        let Ok(mut state) = shared.state.try_lock() else {
+            return Some(event);
+        };
+        // A closed session takes nothing more.
+        if state.closed.is_none() {
+            shared.step(&mut state, Input::Event(event));
+        }
+        shared.let_go(state);
+        // Events queued while this held the session.
+        if shared.rung.load(Ordering::SeqCst) {
+            shared.pump();
+        }
+        None
+    }
+
+    fn ring(&self) {
+        if let Some(shared) = self.0.upgrade() {
+            shared.rung.store(true, Ordering::SeqCst);
+            shared.pump();
         }
     }
 }
