@@ -1,6 +1,7 @@
 //! [`Config`]: the settings of a [`Channel`](crate::Channel), among them every limit a
 //! client can run into (see the README's "Limits and security").
 
+#[cfg(feature = "server")]
 use std::num::NonZeroU32;
 use std::time::Duration;
 

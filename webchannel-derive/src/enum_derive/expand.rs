@@ -1,7 +1,7 @@
 //! [`PublishedEnum`] → tokens: `Serialize` and `Deserialize` as the variant's number
 //! (an unknown number is an error that lists the accepted ones),
 //! `webchannel::PublishedEnum` with the enum's table, and `ts_rs::TS` (the union of the
-//! numbers) for TypeScript declarations.
+//! numbers) for TypeScript declarations, kept only when the runtime renders TypeScript.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -88,30 +88,33 @@ pub(super) fn expand(published: &PublishedEnum) -> TokenStream {
                 };
             }
 
-            // In TypeScript declarations: the union of the numbers.
-            #[automatically_derived]
-            impl #p::ts_rs::TS for #ident {
-                type WithoutGenerics = Self;
-                type OptionInnerType = Self;
+            // In TypeScript declarations: the union of the numbers. Only when the runtime
+            // renders TypeScript (its `typescript` feature), so this compiles either way.
+            #p::with_typescript! {
+                #[automatically_derived]
+                impl #p::ts_rs::TS for #ident {
+                    type WithoutGenerics = Self;
+                    type OptionInnerType = Self;
 
-                fn name(_: &#p::ts_rs::Config) -> ::std::string::String {
-                    ::std::string::String::from(#name)
-                }
+                    fn name(_: &#p::ts_rs::Config) -> ::std::string::String {
+                        ::std::string::String::from(#name)
+                    }
 
-                fn inline(_: &#p::ts_rs::Config) -> ::std::string::String {
-                    ::std::string::String::from(#union)
-                }
+                    fn inline(_: &#p::ts_rs::Config) -> ::std::string::String {
+                        ::std::string::String::from(#union)
+                    }
 
-                fn decl(_: &#p::ts_rs::Config) -> ::std::string::String {
-                    ::std::string::String::from(#declaration)
-                }
+                    fn decl(_: &#p::ts_rs::Config) -> ::std::string::String {
+                        ::std::string::String::from(#declaration)
+                    }
 
-                fn decl_concrete(_: &#p::ts_rs::Config) -> ::std::string::String {
-                    ::std::string::String::from(#declaration)
-                }
+                    fn decl_concrete(_: &#p::ts_rs::Config) -> ::std::string::String {
+                        ::std::string::String::from(#declaration)
+                    }
 
-                fn output_path() -> ::core::option::Option<::std::path::PathBuf> {
-                    ::core::option::Option::Some(::std::path::PathBuf::from(#file))
+                    fn output_path() -> ::core::option::Option<::std::path::PathBuf> {
+                        ::core::option::Option::Some(::std::path::PathBuf::from(#file))
+                    }
                 }
             }
         };

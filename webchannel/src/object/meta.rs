@@ -10,8 +10,6 @@
 //! order, then methods; properties are numbered from `0`. They are unique within an object
 //! and stable for the life of the program, which is all the protocol asks.
 
-use std::collections::HashSet;
-
 /// Everything the runtime needs to know about a published Rust type.
 #[derive(Debug)]
 pub struct ObjectMeta {
@@ -110,15 +108,18 @@ pub type TsType = fn(&mut Declarations) -> String;
 
 /// What one TypeScript generation has met so far: the `ts_rs` declarations of the types used
 /// in signatures (in the order first met, each once) and the published objects that need an
-/// interface. Generated code only passes it along; the `typescript` module fills it in and
-/// renders it.
+/// interface. Generated code only passes it along; the `typescript` module (the feature of
+/// that name) fills it in and renders it, and without it there is nothing to hold.
 #[derive(Debug, Default)]
 pub struct Declarations {
     /// The TypeScript names declared so far.
-    pub(crate) seen: HashSet<String>,
+    #[cfg(feature = "typescript")]
+    pub(crate) seen: std::collections::HashSet<String>,
     /// `export type ...` declarations, in the order met.
+    #[cfg(feature = "typescript")]
     pub(crate) types: Vec<String>,
     /// Objects that need an interface, in the order met.
+    #[cfg(feature = "typescript")]
     pub(crate) objects: Vec<&'static ObjectMeta>,
 }
 

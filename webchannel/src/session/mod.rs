@@ -170,47 +170,20 @@ impl Session {
     /// After an input: waits for what output is held on, sends or schedules property
     /// updates, and tells the driver what to await and when to come back.
     fn settle(&mut self, work: Option<Work>) -> Step {
-        let mut step = Step::default();
-        let mut work = work;
-        if work.is_none() && !self.awaiting {
+        let mut step = Step {
+            close: self.close,
+            ..Step::default()
+        };
+        let work = match work {
+            Some(work) => Some(work),
+            None if self.awaiting => None,
             // Output held until an object it describes can be read.
-            work = self.blocked();
-        }
-        if work.is_none() && !self.awaiting && self.wants_flush() && self.flush_at.is_none() {
-            match &self.pacing {
-                None => work = self.flush(),
-                Some(pacing) => {
-                    let now = Instant::now();
-                    let due = pacing.due(now);
-                    if due <= now {
-                        work = self.flush();
-                    } else {
-                        self.flush_at = Some(due);
-                    }
-                }
-            }
-        }
-        match work {
-            None => {}
-            Some(Work::Locking { reply, future }) => {
-                self.awaiting = true;
-                step.blocking = Some(Box::pin(async move {
-                    Resolved(Resolution::Locked(reply, future.await))
-                }));
-            }
-            Some(Work::Wait(future)) => {
-                self.awaiting = true;
-                step.blocking = Some(Box::pin(async move {
-                    future.await;
-                    Resolved(Resolution::Readable)
-                }));
-            }
-            Some(Work::Running { reply, future }) => {
-                step.running =
-                    Some(Box::pin(
-                        async move { Resolved(Resolution::Completed(reply, future.await)) },
-                    ) as Awaited);
-            }
+            None if self.held_on.is_some() => self.blocked(),
+            None if self.flush_at.is_none() && self.wants_flush() => self.flush_or_pace(),
+            None => None,
+        };
+        if let Some(work) = work {
+            self.hand_over(work, &mut step);
         }
         self.events.shrink_when_empty();
         // Told only on a change: it costs the mailbox's lock.
@@ -220,8 +193,46 @@ impl Session {
             self.mailbox.set_notify_rings(rings);
         }
         step.wake_at = self.flush_at;
-        step.close = self.close;
         step
+    }
+
+    /// Sends the pending updates now, or, when they are paced, sets when they may go.
+    fn flush_or_pace(&mut self) -> Option<Work> {
+        let Some(pacing) = &self.pacing else {
+            return self.flush();
+        };
+        let now = Instant::now();
+        let due = pacing.due(now);
+        if due <= now {
+            return self.flush();
+        }
+        self.flush_at = Some(due);
+        None
+    }
+
+    /// Puts work the session cannot finish into the step, as futures for the driver.
+    fn hand_over(&mut self, work: Work, step: &mut Step) {
+        match work {
+            Work::Locking { reply, future } => {
+                self.awaiting = true;
+                step.blocking = Some(Box::pin(async move {
+                    Resolved(Resolution::Locked(reply, future.await))
+                }));
+            }
+            Work::Wait(future) => {
+                self.awaiting = true;
+                step.blocking = Some(Box::pin(async move {
+                    future.await;
+                    Resolved(Resolution::Readable)
+                }));
+            }
+            Work::Running { reply, future } => {
+                step.running =
+                    Some(Box::pin(
+                        async move { Resolved(Resolution::Completed(reply, future.await)) },
+                    ) as Awaited);
+            }
+        }
     }
 
     /// Continues with what the driver awaited.
