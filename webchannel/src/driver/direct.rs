@@ -217,15 +217,18 @@ impl Shared {
 }
 
 impl Doorbell for Bell {
-    fn offer(&self, event: Event) -> Option<Event> {
+    fn offer(&self, event: &mut Option<Event>) {
         let Some(shared) = self.0.upgrade() else {
-            return Some(event);
+            return;
         };
         let Ok(mut state) = shared.state.try_lock() else {
-            return Some(event);
+            return;
         };
+        let event = event.take();
         // A closed session takes nothing more.
-        if state.closed.is_none() {
+        if let Some(event) = event
+            && state.closed.is_none()
+        {
             shared.step(&mut state, Input::Event(event));
         }
         shared.let_go(state);
@@ -233,7 +236,6 @@ impl Doorbell for Bell {
         if shared.rung.load(Ordering::SeqCst) {
             shared.pump();
         }
-        None
     }
 
     fn ring(&self) {

@@ -16,10 +16,10 @@ use super::event::Event;
 /// the session; the mailbox knows nothing else about it.
 pub(crate) trait Doorbell: Send + Sync {
     /// An event for a session that has nothing queued. A driver that can hand it to its
-    /// session at once (the session is free, in this thread) does so and returns `None`;
-    /// otherwise the event comes back and is queued.
-    fn offer(&self, event: Event) -> Option<Event> {
-        Some(event)
+    /// session at once (the session is free, in this thread) takes it out of `event`;
+    /// whatever is left there is queued.
+    fn offer(&self, event: &mut Option<Event>) {
+        let _ = event;
     }
 
     /// Events were queued since the session last took them: have it take them soon. Rung
@@ -79,15 +79,13 @@ impl Mailbox {
     /// Gives the session an event: to its driver at once when nothing is queued and the
     /// driver takes it, else into the queue. Events so never overtake queued ones.
     pub(crate) fn push(&self, event: Event) {
-        let event = if self.waiting.load(Ordering::Acquire) {
-            event
-        } else {
-            match self.doorbell.offer(event) {
-                Some(event) => event,
-                None => return,
-            }
-        };
-        self.enqueue(event);
+        let mut event = Some(event);
+        if !self.waiting.load(Ordering::Acquire) {
+            self.doorbell.offer(&mut event);
+        }
+        if let Some(event) = event {
+            self.enqueue(event);
+        }
     }
 
     fn enqueue(&self, event: Event) {

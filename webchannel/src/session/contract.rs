@@ -35,7 +35,7 @@ pub(crate) enum Input<'a> {
 }
 
 /// What an awaited future resolves to; the driver only hands it back.
-pub(crate) struct Resolved(pub(super) Resolution);
+pub(crate) struct Resolved(pub(super) Box<Resolution>);
 
 pub(super) enum Resolution {
     /// A call waiting for its object's lock got it.

@@ -145,7 +145,7 @@ impl Session {
                 self.take(event);
                 None
             }
-            Input::Resolved(Resolved(resolution)) => self.resume(resolution),
+            Input::Resolved(Resolved(resolution)) => self.resume(*resolution),
             Input::Timer => {
                 self.flush_at = None;
                 // Changes recorded without ringing are in the mailbox.
@@ -216,21 +216,20 @@ impl Session {
             Work::Locking { reply, future } => {
                 self.awaiting = true;
                 step.blocking = Some(Box::pin(async move {
-                    Resolved(Resolution::Locked(reply, future.await))
+                    Resolved(Box::new(Resolution::Locked(reply, future.await)))
                 }));
             }
             Work::Wait(future) => {
                 self.awaiting = true;
                 step.blocking = Some(Box::pin(async move {
                     future.await;
-                    Resolved(Resolution::Readable)
+                    Resolved(Box::new(Resolution::Readable))
                 }));
             }
             Work::Running { reply, future } => {
-                step.running =
-                    Some(Box::pin(
-                        async move { Resolved(Resolution::Completed(reply, future.await)) },
-                    ) as Awaited);
+                step.running = Some(Box::pin(async move {
+                    Resolved(Box::new(Resolution::Completed(reply, future.await)))
+                }) as Awaited);
             }
         }
     }
