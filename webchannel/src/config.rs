@@ -1,6 +1,7 @@
 //! [`Config`]: the settings of a [`Channel`](crate::Channel), among them every limit a
 //! client can run into (see the README's "Limits and security").
 
+#[cfg(feature = "server")]
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -40,7 +41,9 @@ pub struct Config {
     pub max_message_size: usize,
     /// How many messages per second a session may send on average, and in a burst; one
     /// more closes it with code 1008. Every frame counts, text or binary, valid or not.
-    /// `None` turns the limit off. Default 2,000 per second with a burst of 4,000.
+    /// `None` turns the limit off. Default 2,000 per second with a burst of 4,000. Kept
+    /// by every session a task drives (`Channel::run_session`), with the `server` feature.
+    #[cfg(feature = "server")]
     pub message_rate: Option<MessageRate>,
     /// After this long without hearing from a client the server sends a ping. Default
     /// 30 s.
@@ -67,6 +70,7 @@ pub struct Config {
 }
 
 /// A message rate limit: `per_second` on average, up to `burst` at once.
+#[cfg(feature = "server")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MessageRate {
     /// Messages per second a client may keep sending.
@@ -75,6 +79,7 @@ pub struct MessageRate {
     pub burst: NonZeroU32,
 }
 
+#[cfg(feature = "server")]
 impl MessageRate {
     /// `per_second` on average, at most `burst` at once; `None` if either is zero.
     pub fn new(per_second: u32, burst: u32) -> Option<Self> {
@@ -94,6 +99,7 @@ impl Default for Config {
             write_timeout: Duration::from_secs(10),
             websocket_read_buffer: 1024,
             max_message_size: 1 << 20,
+            #[cfg(feature = "server")]
             message_rate: MessageRate::new(2_000, 4_000),
             ping_interval: Duration::from_secs(30),
             pong_timeout: Duration::from_secs(20),
@@ -144,6 +150,7 @@ impl Config {
     }
 
     /// Sets [`Config::message_rate`]; `None` turns the limit off.
+    #[cfg(feature = "server")]
     pub fn with_message_rate(mut self, rate: Option<MessageRate>) -> Self {
         self.message_rate = rate;
         self

@@ -4,44 +4,47 @@
 #[cfg(test)]
 extern crate self as webchannel;
 
-mod channel;
-mod close;
-mod complaints;
+// The layers, from the bottom up; a module names only those below it.
 mod config;
-mod enums;
 mod error;
-mod fanout;
-mod handle;
-mod listener;
-mod liveness;
-pub mod meta;
-mod object;
-mod origin;
-mod pacing;
+mod ids;
+mod support;
+
 pub mod protocol;
-mod published;
-mod rate;
-mod retained;
-mod serve;
+
+mod object;
+
+mod fanout;
+
+mod channel;
+
 mod session;
-mod sync;
+
+mod driver;
+mod limits;
 pub mod transport;
+
+#[cfg(feature = "typescript")]
 pub mod typescript;
-mod values;
 
 pub use channel::Channel;
-pub use close::CloseReason;
-pub use config::{Config, MessageRate};
-pub use enums::PublishedEnum;
+pub use config::Config;
+#[cfg(feature = "server")]
+pub use config::MessageRate;
+pub use driver::direct::DirectSession;
+pub use driver::task::{Inbound, Outbound};
 pub use error::{InvokeError, InvokeErrorKind, RegisterError};
-pub use handle::{Context, Emitter, Handle};
-pub use listener::serve;
-pub use object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
-pub use serve::{Inbound, Outbound};
-pub use session::SessionId;
+pub use ids::SessionId;
+pub use object::enums::PublishedEnum;
+pub use object::meta;
+pub use object::typed::{Context, Handle, Object};
+pub use protocol::close::CloseReason;
+#[cfg(feature = "server")]
 pub use transport::client_js::{client_js, client_js_handler};
-pub use transport::direct::DirectSession;
+#[cfg(feature = "server")]
+pub use transport::listener::serve;
 pub use transport::memory::MemoryClient;
+#[cfg(feature = "server")]
 pub use transport::websocket::{WebSocketRejection, WebSocketRequest};
 pub use webchannel_derive::{Enum, object};
 

@@ -12,16 +12,39 @@ use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
 pub use serde;
 pub use serde_json::value::RawValue;
 
-pub use crate::enums::PublishedEnum;
-pub use crate::handle::{Context, Emitter, Handle};
-pub use crate::meta::{
-    EnumMeta, MethodMeta, ObjectMeta, ParamMeta, PropertyMeta, SignalMeta, TypeMeta,
+pub use crate::error::{InvokeError, InvokeErrorKind};
+use crate::object::call::without_position;
+pub use crate::object::call::{Args, ValueOut};
+pub use crate::object::emitter::Emitter;
+pub use crate::object::enums::PublishedEnum;
+pub use crate::object::erased::{BoxFuture, Invocation, Reply};
+pub use crate::object::meta::{
+    Declarations, EnumMeta, MethodMeta, ObjectMeta, ParamMeta, PropertyMeta, SignalMeta, TypeMeta,
 };
-use crate::object::without_position;
-pub use crate::object::{Args, BoxFuture, Invocation, Object, Reply, ValueOut};
-pub use crate::typescript::probe::{TsKnown, TsProbe, TsUnknown, ts_unknown};
-pub use crate::typescript::{Declarations, ts_rs};
-pub use crate::{InvokeError, InvokeErrorKind};
+pub use crate::object::ts_probe::{TsKnown, TsProbe, TsUnknown, ts_unknown};
+pub use crate::object::typed::{Context, Handle, Object};
+#[cfg(feature = "typescript")]
+pub use ts_rs;
+
+/// Keeps the items it wraps only when the crate has its `typescript` feature: generated
+/// code implements `ts_rs::TS` through it, so it compiles either way.
+#[cfg(feature = "typescript")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __webchannel_with_typescript {
+    ($($item:item)*) => { $($item)* };
+}
+
+/// Keeps the items it wraps only when the crate has its `typescript` feature: generated
+/// code implements `ts_rs::TS` through it, so it compiles either way.
+#[cfg(not(feature = "typescript"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __webchannel_with_typescript {
+    ($($item:item)*) => {};
+}
+
+pub use crate::__webchannel_with_typescript as with_typescript;
 
 use futures_util::FutureExt;
 use serde::Serialize;

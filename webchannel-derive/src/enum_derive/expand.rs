@@ -136,30 +136,34 @@ fn ts(published: &PublishedEnum, p: &TokenStream) -> TokenStream {
     };
     let declaration = format!("type {name} = {union};");
     let file = format!("{name}.ts");
+    // Only when the runtime renders TypeScript (its `typescript` feature), so the
+    // expansion compiles either way.
     quote! {
-        #[automatically_derived]
-        impl #p::ts_rs::TS for #ident {
-            type WithoutGenerics = Self;
-            type OptionInnerType = Self;
+        #p::with_typescript! {
+            #[automatically_derived]
+            impl #p::ts_rs::TS for #ident {
+                type WithoutGenerics = Self;
+                type OptionInnerType = Self;
 
-            fn name(_: &#p::ts_rs::Config) -> ::std::string::String {
-                ::std::string::String::from(#name)
-            }
+                fn name(_: &#p::ts_rs::Config) -> ::std::string::String {
+                    ::std::string::String::from(#name)
+                }
 
-            fn inline(_: &#p::ts_rs::Config) -> ::std::string::String {
-                ::std::string::String::from(#union)
-            }
+                fn inline(_: &#p::ts_rs::Config) -> ::std::string::String {
+                    ::std::string::String::from(#union)
+                }
 
-            fn decl(_: &#p::ts_rs::Config) -> ::std::string::String {
-                ::std::string::String::from(#declaration)
-            }
+                fn decl(_: &#p::ts_rs::Config) -> ::std::string::String {
+                    ::std::string::String::from(#declaration)
+                }
 
-            fn decl_concrete(_: &#p::ts_rs::Config) -> ::std::string::String {
-                ::std::string::String::from(#declaration)
-            }
+                fn decl_concrete(_: &#p::ts_rs::Config) -> ::std::string::String {
+                    ::std::string::String::from(#declaration)
+                }
 
-            fn output_path() -> ::core::option::Option<::std::path::PathBuf> {
-                ::core::option::Option::Some(::std::path::PathBuf::from(#file))
+                fn output_path() -> ::core::option::Option<::std::path::PathBuf> {
+                    ::core::option::Option::Some(::std::path::PathBuf::from(#file))
+                }
             }
         }
     }

@@ -53,27 +53,19 @@ const _: () = {
             values: &[("Off", 0), ("Auto", 5), ("Boost", 6), ("Below", -1)],
         };
     }
-    #[automatically_derived]
-    impl ::webchannel::__private::ts_rs::TS for Mode {
-        type WithoutGenerics = Self;
-        type OptionInnerType = Self;
-        fn name(_: &::webchannel::__private::ts_rs::Config) -> ::std::string::String {
-            ::std::string::String::from("Mode")
-        }
-        fn inline(_: &::webchannel::__private::ts_rs::Config) -> ::std::string::String {
-            ::std::string::String::from("0 | 5 | 6 | -1")
-        }
-        fn decl(_: &::webchannel::__private::ts_rs::Config) -> ::std::string::String {
-            ::std::string::String::from("type Mode = 0 | 5 | 6 | -1;")
-        }
-        fn decl_concrete(
-            _: &::webchannel::__private::ts_rs::Config,
-        ) -> ::std::string::String {
-            ::std::string::String::from("type Mode = 0 | 5 | 6 | -1;")
-        }
-        fn output_path() -> ::core::option::Option<::std::path::PathBuf> {
-            ::core::option::Option::Some(::std::path::PathBuf::from("Mode.ts"))
-        }
+    ::webchannel::__private::with_typescript! {
+        #[automatically_derived] impl ::webchannel::__private::ts_rs::TS for Mode { type
+        WithoutGenerics = Self; type OptionInnerType = Self; fn name(_ : &
+        ::webchannel::__private::ts_rs::Config) -> ::std::string::String {
+        ::std::string::String::from("Mode") } fn inline(_ : &
+        ::webchannel::__private::ts_rs::Config) -> ::std::string::String {
+        ::std::string::String::from("0 | 5 | 6 | -1") } fn decl(_ : &
+        ::webchannel::__private::ts_rs::Config) -> ::std::string::String {
+        ::std::string::String::from("type Mode = 0 | 5 | 6 | -1;") } fn decl_concrete(_ :
+        & ::webchannel::__private::ts_rs::Config) -> ::std::string::String {
+        ::std::string::String::from("type Mode = 0 | 5 | 6 | -1;") } fn output_path() ->
+        ::core::option::Option < ::std::path::PathBuf > {
+        ::core::option::Option::Some(::std::path::PathBuf::from("Mode.ts")) } }
     }
 };
 pub struct Fan;

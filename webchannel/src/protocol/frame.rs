@@ -1,18 +1,21 @@
 //! [`Frame`]: one serialized message, cheap to clone and share between sessions.
 
-use axum::extract::ws::Utf8Bytes;
+use bytes::Bytes;
+use bytestring::ByteString;
 
 /// One complete JSON message as it travels in a WebSocket text frame.
 ///
-/// Cloning is a reference-count increment: a signal is serialized once and the same
-/// bytes go to every subscribed session.
+/// The text lives in shared [`Bytes`]: cloning is a reference-count increment (a signal is
+/// serialized once and the same bytes go to every subscribed session), and a transport
+/// writes those very bytes. It is always valid UTF-8, checked once where bytes become a
+/// frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Frame(Utf8Bytes);
+pub struct Frame(ByteString);
 
 impl Frame {
     /// The message text.
     pub fn as_str(&self) -> &str {
-        self.0.as_str()
+        &self.0
     }
 
     /// Length of the message in bytes.
@@ -27,29 +30,33 @@ impl Frame {
 
     /// A frame from a static string, without copying.
     pub fn from_static(text: &'static str) -> Self {
-        Self(Utf8Bytes::from_static(text))
+        Self(ByteString::from_static(text))
     }
 
-    pub(crate) fn into_utf8_bytes(self) -> Utf8Bytes {
-        self.0
+    /// The frame's text as bytes, shared rather than copied.
+    pub fn into_bytes(self) -> Bytes {
+        self.0.into_bytes()
     }
 }
 
 impl From<String> for Frame {
     fn from(text: String) -> Self {
-        Self(Utf8Bytes::from(text))
+        Self(ByteString::from(text))
     }
 }
 
 impl From<&str> for Frame {
     fn from(text: &str) -> Self {
-        Self(Utf8Bytes::from(text))
+        Self(ByteString::from(text))
     }
 }
 
-impl From<Utf8Bytes> for Frame {
-    fn from(text: Utf8Bytes) -> Self {
-        Self(text)
+impl TryFrom<Bytes> for Frame {
+    type Error = std::str::Utf8Error;
+
+    /// Checks that `bytes` are UTF-8 once; the frame then shares them.
+    fn try_from(bytes: Bytes) -> Result<Self, Self::Error> {
+        ByteString::try_from(bytes).map(Self)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The QWebChannel wire format: message types, parsing of what clients send, and the
 //! writers of what the server sends. No state and no I/O live here.
 
-pub(crate) mod description;
+pub(crate) mod close;
 mod frame;
 pub(crate) mod json;
 pub(crate) mod message;

@@ -9,10 +9,9 @@
 
 use std::sync::Arc;
 
+use crate::ids::SessionId;
+use crate::object::erased::{ErasedObject, Found};
 use crate::protocol::json::JsonBuf;
-use crate::published::ErasedObject;
-use crate::session::SessionId;
-use crate::values::Found;
 
 use super::updates::read_value;
 
@@ -39,10 +38,10 @@ fn splice<'a>(
 ) -> Result<(), Arc<dyn ErasedObject>> {
     for object in objects {
         let core = object.core();
-        if knows(object) || described.iter().any(|known| known.core().id == core.id) {
+        if knows(object) || described.iter().any(|known| known.core().id() == core.id()) {
             continue;
         }
-        let Some(position) = text.find(&core.reference) else {
+        let Some(position) = text.find(core.identity().reference()) else {
             continue;
         };
         // Marked before describing, so an object that refers to itself stays finite.
@@ -51,13 +50,13 @@ fn splice<'a>(
         let mut description = JsonBuf::with_capacity(256);
         description.raw(",\"data\":");
         let mut nested = Found::new();
-        core.description.write(&mut description, |property, json| {
+        core.describe(&mut description, |property, json| {
             read_value(object, property, json, &mut nested, session)
         })?;
         let mut description = description.into_string();
         splice(&mut description, nested.iter(), knows, described, session)?;
         // Inside the reference, before its closing brace.
-        let at = position + core.reference.len() - 1;
+        let at = position + core.identity().reference().len() - 1;
         text.insert_str(at, &description);
     }
     Ok(())

@@ -1,77 +1,60 @@
-//! [`Session`]: one client's protocol state machine. Text in, frames out, no I/O.
+//! [`Session`]: one client's protocol state machine. Input in, a [`Step`] and frames out,
+//! no I/O (see `contract.rs` for what drivers hand it and get back).
 //!
 //! The session owns what the protocol keeps per client: whether it is idle, the signals it
-//! connected to, the objects it has been sent, and the property changes it has not been
-//! sent yet. Work that has to wait (an object locked by another call, an `async` method) is
-//! handed back to the caller as [`Work`]; the transport-agnostic loop in `serve.rs` drives it.
+//! connected to, the objects it has been sent, the property changes it has not been sent
+//! yet, and when the next update may go. Work that has to wait (an object locked by
+//! another call, an `async` method) is handed to the driver as a future to await.
 
 mod announce;
+pub(crate) mod contract;
+mod ending;
+pub(crate) mod pacing;
 mod resolve;
 mod updates;
 
 use std::collections::{HashMap, VecDeque};
-use std::fmt;
 use std::sync::{Arc, Weak};
 
 use serde_json::value::RawValue;
+use tokio::time::Instant;
 
 use crate::channel::Channel;
-pub(crate) use crate::close::CloseReason;
-use crate::complaints::{Complaints, complain};
-use crate::fanout::{Event, Mailbox};
-use crate::meta::DESTROYED_SIGNAL;
-use crate::object::{BoxFuture, Invocation, Reply};
+use crate::channel::shared::Publication;
+use crate::error::{InvokeError, InvokeErrorKind};
+use crate::fanout::event::Event;
+use crate::fanout::mailbox::{Doorbell, Mailbox};
+use crate::ids::{ObjectId, SessionId};
+use crate::object::erased::{ErasedObject, Invocation, Reply, SharedFound};
+use crate::object::in_values;
+use crate::object::meta::DESTROYED_SIGNAL;
 use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
 use crate::protocol::message::{self, Invoke, Request};
-use crate::published::{ErasedObject, ObjectId};
-use crate::retained::ShrinkWhenEmpty;
-use crate::values::{self, SharedFound};
-use crate::{InvokeError, InvokeErrorKind};
+use crate::support::shrink::ShrinkWhenEmpty;
+use crate::support::warnings::{Complaints, complain};
 
+use contract::{Awaited, Input, ReplyTo, Resolution, Resolved, Step, Transmit};
+pub(crate) use ending::Ending;
+use pacing::UpdatePacing;
 use updates::PendingUpdates;
 
-/// Identifies one session (one connected client) for the life of the process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SessionId(pub(crate) u64);
-
-impl SessionId {
-    /// The number behind the id, as shown in logs.
-    pub fn get(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for SessionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-/// Where the result of a call goes.
-#[derive(Debug)]
-pub(crate) enum ReplyTo {
-    /// An `invokeMethod` with this id (as JSON text).
-    Invoke(Box<str>),
-    /// A `setProperty`; failures are logged, success is silent.
-    SetProperty { object: Arc<str>, property: usize },
-}
-
 /// Work the session cannot finish on its own.
-pub(crate) enum Work {
+enum Work {
     /// A call waits for its object's lock. Later messages are not processed until it
-    /// resolves (hand the result to [`Session::resume_call`]).
+    /// resolves.
     Locking {
         reply: ReplyTo,
-        future: BoxFuture<Invocation>,
+        future: crate::object::erased::BoxFuture<Invocation>,
     },
-    /// A call runs concurrently (hand the result to [`Session::complete_call`]).
+    /// A call runs concurrently.
     Running {
         reply: ReplyTo,
-        future: BoxFuture<Result<Reply, InvokeError>>,
+        future: crate::object::erased::BoxFuture<Result<Reply, InvokeError>>,
     },
     /// Output needs a property value of an object another call holds. Later messages are
-    /// not processed until the future resolves; then call [`Session::retry`].
-    Wait(BoxFuture<()>),
+    /// not processed until the future resolves; then the session retries.
+    Wait(crate::object::erased::BoxFuture<()>),
 }
 
 /// A message on its way to the client, with the objects it refers to.
@@ -86,9 +69,10 @@ pub(crate) struct Session {
     channel: Channel,
     mailbox: Arc<Mailbox>,
     idle: bool,
-    subscriptions: Vec<(Weak<dyn ErasedObject>, usize)>,
+    /// The signals this client connected to: object, its publication, signal position.
+    subscriptions: Vec<(ObjectId, Weak<Publication>, usize)>,
     /// Objects made with `Handle::new` whose description this client has been sent.
-    known: HashMap<ObjectId, Weak<dyn ErasedObject>>,
+    known: HashMap<ObjectId, Weak<Publication>>,
     pending: PendingUpdates,
     /// The id of an `init` that could not be answered yet.
     deferred_init: Option<Box<str>>,
@@ -96,16 +80,28 @@ pub(crate) struct Session {
     held: VecDeque<Outgoing>,
     held_on: Option<Arc<dyn ErasedObject>>,
     events: VecDeque<Event>,
-    output: Vec<Frame>,
+    output: VecDeque<Frame>,
     close: Option<CloseReason>,
     complaints: Complaints,
-    /// The size of a property update sent since the transport last asked.
-    sent_update: Option<usize>,
+    /// When updates may go out; `None` sends them as soon as the client is idle.
+    pacing: Option<UpdatePacing>,
+    /// When the paced update is due, while one waits.
+    flush_at: Option<Instant>,
+    /// Whether the driver awaits a [`Step::blocking`] future for this session.
+    awaiting: bool,
+    /// Whether notify signals ring the mailbox's doorbell (the mailbox starts with yes).
+    notify_rings: bool,
 }
 
 impl Session {
-    pub(crate) fn new(channel: Channel) -> Self {
-        let (id, mailbox) = channel.attach();
+    /// A session of `channel`, whose mailbox rings `doorbell`. Property updates are paced
+    /// by `pacing`, or go out as soon as the client is idle without one.
+    pub(crate) fn new(
+        channel: Channel,
+        doorbell: Arc<dyn Doorbell>,
+        pacing: Option<UpdatePacing>,
+    ) -> Self {
+        let (id, mailbox) = channel.shared().sessions.attach(doorbell);
         Self {
             id,
             channel,
@@ -118,10 +114,13 @@ impl Session {
             held: VecDeque::new(),
             held_on: None,
             events: VecDeque::new(),
-            output: Vec::new(),
+            output: VecDeque::new(),
             close: None,
             complaints: Complaints::default(),
-            sent_update: None,
+            pacing,
+            flush_at: None,
+            awaiting: false,
+            notify_rings: true,
         }
     }
 
@@ -129,53 +128,140 @@ impl Session {
         self.id
     }
 
-    pub(crate) fn channel(&self) -> &Channel {
-        &self.channel
+    /// Takes one input and does everything it leads to; the step says what the driver
+    /// must do next.
+    pub(crate) fn handle(&mut self, input: Input<'_>) -> Step {
+        let work = match input {
+            Input::Message(text) => self.receive(text),
+            Input::Binary(len) => {
+                complain!(self.complaints, session = %self.id, len, "dropped a binary frame; the protocol uses text frames");
+                None
+            }
+            Input::Mail => {
+                self.deliver();
+                None
+            }
+            Input::Event(event) => {
+                self.take(event);
+                None
+            }
+            Input::Resolved(Resolved(resolution)) => self.resume(*resolution),
+            Input::Timer => {
+                self.flush_at = None;
+                // Changes recorded without ringing are in the mailbox.
+                self.deliver();
+                self.flush()
+            }
+        };
+        self.settle(work)
     }
 
-    pub(crate) fn mailbox(&self) -> &Arc<Mailbox> {
-        &self.mailbox
+    /// The frames to write to the client, in order.
+    pub(crate) fn transmit(&mut self) -> Transmit<'_> {
+        Transmit(&mut self.output)
     }
 
-    /// The problems this client has caused, for a budget on logging them.
-    pub(crate) fn complaints(&self) -> &Complaints {
-        &self.complaints
+    /// Ends the session for `reason`: logs how it ended, and gives what tells the
+    /// channel's objects.
+    pub(crate) fn end(&self, reason: CloseReason) -> Ending {
+        Ending::new(&self.channel, self.id, reason, &self.complaints)
     }
 
-    /// Frames ready to be written to the client, in order.
-    pub(crate) fn take_output(&mut self) -> std::vec::Drain<'_, Frame> {
-        self.output.drain(..)
-    }
-
-    /// Whether frames wait to be written.
-    pub(crate) fn has_output(&self) -> bool {
-        !self.output.is_empty()
-    }
-
-    /// Releases buffer capacity left over from a burst, so an idle session stays small.
-    pub(crate) fn trim(&mut self) {
-        self.output.shrink_when_empty();
+    /// After an input: waits for what output is held on, sends or schedules property
+    /// updates, and tells the driver what to await and when to come back.
+    fn settle(&mut self, work: Option<Work>) -> Step {
+        let mut step = Step {
+            close: self.close,
+            ..Step::default()
+        };
+        let work = match work {
+            Some(work) => Some(work),
+            None if self.awaiting => None,
+            // Output held until an object it describes can be read.
+            None if self.held_on.is_some() => self.blocked(),
+            None if self.flush_at.is_none() && self.wants_flush() => self.flush_or_pace(),
+            None => None,
+        };
+        if let Some(work) = work {
+            self.hand_over(work, &mut step);
+        }
         self.events.shrink_when_empty();
+        // Told only on a change: it costs the mailbox's lock.
+        let rings = self.idle && self.flush_at.is_none() && !self.awaiting;
+        if rings != self.notify_rings {
+            self.notify_rings = rings;
+            self.mailbox.set_notify_rings(rings);
+        }
+        step.wake_at = self.flush_at;
+        step
     }
 
-    /// The size of the property update sent since the last call, if one was: what the
-    /// transport paces updates by.
-    pub(crate) fn take_sent_update(&mut self) -> Option<usize> {
-        self.sent_update.take()
+    /// Sends the pending updates now, or, when they are paced, sets when they may go.
+    fn flush_or_pace(&mut self) -> Option<Work> {
+        let Some(pacing) = &self.pacing else {
+            return self.flush();
+        };
+        let now = Instant::now();
+        let due = pacing.due(now);
+        if due <= now {
+            return self.flush();
+        }
+        self.flush_at = Some(due);
+        None
+    }
+
+    /// Puts work the session cannot finish into the step, as futures for the driver.
+    fn hand_over(&mut self, work: Work, step: &mut Step) {
+        match work {
+            Work::Locking { reply, future } => {
+                self.awaiting = true;
+                step.blocking = Some(Box::pin(async move {
+                    Resolved(Box::new(Resolution::Locked(reply, future.await)))
+                }));
+            }
+            Work::Wait(future) => {
+                self.awaiting = true;
+                step.blocking = Some(Box::pin(async move {
+                    future.await;
+                    Resolved(Box::new(Resolution::Readable))
+                }));
+            }
+            Work::Running { reply, future } => {
+                step.running = Some(Box::pin(async move {
+                    Resolved(Box::new(Resolution::Completed(reply, future.await)))
+                }) as Awaited);
+            }
+        }
+    }
+
+    /// Continues with what the driver awaited.
+    fn resume(&mut self, resolution: Resolution) -> Option<Work> {
+        match resolution {
+            Resolution::Locked(reply, invocation) => {
+                self.awaiting = false;
+                self.proceed(reply, invocation)
+            }
+            Resolution::Completed(reply, result) => {
+                // Signals emitted by the call go out before its response.
+                self.deliver();
+                self.answer(reply, result);
+                None
+            }
+            Resolution::Readable => {
+                self.awaiting = false;
+                self.retry()
+            }
+        }
     }
 
     /// Set once the session must end.
-    pub(crate) fn close_reason(&self) -> Option<CloseReason> {
+    #[cfg(test)]
+    fn close_reason(&self) -> Option<CloseReason> {
         self.close
     }
 
-    /// Whether the client has answered the last property update (and so may be sent one).
-    pub(crate) fn is_idle(&self) -> bool {
-        self.idle
-    }
-
     /// Whether property updates are waiting and the client is ready for them.
-    pub(crate) fn wants_flush(&self) -> bool {
+    fn wants_flush(&self) -> bool {
         self.idle
             && !self.pending.is_empty()
             && self.deferred_init.is_none()
@@ -183,13 +269,13 @@ impl Session {
     }
 
     /// Work to wait for when output is held for a locked object.
-    pub(crate) fn blocked(&self) -> Option<Work> {
+    fn blocked(&self) -> Option<Work> {
         let object = self.held_on.as_ref()?;
         Some(Work::Wait(Arc::clone(object).readable()))
     }
 
     /// Handles one text message from the client.
-    pub(crate) fn receive(&mut self, text: &str) -> Option<Work> {
+    fn receive(&mut self, text: &str) -> Option<Work> {
         let request = match message::parse(text) {
             Ok(request) => request,
             Err(bad) => {
@@ -232,7 +318,7 @@ impl Session {
 
     /// Takes everything that arrived in the mailbox: signals become output, notify
     /// signals become pending property updates.
-    pub(crate) fn deliver(&mut self) {
+    fn deliver(&mut self) {
         self.mailbox.drain_into(&mut self.events);
         while let Some(event) = self.events.pop_front() {
             self.take(event);
@@ -240,7 +326,7 @@ impl Session {
     }
 
     /// Acts on one event (from the mailbox, or handed over directly).
-    pub(crate) fn take(&mut self, event: Event) {
+    fn take(&mut self, event: Event) {
         match event {
             Event::Signal { frame, objects } => self.send(Outgoing {
                 text: frame,
@@ -253,7 +339,7 @@ impl Session {
                 objects,
             } => self.pending.record(object, signal, args, objects),
             Event::Destroyed { object, frame } => self.forget(object, frame),
-            // The driver asks `wants_flush` after every step.
+            // Every step looks for updates to send.
             Event::UpdatesReleased => {}
             Event::Close(reason) => {
                 self.close.get_or_insert(reason);
@@ -261,19 +347,8 @@ impl Session {
         }
     }
 
-    /// Continues a call that was waiting for its object's lock.
-    pub(crate) fn resume_call(&mut self, reply: ReplyTo, invocation: Invocation) -> Option<Work> {
-        self.proceed(reply, invocation)
-    }
-
-    /// Answers a call that ran concurrently.
-    pub(crate) fn complete_call(&mut self, reply: ReplyTo, result: Result<Reply, InvokeError>) {
-        self.deliver();
-        self.answer(reply, result);
-    }
-
     /// Retries what was waiting for an object to become readable.
-    pub(crate) fn retry(&mut self) -> Option<Work> {
+    fn retry(&mut self) -> Option<Work> {
         if let Some(id) = self.deferred_init.take()
             && let Some(work) = self.init(id)
         {
@@ -292,14 +367,17 @@ impl Session {
 
     /// Sends the pending property updates if the client is idle, as one
     /// `propertyUpdate` with each property's current value.
-    pub(crate) fn flush(&mut self) -> Option<Work> {
+    fn flush(&mut self) -> Option<Work> {
         if !self.wants_flush() {
             return None;
         }
         match self.pending.write_update(self.id) {
             Ok((text, objects)) => {
                 self.idle = false;
-                self.sent_update = Some(text.len());
+                if let Some(pacing) = &mut self.pacing {
+                    let sessions = self.channel.session_count();
+                    pacing.sent(Instant::now(), text.len(), sessions);
+                }
                 self.send(Outgoing {
                     text,
                     objects: SharedFound::new(objects),
@@ -333,9 +411,10 @@ impl Session {
         let reply = ReplyTo::Invoke(invoke.id.as_json().into());
         match resolve::method(&self.channel, self.id, &invoke) {
             Ok((object, method)) => {
-                let invocation = values::resolving_for(&self.channel, self.id, || {
-                    object.invoke(method, &invoke.args, self.id)
-                });
+                let invocation =
+                    in_values::resolving_for(self.channel.shared().clone(), self.id, || {
+                        object.invoke(method, &invoke.args, self.id)
+                    });
                 self.proceed(reply, invocation)
             }
             Err(error) => {
@@ -378,29 +457,32 @@ impl Session {
     }
 
     fn connect(&mut self, name: &str, signal: u32) {
-        let Some((object, position)) = self.signal(name, signal) else {
+        let Some((object, publication, position)) = self.signal(name, signal) else {
             return;
         };
-        if object.core().subscribers[position].insert(self.id, &self.mailbox) {
-            self.subscriptions.push((Arc::downgrade(&object), position));
+        if publication
+            .audience()
+            .subscribe(position, self.id, &self.mailbox)
+        {
+            self.subscriptions
+                .push((object, Arc::downgrade(&publication), position));
         }
     }
 
     fn disconnect(&mut self, name: &str, signal: u32) {
-        let Some((object, position)) = self.signal(name, signal) else {
+        let Some((object, publication, position)) = self.signal(name, signal) else {
             return;
         };
-        if object.core().subscribers[position].remove(self.id) {
-            let object = Arc::downgrade(&object);
-            self.subscriptions.retain(|(known, known_position)| {
-                !(Weak::ptr_eq(known, &object) && *known_position == position)
+        if publication.audience().unsubscribe(position, self.id) {
+            self.subscriptions.retain(|(known, _, known_position)| {
+                !(*known == object && *known_position == position)
             });
         }
     }
 
     /// The plain signal a connect/disconnect names; logs and returns `None` otherwise.
-    fn signal(&self, name: &str, signal: u32) -> Option<(Arc<dyn ErasedObject>, usize)> {
-        let Some(object) = self.channel.object_for(self.id, name) else {
+    fn signal(&self, name: &str, signal: u32) -> Option<(ObjectId, Arc<Publication>, usize)> {
+        let Some((object, publication)) = self.channel.published_for(self.id, name) else {
             complain!(self.complaints, session = %self.id, object = %message::abbreviate(name), "signal of an unknown object");
             return None;
         };
@@ -409,16 +491,16 @@ impl Session {
             return None;
         }
         let core = object.core();
-        match core.meta.signal_position(signal) {
+        match core.meta().signal_position(signal) {
             None => {
-                complain!(self.complaints, session = %self.id, object = %core.name, signal, "no such signal");
+                complain!(self.complaints, session = %self.id, object = %core.name(), signal, "no such signal");
                 None
             }
-            Some(position) if core.is_notify[position] => {
+            Some(position) if core.identity().is_notify(position) == Some(true) => {
                 // Notify signals travel in propertyUpdate messages, connected or not.
                 None
             }
-            Some(position) => Some((object, position)),
+            Some(position) => Some((core.id(), publication, position)),
         }
     }
 
@@ -430,20 +512,20 @@ impl Session {
         let core = object.core();
         let Some((position, meta)) = usize::try_from(property)
             .ok()
-            .and_then(|position| Some((position, core.meta.properties.get(position)?)))
+            .and_then(|position| Some((position, core.meta().properties.get(position)?)))
         else {
-            complain!(self.complaints, session = %self.id, object = %core.name, property, "setProperty of an unknown property");
+            complain!(self.complaints, session = %self.id, object = %core.name(), property, "setProperty of an unknown property");
             return None;
         };
         if !meta.writable {
-            complain!(self.complaints, session = %self.id, object = %core.name, property = meta.name, "setProperty of a read-only property");
+            complain!(self.complaints, session = %self.id, object = %core.name(), property = meta.name, "setProperty of a read-only property");
             return None;
         }
         let reply = ReplyTo::SetProperty {
-            object: Arc::clone(&core.name),
+            object: Arc::clone(core.name()),
             property: position,
         };
-        let invocation = values::resolving_for(&self.channel, self.id, || {
+        let invocation = in_values::resolving_for(self.channel.shared().clone(), self.id, || {
             Arc::clone(&object).write_property(position, value, self.id)
         });
         self.proceed(reply, invocation)
@@ -470,7 +552,7 @@ impl Session {
     fn prepare(&mut self, outgoing: Outgoing) -> Result<(), (Outgoing, Arc<dyn ErasedObject>)> {
         let objects = outgoing.objects.as_slice();
         if objects.iter().all(|object| self.knows(object)) {
-            self.output.push(outgoing.text);
+            self.output.push_back(outgoing.text);
             return Ok(());
         }
         let mut text = outgoing.text.as_str().to_owned();
@@ -479,7 +561,7 @@ impl Session {
                 for object in learned {
                     self.learn(&object);
                 }
-                self.output.push(Frame::from(text));
+                self.output.push_back(Frame::from(text));
                 Ok(())
             }
             Err(busy) => Err((outgoing, busy)),
@@ -489,25 +571,24 @@ impl Session {
     /// Whether the client has the object's description.
     fn knows(&self, object: &Arc<dyn ErasedObject>) -> bool {
         let core = object.core();
-        core.is_registered() || self.known.contains_key(&core.id)
+        core.is_registered() || self.known.contains_key(&core.id())
     }
 
     fn learn(&mut self, object: &Arc<dyn ErasedObject>) {
-        let core = object.core();
-        self.channel.adopt(object);
-        core.knowers.insert(self.id, &self.mailbox);
-        self.known.insert(core.id, Arc::downgrade(object));
+        let publication = self.channel.shared().adopt(object);
+        if let Some(publication) = &publication {
+            publication.audience().learn(self.id, &self.mailbox);
+        }
+        let publication = publication.as_ref().map_or_else(Weak::new, Arc::downgrade);
+        self.known.insert(object.core().id(), publication);
     }
 
     /// The object went away: tell the client, and drop what this session kept about it.
     fn forget(&mut self, object: ObjectId, destroyed: Frame) {
         self.known.remove(&object);
         self.pending.forget(object);
-        self.subscriptions.retain(|(subscribed, _)| {
-            subscribed
-                .upgrade()
-                .is_some_and(|subscribed| subscribed.core().id != object)
-        });
+        self.subscriptions
+            .retain(|(subscribed, _, _)| *subscribed != object);
         self.send(Outgoing {
             text: destroyed,
             objects: SharedFound::default(),
@@ -517,15 +598,15 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        for (object, position) in self.subscriptions.drain(..) {
-            if let Some(object) = object.upgrade() {
-                object.core().subscribers[position].remove(self.id);
+        for (_, publication, position) in self.subscriptions.drain(..) {
+            if let Some(publication) = publication.upgrade() {
+                publication.audience().unsubscribe(position, self.id);
             }
         }
-        for object in self.known.values().filter_map(Weak::upgrade) {
-            object.core().knowers.remove(self.id);
+        for publication in self.known.values().filter_map(Weak::upgrade) {
+            publication.audience().forget(self.id);
         }
-        self.channel.detach(self.id);
+        self.channel.shared().sessions.detach(self.id);
     }
 }
 

@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use serde_json::value::RawValue;
 
-use crate::meta::{MethodMeta, ObjectMeta, TypeMeta};
-use crate::object::arity_error;
+use crate::channel::Channel;
+use crate::error::{InvokeError, InvokeErrorKind};
+use crate::ids::SessionId;
+use crate::object::call::arity_error;
+use crate::object::erased::ErasedObject;
+use crate::object::meta::{MethodMeta, ObjectMeta, TypeMeta};
 use crate::protocol::message::{self, Invoke, MethodRef};
-use crate::published::ErasedObject;
-use crate::session::SessionId;
-use crate::{Channel, InvokeError, InvokeErrorKind};
 
 /// The object and the method position an `invokeMethod` names, with the argument count
 /// checked.
@@ -27,8 +28,8 @@ pub(super) fn method(
             format!("no object named {:?}", message::abbreviate(&invoke.object)),
         )
     })?;
-    let meta = object.core().meta;
-    let name = &object.core().name;
+    let meta = object.core().meta();
+    let name = object.core().name();
     let position = match &invoke.method {
         MethodRef::Index(index) => meta.method_position(*index).ok_or_else(|| {
             InvokeError::new(
@@ -164,13 +165,13 @@ fn is_builtin(qt: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{MethodMeta, ObjectMeta, ParamMeta, TypeMeta};
+    use crate::object::meta::{MethodMeta, ObjectMeta, ParamMeta, TypeMeta};
 
     const fn ty(rust: &'static str, qt: &'static str) -> TypeMeta {
         TypeMeta {
             rust,
             qt,
-            ts: crate::__private::ts_unknown,
+            ts: crate::object::ts_probe::ts_unknown,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::exchange::{exchange, output, ready_session};
+use super::exchange::{exchange, new_session, output, ready_session};
 use super::{Session, Work};
 use crate::{Channel, Context, Handle};
 
@@ -88,7 +88,7 @@ fn flush(session: &mut Session) -> Vec<Value> {
 #[test]
 fn init_describes_objects_in_the_shape_clients_expect() {
     let (channel, _handle) = channel();
-    let mut session = Session::new(channel);
+    let mut session = new_session(channel);
     let frames = exchange(&mut session, r#"{"type":3,"id":0}"#);
     // Signals: 0 destroyed, 1 targetChanged, 2 labelChanges, 3 raised; methods from 4.
     assert_eq!(
@@ -123,7 +123,7 @@ fn init_describes_objects_in_the_shape_clients_expect() {
 fn init_echoes_string_ids_and_carries_current_values() {
     let (channel, handle) = channel();
     handle.try_write().expect("unlocked").target = 21;
-    let mut session = Session::new(channel);
+    let mut session = new_session(channel);
     let frames = exchange(&mut session, r#"{"type":3,"id":"first"}"#);
     assert_eq!(frames[0]["id"], "first");
     assert_eq!(frames[0]["data"]["thermostat"]["properties"][0][3], 21);
@@ -218,7 +218,7 @@ fn signals_reach_only_connected_sessions_once() {
 #[test]
 fn property_updates_wait_for_idle() {
     let (channel, handle) = channel();
-    let mut session = Session::new(channel);
+    let mut session = new_session(channel);
     handle.target_changed(0);
     exchange(&mut session, r#"{"type":3,"id":0}"#);
     exchange(&mut session, r#"{"type":4}"#);
@@ -247,7 +247,7 @@ fn property_updates_wait_for_idle() {
 #[test]
 fn nothing_is_sent_before_the_first_idle() {
     let (channel, handle) = channel();
-    let mut session = Session::new(channel);
+    let mut session = new_session(channel);
     exchange(&mut session, r#"{"type":3,"id":0}"#);
     handle.target_changed(5);
     assert_eq!(flush(&mut session), Vec::<Value>::new());
@@ -429,8 +429,10 @@ fn a_dropped_session_leaves_no_subscription_behind() {
     assert_eq!(channel.session_count(), 1);
     drop(session);
     assert_eq!(channel.session_count(), 0);
-    let object: &dyn crate::published::ErasedObject = &*handle.0;
-    assert!(object.core().subscribers[2].is_empty());
+    let (_, publication) = channel
+        .published_for(crate::ids::SessionId(0), handle.name())
+        .expect("registered");
+    assert!(!publication.audience().is_heard(2));
 }
 
 #[test]
@@ -459,8 +461,8 @@ fn a_change_is_serialized_once_and_shared_by_every_session() {
     second.deliver();
     assert!(first.flush().is_none());
     assert!(second.flush().is_none());
-    let a: Vec<_> = first.take_output().collect();
-    let b: Vec<_> = second.take_output().collect();
+    let a: Vec<_> = first.transmit().collect();
+    let b: Vec<_> = second.transmit().collect();
     assert_eq!(a, b);
     assert_eq!(
         a[0].as_str().as_ptr(),

@@ -4,14 +4,13 @@
 
 use std::sync::{Arc, Weak};
 
-use crate::complaints::{Complaints, complain};
-use crate::object::Reply;
+use crate::channel::Channel;
+use crate::error::{InvokeError, InvokeErrorKind};
+use crate::ids::{ObjectId, SessionId};
+use crate::object::erased::{ErasedObject, Found, ReadError, Reply, SharedFound};
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
-use crate::published::{ErasedObject, ObjectId, ReadError};
-use crate::session::SessionId;
-use crate::values::{Found, SharedFound};
-use crate::{Channel, InvokeError, InvokeErrorKind};
+use crate::support::warnings::{Complaints, complain};
 
 /// Property changes waiting for the client to be idle, per object, in order of first change.
 #[derive(Default)]
@@ -41,7 +40,7 @@ impl PendingUpdates {
         args: Frame,
         objects: SharedFound,
     ) {
-        let Some(id) = object.upgrade().map(|object| object.core().id) else {
+        let Some(id) = object.upgrade().map(|object| object.core().id()) else {
             return;
         };
         let update = match self.0.iter().position(|update| update.id == id) {
@@ -113,14 +112,14 @@ fn shared_update(
     session: SessionId,
 ) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
     let core = object.core();
-    let generation = core.generation();
+    let generation = core.cache().generation();
     let signals = || {
         update
             .signals
             .iter()
             .map(|(signal, args, _)| (*signal, args))
     };
-    if let Some(cached) = core.cached_update(generation, signals()) {
+    if let Some(cached) = core.cache().update(generation, signals()) {
         return Ok(cached);
     }
     let mut json = JsonBuf::with_capacity(256);
@@ -130,7 +129,8 @@ fn shared_update(
     json.raw("]}");
     let frame = json.into_frame();
     let signals = signals().map(|(signal, args)| (signal, args.clone()));
-    core.cache_update(generation, signals.collect(), frame.clone(), &found);
+    core.cache()
+        .keep_update(generation, signals.collect(), frame.clone(), &found);
     Ok((frame, found))
 }
 
@@ -144,21 +144,21 @@ fn write_object_update(
 ) -> Result<(), Arc<dyn ErasedObject>> {
     let core = object.core();
     json.raw("{\"object\":")
-        .string(&core.name)
+        .string(core.name())
         .raw(",\"signals\":{");
     for (position, (signal, args, objects)) in update.signals.iter().enumerate() {
         if position > 0 {
             json.raw(",");
         }
         json.raw("\"")
-            .number(u64::from(core.meta.signal_index(*signal)))
+            .number(u64::from(core.meta().signal_index(*signal)))
             .raw("\":")
             .raw(args.as_str());
         found.extend(objects.as_slice().iter().cloned());
     }
     json.raw("},\"properties\":{");
     let mut first = true;
-    for (property, meta) in core.meta.properties.iter().enumerate() {
+    for (property, meta) in core.meta().properties.iter().enumerate() {
         let notified = meta
             .notify
             .is_some_and(|notify| update.signals.iter().any(|(signal, ..)| *signal == notify));
@@ -190,8 +190,8 @@ pub(super) fn write_init(
             json.raw(",");
         }
         let core = object.core();
-        json.string(&core.name).raw(":");
-        core.description.write(&mut json, |property, json| {
+        json.string(core.name()).raw(":");
+        core.describe(&mut json, |property, json| {
             read_value(object, property, json, &mut found, session)
         })?;
     }
@@ -242,8 +242,8 @@ pub(super) fn read_value(
 ) -> Result<(), Arc<dyn ErasedObject>> {
     let core = object.core();
     // Loaded before reading, so the value read is at least this new.
-    let generation = core.generation();
-    if let Some((cached, objects)) = core.cached_value(property, generation) {
+    let generation = core.cache().generation();
+    if let Some((cached, objects)) = core.cache().value(property, generation) {
         json.raw(&cached);
         found.extend(objects);
         return Ok(());
@@ -254,13 +254,14 @@ pub(super) fn read_value(
         Ok(()) => {
             let value: Arc<str> = value.into_string().into();
             json.raw(&value);
-            core.cache_value(property, generation, value, &objects);
+            core.cache()
+                .keep_value(property, generation, value, &objects);
             found.extend(objects);
             Ok(())
         }
         Err(ReadError::Busy) => Err(Arc::clone(object)),
         Err(ReadError::Failed(error)) => {
-            tracing::error!(%session, object = %core.name, property = core.meta.properties[property].name, %error, "property could not be read; sent as null");
+            tracing::error!(%session, object = %core.name(), property = core.meta().properties[property].name, %error, "property could not be read; sent as null");
             json.raw("null");
             Ok(())
         }

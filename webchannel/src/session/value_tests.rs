@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Session;
-use super::exchange::{exchange, output, ready_session};
+use super::exchange::{exchange, new_session, output, ready_session};
 use crate::{Channel, Context, Handle};
 
 #[derive(Default)]
@@ -193,7 +193,7 @@ fn objects_in_properties_are_described_in_init_and_updates() {
     let items = &update[0]["data"][0]["properties"]["0"];
     assert_eq!(items[0]["data"], item_description(false, "eggs"));
 
-    let mut late = Session::new(channel.clone());
+    let mut late = new_session(channel.clone());
     let init = exchange(&mut late, r#"{"type":3,"id":0}"#);
     let items = &init[0]["data"]["list"]["properties"][0][3];
     assert_eq!(items[0]["data"], item_description(false, "eggs"));
@@ -279,7 +279,10 @@ fn dropping_the_last_handle_sends_destroyed_and_frees_bookkeeping() {
             .iter()
             .any(|frame| frame["type"] == 1 && frame["object"] == id.as_str())
     );
-    assert!(channel.object(&id).is_none(), "the channel forgot it");
+    assert!(
+        channel.object_for(owner.id(), &id).is_none(),
+        "the channel forgot it"
+    );
     assert!(owner.known.is_empty(), "the session forgot it");
     let gone = call(&mut owner, &id, "toggle", json!([]));
     assert!(gone.get("data").is_none());
@@ -291,10 +294,12 @@ fn a_closed_session_leaves_no_trace_on_the_objects_it_knew() {
     let mut session = ready_session(&channel);
     call(&mut session, "list", "add", json!(["oil"]));
     let item = list.try_read().expect("unlocked").items[0].clone();
-    let core = &crate::published::ErasedObject::core(&*item.0);
-    assert!(!core.knowers.is_empty());
+    let object: std::sync::Arc<dyn crate::object::erased::ErasedObject> = item.0.clone();
+    let publication = channel.shared().adopt(&object).expect("adopted");
+    let id = session.id();
+    assert!(publication.audience().knows(id));
     drop(session);
-    assert!(core.knowers.is_empty());
+    assert!(!publication.audience().knows(id));
 }
 
 #[derive(Default)]
@@ -331,7 +336,7 @@ fn objects_that_refer_to_each_other_are_described_once_each() {
             },
         )
         .expect("fresh channel");
-    let mut session = Session::new(channel.clone());
+    let mut session = new_session(channel.clone());
     let init = exchange(&mut session, r#"{"type":3,"id":0}"#);
     let a_value = &init[0]["data"]["root"]["properties"][0][3];
     assert_eq!(a_value["id"], a.name());

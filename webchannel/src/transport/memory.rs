@@ -7,9 +7,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::channel::Channel;
-use crate::close::CloseReason;
+use crate::driver::task::{Inbound, Outbound};
 use crate::protocol::Frame;
-use crate::serve::{Inbound, Outbound};
+use crate::protocol::close::CloseReason;
 
 /// The client end of an in-memory connection to a [`Channel`].
 ///

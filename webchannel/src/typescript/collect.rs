@@ -1,6 +1,6 @@
-//! [`Declarations`]: what one TypeScript generation has met so far — the `ts_rs`
-//! declarations of the types used in signatures (in the order first met, each once) and
-//! the published objects that must get an interface.
+//! Filling in [`Declarations`]: the `ts_rs` declarations of the types used in signatures
+//! (in the order first met, each once) and the published objects that must get an
+//! interface; and `TsKnown`, which names a type that implements `ts_rs::TS`.
 //!
 //! A [`Handle<T>`] names the interface of `T`. It implements `ts_rs::TS` so that it can
 //! appear anywhere a TS type can (alone, in a `Vec`, inside a user's struct); the objects
@@ -8,39 +8,28 @@
 //! type only for its name, without a place to put what else it needs.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 use ts_rs::{Config, TS, TypeVisitor};
 
-use crate::handle::Handle;
-use crate::meta::{EnumMeta, ObjectMeta};
-use crate::object::Object;
-
-/// The declarations one generation needs. Generated code adds to it through
-/// [`TypeMeta::ts`](crate::meta::TypeMeta::ts).
-pub struct Declarations {
-    config: Config,
-    /// The TypeScript names declared so far.
-    seen: HashSet<String>,
-    types: Vec<String>,
-    objects: Vec<&'static ObjectMeta>,
-}
-
-impl Default for Declarations {
-    fn default() -> Self {
-        Self {
-            // Integers of every width arrive in JavaScript as numbers, not `bigint`.
-            config: Config::new().with_large_int("number"),
-            seen: HashSet::new(),
-            types: Vec::new(),
-            objects: Vec::new(),
-        }
-    }
-}
+use crate::object::meta::{Declarations, EnumMeta, ObjectMeta};
+use crate::object::ts_probe::{TsKnown, TsProbe};
+use crate::object::typed::{Handle, Object};
 
 thread_local! {
     /// The objects named by a `Handle` while [`Declarations::type_of`] runs.
     static NAMED_OBJECTS: RefCell<Option<Vec<&'static ObjectMeta>>> = const { RefCell::new(None) };
+}
+
+/// How `ts_rs` names types here: integers of every width arrive in JavaScript as numbers,
+/// not `bigint`.
+fn config() -> Config {
+    Config::new().with_large_int("number")
+}
+
+impl<T: TS + ?Sized + 'static> TsKnown for TsProbe<T> {
+    fn ts_type(&self, declarations: &mut Declarations) -> String {
+        declarations.type_of::<T>()
+    }
 }
 
 impl Declarations {
@@ -50,7 +39,7 @@ impl Declarations {
         self.visit::<T>();
         T::visit_dependencies(self);
         T::visit_generics(self);
-        let name = T::name(&self.config);
+        let name = T::name(&config());
         let named = NAMED_OBJECTS.with(|named| std::mem::replace(&mut *named.borrow_mut(), outer));
         for meta in named.unwrap_or_default() {
             self.object(meta);
@@ -92,14 +81,15 @@ impl Declarations {
 
 impl TypeVisitor for Declarations {
     fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        let config = config();
         // Only types with a declaration of their own (derived ones) have an output path;
         // a generic type is declared once, with its parameters.
-        if T::output_path().is_none() || !self.seen.insert(T::ident(&self.config)) {
+        if T::output_path().is_none() || !self.seen.insert(T::ident(&config)) {
             return;
         }
         let docs = T::docs().unwrap_or_default();
         self.types
-            .push(format!("{docs}export {}", T::decl(&self.config)));
+            .push(format!("{docs}export {}", T::decl(&config)));
         T::visit_dependencies(self);
     }
 }
@@ -136,4 +126,54 @@ pub(crate) fn enum_declaration(meta: &EnumMeta) -> String {
         values.join(" | ")
     };
     format!("type {} = {union};", meta.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::ts_probe::TsUnknown;
+
+    struct Opaque;
+
+    #[derive(ts_rs::TS)]
+    #[allow(dead_code)]
+    struct Message {
+        text: String,
+        count: i64,
+    }
+
+    #[test]
+    #[allow(
+        clippy::needless_borrow,
+        reason = "the borrow is what generated code writes: it selects the fallback"
+    )]
+    fn types_with_ts_get_their_type_and_others_unknown() {
+        let mut declarations = Declarations::default();
+        assert_eq!((&TsProbe::<u8>::new()).ts_type(&mut declarations), "number");
+        assert_eq!(
+            (&TsProbe::<i64>::new()).ts_type(&mut declarations),
+            "number",
+            "64-bit integers arrive as JSON numbers"
+        );
+        assert_eq!(
+            (&TsProbe::<Vec<Option<String>>>::new()).ts_type(&mut declarations),
+            "Array<string | null>"
+        );
+        assert_eq!(
+            (&TsProbe::<str>::new()).ts_type(&mut declarations),
+            "string"
+        );
+        assert_eq!(
+            (&TsProbe::<Opaque>::new()).ts_type(&mut declarations),
+            "unknown"
+        );
+        assert_eq!(
+            (&TsProbe::<Vec<Message>>::new()).ts_type(&mut declarations),
+            "Array<Message>"
+        );
+        assert_eq!(
+            declarations.types(),
+            ["export type Message = { text: string, count: number, };"]
+        );
+    }
 }

@@ -52,11 +52,9 @@
 //! ```
 
 mod collect;
-pub(crate) mod probe;
 mod render;
 
-pub use collect::Declarations;
-pub use probe::TsType;
+pub use crate::object::meta::{Declarations, TsType};
 /// The `ts_rs` crate this module uses: derive `ts_rs::TS` with this version to give a
 /// type its TypeScript declaration.
 pub use ts_rs;
@@ -68,7 +66,7 @@ pub fn declarations(channel: &Channel) -> String {
     let registered: Vec<_> = channel
         .objects()
         .iter()
-        .map(|object| (object.core().name.to_string(), object.core().meta))
+        .map(|object| (object.core().name().to_string(), object.core().meta()))
         .collect();
     render::file(&registered)
 }

@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::collect::Declarations;
-use crate::meta::{MethodMeta, ObjectMeta, ParamMeta, PropertyMeta, SignalMeta};
+use crate::object::meta::{
+    Declarations, MethodMeta, ObjectMeta, ParamMeta, PropertyMeta, SignalMeta,
+};
 
 /// What every file starts with: where it comes from and the signal shape.
 const PREAMBLE: &str = "\

@@ -13,8 +13,9 @@ use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 
+use super::connection::serve_connection;
+use super::origin::OriginHeaders;
 use crate::channel::Channel;
-use crate::origin::OriginHeaders;
 
 /// A request to open a WebSocket, as an axum extractor. Take it as
 /// `Option<WebSocketRequest>` to serve something else (a page) on the same route to
@@ -182,7 +183,7 @@ impl Channel {
         let on_upgrade = request.on_upgrade;
         tokio::spawn(async move {
             match on_upgrade.await {
-                Ok(upgraded) => super::serve_connection(channel, TokioIo::new(upgraded)).await,
+                Ok(upgraded) => serve_connection(channel, TokioIo::new(upgraded)).await,
                 Err(error) => tracing::debug!(%error, "the WebSocket upgrade did not complete"),
             }
         });

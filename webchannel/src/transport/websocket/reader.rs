@@ -5,7 +5,6 @@
 
 use std::io::Cursor;
 
-use axum::extract::ws::Utf8Bytes;
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tungstenite::protocol::frame::FrameHeader;
@@ -244,8 +243,8 @@ fn complete(text: bool, data: BytesMut) -> Result<Received, ReadError> {
     if !text {
         return Ok(Received::Binary(data.len()));
     }
-    Utf8Bytes::try_from(data.freeze())
-        .map(|text| Received::Text(Frame::from(text)))
+    Frame::try_from(data.freeze())
+        .map(Received::Text)
         .map_err(|_| ReadError::InvalidText)
 }
 

@@ -16,8 +16,8 @@ use tokio::io::AsyncWrite;
 use tungstenite::protocol::frame::FrameHeader;
 use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
-use crate::serve::Outbound;
-use crate::sync::lock;
+use crate::driver::task::Outbound;
+use crate::support::locks::lock;
 
 /// How many queued bytes make `poll_ready` write before accepting more.
 const HIGH_WATER: usize = 64 * 1024;
@@ -196,10 +196,7 @@ impl<W: AsyncWrite + Unpin> Sink<Outbound> for FrameWriter<W> {
 
     fn start_send(self: Pin<&mut Self>, item: Outbound) -> io::Result<()> {
         let frame = match item {
-            Outbound::Text(text) => Pending::new(
-                OpCode::Data(Data::Text),
-                Bytes::from(text.into_utf8_bytes()),
-            ),
+            Outbound::Text(text) => Pending::new(OpCode::Data(Data::Text), text.into_bytes()),
             Outbound::Ping => Pending::new(OpCode::Control(Control::Ping), Bytes::new()),
         };
         self.get_mut().push(frame);

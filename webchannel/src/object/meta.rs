@@ -2,7 +2,9 @@
 //!
 //! The macro emits one [`ObjectMeta`] per type as a `static`. The runtime derives everything
 //! else from it (wire indices, the init description, name lookup), and tools such as the
-//! TypeScript generator read it too, so there is exactly one source of truth per type.
+//! TypeScript generator read it too, so there is exactly one source of truth per type. Each
+//! type is described plainly (its Rust and Qt names) and, for TypeScript, by a function that
+//! names it and adds what the name needs to a [`Declarations`].
 //!
 //! Wire indices are positions: signal `0` is `destroyed`, user signals follow in declaration
 //! order, then methods; properties are numbered from `0`. They are unique within an object
@@ -57,8 +59,8 @@ pub struct TypeMeta {
     /// The Qt type name used in signatures (`QStringList`).
     pub qt: &'static str,
     /// Names the type in TypeScript (`Array<string>`), adding the declarations that name
-    /// needs; see [`typescript`](crate::typescript).
-    pub ts: crate::typescript::TsType,
+    /// needs (the `typescript` module renders them).
+    pub ts: TsType,
 }
 
 /// One property: a getter, optionally a setter, and either a notify signal or `constant`.
@@ -98,6 +100,27 @@ pub struct EnumMeta {
     pub name: &'static str,
     /// Its keys and their numeric values.
     pub values: &'static [(&'static str, i64)],
+}
+
+/// What a [`TypeMeta`] says about TypeScript: a function that names the type and adds the
+/// declarations the name needs.
+pub type TsType = fn(&mut Declarations) -> String;
+
+/// What one TypeScript generation has met so far: the `ts_rs` declarations of the types used
+/// in signatures (in the order first met, each once) and the published objects that need an
+/// interface. Generated code only passes it along; the `typescript` module (the feature of
+/// that name) fills it in and renders it, and without it there is nothing to hold.
+#[derive(Debug, Default)]
+pub struct Declarations {
+    /// The TypeScript names declared so far.
+    #[cfg(feature = "typescript")]
+    pub(crate) seen: std::collections::HashSet<String>,
+    /// `export type ...` declarations, in the order met.
+    #[cfg(feature = "typescript")]
+    pub(crate) types: Vec<String>,
+    /// Objects that need an interface, in the order met.
+    #[cfg(feature = "typescript")]
+    pub(crate) objects: Vec<&'static ObjectMeta>,
 }
 
 /// Wire index of the `destroyed` signal, present on every object.

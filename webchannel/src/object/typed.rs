@@ -1,17 +1,103 @@
-//! What user code holds: [`Handle`] (a registered object), [`Context`] (the current call),
-//! and [`Emitter`] (what generated signal methods emit through).
+//! What user code and generated code hold, typed: the [`Object`] trait that
+//! `#[webchannel::object]` implements, a [`Handle`] to a published object, the
+//! [`Context`] of a call, and `Published<T>`, the object itself (its core, its signals and
+//! its state behind a lock). The trait names the handle and the context, and they need
+//! the trait, so they share a file; the runtime's untyped view of `Published<T>` is in
+//! `published.rs`.
 
 use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, Weak};
 
-use serde::Serialize;
+use serde_json::value::RawValue;
 use tokio::sync::{OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::fanout;
-use crate::object::Object;
-use crate::published::{ErasedObject, Published};
-use crate::session::SessionId;
+use crate::error::InvokeError;
+use crate::ids::SessionId;
+
+use super::call::{Args, ValueOut};
+use super::emitter::Emitter;
+use super::erased::{ErasedObject, Invocation, ObjectCore};
+use super::meta::ObjectMeta;
+
+/// A Rust type published to QWebChannel clients.
+///
+/// Implemented by `#[webchannel::object]`; there is no need to implement it by hand. Its
+/// items are the contract between the generated code and the runtime and are hidden from
+/// the documentation.
+pub trait Object: Sized + Send + Sync + 'static {
+    /// The generated signal emitters (`<Type>Signals`), reached through
+    /// [`Handle`] and [`Context`] by auto-deref: `handle.new_message(...)`.
+    type Signals: Send + Sync + 'static;
+
+    #[doc(hidden)]
+    const META: &'static ObjectMeta;
+
+    #[doc(hidden)]
+    fn signals(emitter: Emitter) -> Self::Signals;
+
+    /// Calls the method at `method` (a position in `META.methods`); the runtime has
+    /// already checked the number of arguments.
+    #[doc(hidden)]
+    fn invoke(
+        object: &Handle<Self>,
+        method: usize,
+        args: Args<'_>,
+        cx: Context<Self>,
+    ) -> Invocation;
+
+    /// Appends the current value of the property at `property` as JSON.
+    #[doc(hidden)]
+    fn read_property(&self, property: usize, out: &mut ValueOut<'_>) -> Result<(), InvokeError>;
+
+    /// Writes the property at `property` from a client's `setProperty`.
+    #[doc(hidden)]
+    fn write_property(
+        object: &Handle<Self>,
+        property: usize,
+        value: &RawValue,
+        cx: Context<Self>,
+    ) -> Invocation;
+
+    /// Tells the object that the session in `cx` has ended; `None` when the type does not
+    /// want to know.
+    #[doc(hidden)]
+    fn disconnected(object: &Handle<Self>, cx: Context<Self>) -> Option<Invocation> {
+        let _ = (object, cx);
+        None
+    }
+}
+
+/// A published object: what every object has, its generated signal emitters, and its
+/// state.
+pub(crate) struct Published<T: Object> {
+    core: ObjectCore,
+    signals: T::Signals,
+    /// Shared with the futures of `async fn` calls, which own their guard.
+    state: Arc<RwLock<T>>,
+}
+
+impl<T: Object> Published<T> {
+    /// A new object: registered under `name`, or (without one) made with `Handle::new`.
+    pub(crate) fn new(name: Option<Arc<str>>, object: T) -> Arc<Self> {
+        Arc::new_cyclic(|this: &Weak<Self>| {
+            let erased: Weak<dyn ErasedObject> = this.clone();
+            Self {
+                core: ObjectCore::new(name, T::META),
+                signals: T::signals(Emitter::new(erased)),
+                state: Arc::new(RwLock::new(object)),
+            }
+        })
+    }
+
+    pub(crate) fn core(&self) -> &ObjectCore {
+        &self.core
+    }
+
+    pub(crate) fn state(&self) -> &Arc<RwLock<T>> {
+        &self.state
+    }
+}
 
 /// A registered object: emit its signals (`handle.keep_alive()`, through auto-deref to the
 /// generated `<Type>Signals`) and reach its state from outside any call.
@@ -34,7 +120,7 @@ impl<T: Object> Handle<T> {
     /// The name clients know the object by: its registered name, or the id generated for
     /// an object made with [`Handle::new`].
     pub fn name(&self) -> &str {
-        &self.0.core().name
+        self.0.core.name()
     }
 
     /// Shared access to the object's state. Waits while a call holds it mutably.
@@ -46,7 +132,7 @@ impl<T: Object> Handle<T> {
     /// background tasks). Emit the matching signals after changing it.
     pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
         let state = self.0.state.write().await;
-        self.0.core().touch();
+        self.0.core.touch();
         state
     }
 
@@ -56,20 +142,20 @@ impl<T: Object> Handle<T> {
 
     pub(crate) fn try_write(&self) -> Option<RwLockWriteGuard<'_, T>> {
         let state = self.0.state.try_write().ok()?;
-        self.0.core().touch();
+        self.0.core.touch();
         Some(state)
     }
 
     /// Exclusive access that a future can own (for `async fn(&mut self)` calls).
     pub(crate) fn try_write_owned(&self) -> Option<OwnedRwLockWriteGuard<T>> {
         let state = Arc::clone(&self.0.state).try_write_owned().ok()?;
-        self.0.core().touch();
+        self.0.core.touch();
         Some(state)
     }
 
     pub(crate) async fn write_owned(&self) -> OwnedRwLockWriteGuard<T> {
         let state = Arc::clone(&self.0.state).write_owned().await;
-        self.0.core().touch();
+        self.0.core.touch();
         state
     }
 
@@ -148,33 +234,5 @@ impl<T: Object> fmt::Debug for Context<T> {
             .field("object", &self.object.name())
             .field("session", &self.session)
             .finish()
-    }
-}
-
-/// Emits the signals of one object. Generated `<Type>Signals` structs wrap one.
-#[derive(Clone)]
-pub struct Emitter(Weak<dyn ErasedObject>);
-
-impl Emitter {
-    pub(crate) fn new(object: Weak<dyn ErasedObject>) -> Self {
-        Self(object)
-    }
-
-    /// Emits the signal at `signal` (a position in the type's signal list) with `args`,
-    /// which must serialize as a JSON array. Does nothing once the object is gone.
-    #[doc(hidden)]
-    pub fn emit<A: Serialize + ?Sized>(&self, signal: usize, args: &A) {
-        if let Some(object) = self.0.upgrade() {
-            fanout::emit(&object, signal, args);
-        }
-    }
-}
-
-impl fmt::Debug for Emitter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.upgrade() {
-            Some(object) => f.debug_tuple("Emitter").field(&object.core().name).finish(),
-            None => f.write_str("Emitter(<dropped>)"),
-        }
     }
 }

@@ -4,9 +4,9 @@
 //! Everything but the property values is fixed per type, so it is rendered once into a
 //! [`DescriptionTemplate`] and each description only appends the current values.
 
-use crate::meta::ObjectMeta;
+use crate::protocol::json::JsonBuf;
 
-use super::json::JsonBuf;
+use super::meta::ObjectMeta;
 
 /// The unchanging text of one type's description, with holes for the property values.
 #[derive(Debug)]

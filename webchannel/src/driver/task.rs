@@ -1,0 +1,263 @@
+//! The task driver: [`Channel::run_session`] runs a session on a tokio task, reading client
+//! messages from a stream and writing frames to a sink. It turns what happens (a message,
+//! the mailbox's doorbell, a resolved wait, a timer) into inputs of the session's contract,
+//! and enforces the limits that concern one connection: its message rate, how long a write
+//! may block, and whether the client still answers pings.
+
+use std::pin::{Pin, pin};
+use std::sync::Arc;
+
+use futures_util::stream::FuturesUnordered;
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::sync::Notify;
+use tokio::time::{Sleep, sleep_until, timeout};
+use tracing::Instrument;
+
+use crate::channel::Channel;
+use crate::config::Config;
+use crate::fanout::mailbox::Doorbell;
+use crate::limits::liveness::{Due, Liveness};
+#[cfg(feature = "server")]
+use crate::limits::rate::MessageBudget;
+use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
+use crate::session::Session;
+use crate::session::contract::{Awaited, Input, Transmit};
+use crate::session::pacing::UpdatePacing;
+
+/// One message from a client, as a transport hands it to [`Channel::run_session`].
+#[derive(Debug, Clone)]
+pub enum Inbound {
+    /// A text frame: one JSON message.
+    Text(Frame),
+    /// A binary frame (not part of the protocol); its length.
+    Binary(usize),
+    /// The answer to an [`Outbound::Ping`].
+    Pong,
+    /// The transport refused what the client sent (too big, not UTF-8, ...); the
+    /// session ends with this reason.
+    Refused(CloseReason),
+}
+
+/// What the session loop asks a transport to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outbound {
+    /// A text frame: one JSON message.
+    Text(Frame),
+    /// A liveness probe; the client's answer arrives as [`Inbound::Pong`].
+    Ping,
+}
+
+/// The task's doorbell: the mailbox rings it, the loop awaits it.
+#[derive(Default)]
+struct Bell(Notify);
+
+impl Doorbell for Bell {
+    fn ring(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// What woke the loop.
+enum Woken<'a> {
+    /// Something for the session.
+    Input(Input<'a>),
+    /// The client sent something: a message for the session, or only a pong.
+    Heard(Option<Input<'a>>),
+    /// A ping is due.
+    Ping,
+}
+
+impl Channel {
+    /// Serves one client: reads its messages from `incoming`, writes to `outgoing`, and
+    /// returns when the client leaves, the transport fails, a limit of the channel's
+    /// [`Config`](crate::Config) is broken, or the session is closed.
+    ///
+    /// This is how transports plug in; [`Channel::router`] uses it for WebSockets.
+    pub async fn run_session<I, O>(&self, incoming: I, outgoing: O) -> CloseReason
+    where
+        I: Stream<Item = Inbound> + Send,
+        O: Sink<Outbound> + Send,
+    {
+        let bell = Arc::new(Bell::default());
+        let pacing = UpdatePacing::new(self.config());
+        let session = Session::new(
+            self.clone(),
+            Arc::clone(&bell) as Arc<dyn Doorbell>,
+            Some(pacing),
+        );
+        // At debug level: entered on every poll, an enabled span costs a measurable share
+        // of a call; the session id is also a field of every event the session logs.
+        let span = tracing::debug_span!("session", id = %session.id());
+        drive(
+            session,
+            &bell,
+            Limits::new(self.config()),
+            incoming,
+            outgoing,
+        )
+        .instrument(span)
+        .await
+    }
+}
+
+/// The limits of one session, built from the configuration rather than holding a copy of
+/// it: every byte of the session's future is kept for every client.
+struct Limits {
+    liveness: Liveness,
+    #[cfg(feature = "server")]
+    budget: MessageBudget,
+    write_timeout: std::time::Duration,
+}
+
+impl Limits {
+    fn new(config: &Config) -> Self {
+        Self {
+            liveness: Liveness::new(config.ping_interval, config.pong_timeout),
+            #[cfg(feature = "server")]
+            budget: MessageBudget::new(config.message_rate),
+            write_timeout: config.write_timeout,
+        }
+    }
+
+    /// Takes one message from the client's budget; false when it has sent too many.
+    fn take_message(&mut self) -> bool {
+        #[cfg(feature = "server")]
+        {
+            self.budget.take()
+        }
+        // Without the server feature there is no rate to keep.
+        #[cfg(not(feature = "server"))]
+        {
+            true
+        }
+    }
+}
+
+async fn drive<I, O>(
+    mut session: Session,
+    bell: &Bell,
+    mut limits: Limits,
+    incoming: I,
+    outgoing: O,
+) -> CloseReason
+where
+    I: Stream<Item = Inbound> + Send,
+    O: Sink<Outbound> + Send,
+{
+    tracing::debug!("session started");
+    let mut incoming = pin!(incoming);
+    let mut outgoing = pin!(outgoing);
+    let mut running: FuturesUnordered<Awaited> = FuturesUnordered::new();
+    let mut blocking: Option<Awaited> = None;
+    // Only while an update waits; boxed, so an idle session does not carry a timer.
+    let mut timer: Option<Pin<Box<Sleep>>> = None;
+    // The message being handled; the session borrows its text.
+    let mut text = None;
+
+    let reason = loop {
+        let woken = tokio::select! {
+            biased;
+            () = bell.0.notified() => Woken::Input(Input::Mail),
+            Some(resolved) = running.next(), if !running.is_empty() => {
+                Woken::Input(Input::Resolved(resolved))
+            }
+            resolved = async {
+                match blocking.as_mut() {
+                    Some(future) => future.await,
+                    None => std::future::pending().await,
+                }
+            }, if blocking.is_some() => {
+                blocking = None;
+                Woken::Input(Input::Resolved(resolved))
+            }
+            () = async {
+                match timer.as_mut() {
+                    Some(timer) => timer.await,
+                    None => std::future::pending().await,
+                }
+            }, if timer.is_some() && blocking.is_none() => {
+                timer = None;
+                Woken::Input(Input::Timer)
+            }
+            message = incoming.next(), if blocking.is_none() => {
+                let Some(message) = message else {
+                    break CloseReason::ClientClosed;
+                };
+                limits.liveness.heard();
+                if let Inbound::Refused(reason) = message {
+                    break reason;
+                }
+                if !limits.take_message() {
+                    break CloseReason::RateExceeded;
+                }
+                match message {
+                    Inbound::Text(frame) => Woken::Heard(Some(Input::Message(text.insert(frame).as_str()))),
+                    Inbound::Binary(len) => Woken::Heard(Some(Input::Binary(len))),
+                    Inbound::Pong | Inbound::Refused(_) => Woken::Heard(None),
+                }
+            }
+            // Only while the session reads: a client's answer may wait behind a stall.
+            due = limits.liveness.due(), if blocking.is_none() => match due {
+                Due::Ping => {
+                    limits.liveness.pinged();
+                    Woken::Ping
+                }
+                Due::Gone => break CloseReason::Unresponsive,
+            },
+        };
+        // Reading may have left the transport something to answer on its own (a pong),
+        // so hearing from the client always ends in a flush.
+        let (input, ping, heard) = match woken {
+            Woken::Input(input) => (Some(input), false, false),
+            Woken::Heard(input) => (input, false, true),
+            Woken::Ping => (None, true, false),
+        };
+        let mut close = None;
+        if let Some(input) = input {
+            let step = session.handle(input);
+            if let Some(future) = step.blocking {
+                blocking = Some(future);
+            }
+            if let Some(future) = step.running {
+                running.push(future);
+            }
+            if timer.is_none()
+                && let Some(at) = step.wake_at
+            {
+                timer = Some(Box::pin(sleep_until(at)));
+            }
+            close = step.close;
+        }
+        text = None;
+        let frames = session.transmit();
+        if ping || heard || !frames.is_empty() {
+            match timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => break CloseReason::TransportFailed,
+                Err(_) => break CloseReason::Stalled,
+            }
+        }
+        if let Some(reason) = close {
+            break reason;
+        }
+    };
+    session.end(reason).tell_objects().await;
+    reason
+}
+
+/// Writes every ready frame (and a ping if one is due), then flushes once; the flush also
+/// sends what the transport answers on its own (the pong to a client's ping).
+async fn write<O: Sink<Outbound>>(
+    frames: Transmit<'_>,
+    ping: bool,
+    mut outgoing: Pin<&mut O>,
+) -> Result<(), O::Error> {
+    for frame in frames {
+        outgoing.feed(Outbound::Text(frame)).await?;
+    }
+    if ping {
+        outgoing.feed(Outbound::Ping).await?;
+    }
+    outgoing.flush().await
+}

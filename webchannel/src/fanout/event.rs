@@ -1,0 +1,29 @@
+//! [`Event`]: something that happened which one session must act on, queued in its
+//! mailbox.
+
+use std::sync::Weak;
+
+use crate::ids::ObjectId;
+use crate::object::erased::{ErasedObject, SharedFound};
+use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
+
+/// Something that happened which one session must act on.
+pub(crate) enum Event {
+    /// A serialized `signal` message, shared by every recipient, with the objects its
+    /// arguments refer to (each session announces those it has not seen yet).
+    Signal { frame: Frame, objects: SharedFound },
+    /// A property's notify signal fired; `args` is the JSON array of its arguments.
+    Notify {
+        object: Weak<dyn ErasedObject>,
+        signal: usize,
+        args: Frame,
+        objects: SharedFound,
+    },
+    /// An object this session knows was dropped or deregistered.
+    Destroyed { object: ObjectId, frame: Frame },
+    /// Property updates were released (see `Channel::set_updates_blocked`).
+    UpdatesReleased,
+    /// The session must end.
+    Close(CloseReason),
+}

@@ -1,0 +1,102 @@
+//! [`Emitter`]: what generated signal methods emit through. A plain signal is serialized
+//! once and handed, as shared bytes, to the object's [`Outlet`](super::erased::Outlet);
+//! a notify signal marks the object's state as changed and hands over its arguments.
+
+use std::fmt;
+use std::sync::Weak;
+
+use serde::Serialize;
+
+use crate::protocol::json::JsonBuf;
+
+use super::erased::{ErasedObject, Found, ObjectCore, SharedFound, collecting};
+
+/// Emits the signals of one object. Generated `<Type>Signals` structs wrap one.
+#[derive(Clone)]
+pub struct Emitter(Weak<dyn ErasedObject>);
+
+impl Emitter {
+    pub(crate) fn new(object: Weak<dyn ErasedObject>) -> Self {
+        Self(object)
+    }
+
+    /// Emits the signal at `signal` (a position in the type's signal list) with `args`,
+    /// which must serialize as a JSON array. Does nothing once the object is gone.
+    ///
+    /// Nothing is serialized when no session is connected to a plain signal. A notify
+    /// signal is recorded by every session that knows the object, which sends the
+    /// property's current value when its client is idle.
+    #[doc(hidden)]
+    pub fn emit<A: Serialize + ?Sized>(&self, signal: usize, args: &A) {
+        let Some(object) = self.0.upgrade() else {
+            return;
+        };
+        let core = object.core();
+        let Some(is_notify) = core.identity().is_notify(signal) else {
+            tracing::error!(object = %core.name(), signal, "emitted a signal the object does not have");
+            return;
+        };
+        if is_notify {
+            // State changed through interior mutability is announced only by this signal.
+            core.touch();
+            let Some(outlet) = core.outlet() else {
+                return;
+            };
+            let mut json = JsonBuf::with_capacity(16);
+            if let Some(objects) = write_args(&mut json, core, signal, args) {
+                outlet.notify(
+                    &object,
+                    signal,
+                    json.into_frame(),
+                    SharedFound::new(objects),
+                );
+            }
+            return;
+        }
+        let Some(outlet) = core.outlet().filter(|outlet| outlet.is_heard(signal)) else {
+            return;
+        };
+        let mut json = core.identity().signal_message(signal, 64);
+        let before_args = json.len();
+        json.raw(",\"args\":");
+        let args_start = json.len();
+        let Some(objects) = write_args(&mut json, core, signal, args) else {
+            return;
+        };
+        // Like Qt, leave `args` out when there are none.
+        if json.len() - args_start == 2 {
+            json.truncate(before_args);
+        }
+        json.raw("}");
+        outlet.signal(signal, json.into_frame(), SharedFound::new(objects));
+    }
+}
+
+/// Serializes the arguments and collects the objects they refer to. Those become
+/// reachable by a client when its session announces them.
+fn write_args<A: Serialize + ?Sized>(
+    json: &mut JsonBuf,
+    core: &ObjectCore,
+    signal: usize,
+    args: &A,
+) -> Option<Found> {
+    let (written, objects) = collecting(|| json.value(args));
+    if let Err(error) = written {
+        let name = core.meta().signals[signal].name;
+        tracing::error!(object = %core.name(), signal = name, %error, "signal arguments could not be serialized; not emitted");
+        return None;
+    }
+    Some(objects)
+}
+
+impl fmt::Debug for Emitter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.upgrade() {
+            Some(object) => f
+                .debug_tuple("Emitter")
+                .field(object.core().name())
+                .finish(),
+            None => f.write_str("Emitter(<dropped>)"),
+        }
+    }
+}

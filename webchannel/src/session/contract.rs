@@ -1,0 +1,103 @@
+//! The contract between a session and whatever drives it, in the manner of a sans-I/O
+//! protocol engine: the driver hands the session an [`Input`] — a client message, the
+//! mailbox's news, one event, something it awaited, a timer — and gets back a [`Step`]
+//! saying what to await, when to come back and whether to close; the frames to write
+//! come from [`Session::transmit`](super::Session::transmit), in order.
+//!
+//! A driver owns the I/O and the clock: a task that reads a socket (`run_session`), or
+//! the caller's own thread (`DirectSession`). The session does the protocol.
+
+use std::collections::VecDeque;
+
+use tokio::time::Instant;
+
+use crate::error::InvokeError;
+use crate::fanout::event::Event;
+use crate::object::erased::{BoxFuture, Invocation, Reply};
+use crate::protocol::Frame;
+use crate::protocol::close::CloseReason;
+use crate::support::shrink::ShrinkWhenEmpty;
+
+/// What a driver hands its session.
+pub(crate) enum Input<'a> {
+    /// One text message from the client.
+    Message(&'a str),
+    /// A binary frame (not part of the protocol) of this length; it is only logged.
+    Binary(usize),
+    /// The mailbox rang: take what arrived.
+    Mail,
+    /// One event, handed over as it happened, while the session had nothing queued.
+    Event(Event),
+    /// Something a [`Step`] asked the driver to await has resolved.
+    Resolved(Resolved),
+    /// The instant a step named in [`Step::wake_at`] has come.
+    Timer,
+}
+
+/// What an awaited future resolves to; the driver only hands it back.
+pub(crate) struct Resolved(pub(super) Box<Resolution>);
+
+pub(super) enum Resolution {
+    /// A call waiting for its object's lock got it.
+    Locked(ReplyTo, Invocation),
+    /// A call that ran concurrently finished.
+    Completed(ReplyTo, Result<Reply, InvokeError>),
+    /// An object that output waited for can be read.
+    Readable,
+}
+
+/// A future the driver awaits, then hands back as [`Input::Resolved`].
+pub(crate) type Awaited = BoxFuture<Resolved>;
+
+/// Where the result of a call goes.
+#[derive(Debug)]
+pub(super) enum ReplyTo {
+    /// An `invokeMethod` with this id (as JSON text).
+    Invoke(Box<str>),
+    /// A `setProperty`; failures are logged, success is silent.
+    SetProperty {
+        object: std::sync::Arc<str>,
+        property: usize,
+    },
+}
+
+/// What the session needs of its driver after one input.
+#[must_use = "a step says what to await, when to come back and whether to close"]
+#[derive(Default)]
+pub(crate) struct Step {
+    /// Await this before handing the session another client message (a call waits for
+    /// its object's lock, or output for an object to be readable); other inputs go on.
+    pub(crate) blocking: Option<Awaited>,
+    /// Await this alongside everything else (an `async fn` call runs).
+    pub(crate) running: Option<Awaited>,
+    /// Hand the session [`Input::Timer`] at this instant: property updates are paced.
+    pub(crate) wake_at: Option<Instant>,
+    /// The session has ended: write what it produced, then close for this reason.
+    pub(crate) close: Option<CloseReason>,
+}
+
+/// The frames the session produced, in order; what is left unread stays for the next
+/// time. Once empty, the queue gives back capacity left over from a burst, so an idle
+/// session stays small.
+pub(crate) struct Transmit<'a>(pub(super) &'a mut VecDeque<Frame>);
+
+impl Transmit<'_> {
+    /// Whether there is nothing to write.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Iterator for Transmit<'_> {
+    type Item = Frame;
+
+    fn next(&mut self) -> Option<Frame> {
+        self.0.pop_front()
+    }
+}
+
+impl Drop for Transmit<'_> {
+    fn drop(&mut self) {
+        self.0.shrink_when_empty();
+    }
+}
