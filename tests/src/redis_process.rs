@@ -3,6 +3,9 @@
 //! own and no persistence, so a restart comes back empty as after a crash without
 //! snapshots. It can be killed, stopped and restarted on the same port, and is never
 //! left running.
+//!
+//! On a machine run by systemd, installing the package also starts a system Redis on port
+//! 6379; the tests never use that one (every `RedisProcess` has a port of its own).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
