@@ -6,37 +6,40 @@ fd limit. Each scenario starts a fresh server, runs chat-load with --server-pid,
 and stops the server; scenarios are interleaved (Qt, ours, Qt, ours, ...) and the
 whole list is repeated --runs times so that drift on a shared machine hits both
 servers alike. The table shows medians over the runs and ours/Qt ratios.
+
+The ours-js-* scenarios drive our server with JavaScript-like clients (chat-load
+--client-mode js) under the server's default keep-alive, and add the users it
+dropped and the messages it accepted.
 """
 
 import argparse
-import datetime
-import json
 import os
-import pathlib
-import platform
-import resource
-import select
-import signal
 import socket
-import statistics
 import subprocess
 import sys
-import threading
-import time
+
+from chatbench import (
+    OurServer, StartError, add_common_arguments, any_failed, cell, fail, git_commit, latency,
+    median, note, p50_p99, package_version, run_all, run_chat_load, runs_table,
+    parse_arguments, stop_process, wait_for_port, SERVER_START_TIMEOUT,
+)
 
 QT_PORT = 12345  # Qt's ChatServer example always listens here.
-SERVER_START_TIMEOUT = 20.0
-SERVER_STOP_TIMEOUT = 5.0
 
 
 class Scenario:
-    def __init__(self, server, clients, senders, messages):
+    def __init__(self, server, clients, senders, messages, client_mode="fast"):
         self.server = server
         self.clients = clients
         self.senders = senders
         self.messages = messages
-        self.key = f"{server}-{clients}"
-        self.title = f"{'Qt 5.15' if server == 'qt' else 'ours'} @{clients:,}"
+        self.client_mode = client_mode
+        if client_mode == "js":
+            self.key = f"{server}-js-{clients}"
+            self.title = f"ours, JS-like clients @{clients:,}"
+        else:
+            self.key = f"{server}-{clients}"
+            self.title = f"{'Qt 5.15' if server == 'qt' else 'ours'} @{clients:,}"
 
 
 def scenarios(args):
@@ -46,16 +49,10 @@ def scenarios(args):
         Scenario("qt", 1_000, 10, 2_000),
         Scenario("ours", 1_000, 10, 2_000),
         Scenario("ours", 10_000, 10, args.messages_10000),
+        # Clients that read like qwebchannel.js, against the server's default keep-alive.
+        Scenario("ours", 1_000, 10, args.js_messages, client_mode="js"),
+        Scenario("ours", 10_000, 10, args.js_messages, client_mode="js"),
     ]
-
-
-def fail(message):
-    print(f"compare.py: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def note(message):
-    print(f"compare.py: {message}", file=sys.stderr, flush=True)
 
 
 def port_is_free(port):
@@ -67,45 +64,11 @@ def port_is_free(port):
     return True
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    if port == QT_PORT:
-        return free_port()
-    return port
+class QtServer:
+    """Qt 5.15's ChatServer example, on the one port it knows."""
 
-
-def wait_for_port(port, process, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def copy_lines(stream, log):
-    for line in stream:
-        log.write(line)
-    log.flush()
-
-
-class Server:
-    """A chat server process under test."""
-
-    def __init__(self, scenario, args, log_path):
+    def __init__(self, args, log_path):
         self.log = open(log_path, "w", encoding="utf-8", errors="replace")
-        if scenario.server == "qt":
-            self.start_qt(args)
-        else:
-            self.start_ours(args)
-
-    def start_qt(self, args):
         if not port_is_free(QT_PORT):
             fail(
                 f"port {QT_PORT} is taken; Qt's ChatServer always listens there, "
@@ -119,87 +82,57 @@ class Server:
             self.stop()
             fail(f"Qt's ChatServer did not start listening; see {self.log.name}")
         self.url = f"ws://127.0.0.1:{QT_PORT}"
-
-    def start_ours(self, args):
-        binary = os.path.join(args.target_dir, "chatserver")
-        address = f"127.0.0.1:{free_port()}"
-        self.process = subprocess.Popen(
-            [binary, "--listen", address],
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-        ready, _, _ = select.select([self.process.stdout], [], [], SERVER_START_TIMEOUT)
-        line = self.process.stdout.readline() if ready else ""
-        if not line.startswith("listening on ws://"):
-            self.stop()
-            fail(f"our chatserver did not say 'listening on ws://...' (got {line!r}); see {self.log.name}")
-        self.url = line.split()[-1]
-        # Keep reading its stdout, so that a chatty server never blocks on a full pipe.
-        threading.Thread(target=copy_lines, args=(self.process.stdout, self.log), daemon=True).start()
+        self.pid = self.process.pid
 
     def alive(self):
         return self.process.poll() is None
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(SERVER_STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log.close()
+
+
+def start_server(scenario, args, log_path):
+    if scenario.server == "qt":
+        return QtServer(args, log_path)
+    try:
+        return OurServer(os.path.join(args.target_dir, "chatserver"), [], log_path)
+    except StartError as error:
+        fail(str(error))
 
 
 def run_scenario(scenario, args, results_dir, round_number):
     stem = results_dir / f"{scenario.key}-run{round_number}"
-    server = Server(scenario, args, f"{stem}.server.log")
+    server = start_server(scenario, args, f"{stem}.server.log")
     command = [
         os.path.join(args.target_dir, "chat-load"),
         "--url", server.url,
         "--clients", str(scenario.clients),
         "--senders", str(scenario.senders),
         "--messages", str(scenario.messages),
-        "--server-pid", str(server.process.pid),
+        "--server-pid", str(server.pid),
         "--timeout", f"{args.timeout}s",
     ]
+    if scenario.client_mode == "js":
+        command += ["--client-mode", "js", "--frame-cost", args.js_frame_cost]
     note(f"{scenario.title}, run {round_number}: {' '.join(command)}")
-    report = None
-    problem = None
-    try:
-        finished = subprocess.run(
-            command, capture_output=True, text=True, timeout=args.timeout + 30
-        )
-        pathlib.Path(f"{stem}.stderr").write_text(finished.stderr)
-        try:
-            report = json.loads(finished.stdout)
-            pathlib.Path(f"{stem}.json").write_text(finished.stdout)
-        except json.JSONDecodeError:
-            problem = f"chat-load printed no report (exit {finished.returncode}): {finished.stderr.strip()[:300]}"
-        if report is not None and not report.get("complete"):
-            problem = "; ".join(report.get("errors") or []) or "incomplete deliveries"
-    except subprocess.TimeoutExpired:
-        problem = f"chat-load did not finish within {args.timeout + 30} s"
+    report, problem = run_chat_load(command, args.timeout + 30, stem)
     if not server.alive():
         problem = (problem + "; " if problem else "") + f"the server exited (code {server.process.returncode})"
     server.stop()
     if problem:
         note(f"{scenario.title}, run {round_number}: FAILED: {problem}")
-    elif report is not None:
+    if report is not None:
+        dropped = f", {report['users_dropped']:,} users dropped" if "users_dropped" in report else ""
         note(
             f"{scenario.title}, run {round_number}: "
             f"{report.get('server_cpu_us_per_delivery')} us server CPU per delivery, "
-            f"{report['deliveries_per_s']:,.0f} deliveries/s"
+            f"{report['deliveries_per_s']:,.0f} deliveries/s{dropped}"
         )
     return report, problem
 
 
 # Rows of the table: label, how to read the figure from a report, format.
-def latency(name):
-    return lambda r: (r.get("latency_ms") or {}).get(name)
-
-
 def mib(key):
     return lambda r: None if r.get(key) is None else r[key] / 1024
 
@@ -218,17 +151,10 @@ METRICS = [
     ("generator CPU per delivery (µs)", lambda r: r.get("generator_cpu_us_per_delivery"), "{:.2f}"),
     ("generator CPU, connect + login (s)", lambda r: r.get("generator_cpu_login_s"), "{:.2f}"),
     ("propertyUpdates received, all clients", lambda r: r.get("property_updates"), "{:,.0f}"),
+    # JavaScript-like clients only: what the server's keep-alive did to slow readers.
+    ("users dropped (JS-like clients)", lambda r: r.get("users_dropped"), "{:,.0f}"),
+    ("messages accepted (JS-like clients)", lambda r: r.get("messages_accepted"), "{:,.0f}"),
 ]
-
-
-def median(reports, read):
-    values = [read(r) for r in reports]
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def cell(value, form):
-    return "–" if value is None else form.format(value)
 
 
 def ratio(ours, qt):
@@ -252,13 +178,15 @@ def table(all_scenarios, results):
     by_key = {s.key: s for s in all_scenarios}
     columns = []  # (title, key or None, is_ratio pair)
     for clients in (100, 1_000, 10_000):
-        qt, ours = f"qt-{clients}", f"ours-{clients}"
+        qt, ours, js = f"qt-{clients}", f"ours-{clients}", f"ours-js-{clients}"
         if qt in by_key:
             columns.append(("value", qt))
         if ours in by_key:
             columns.append(("value", ours))
         if qt in by_key and ours in by_key:
             columns.append(("ratio", (ours, qt)))
+        if js in by_key:
+            columns.append(("value", js))
     header = ["metric (median)"]
     for kind, key in columns:
         if kind == "value":
@@ -291,139 +219,45 @@ def table(all_scenarios, results):
     return "\n".join(lines)
 
 
-def runs_table(all_scenarios, results):
-    lines = [
-        "| scenario | run | complete | server CPU / delivery (µs) | deliveries / s | p50 / p99 (ms) | connect + login (ms) | peak RSS (MiB) |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for s in all_scenarios:
-        for number, (report, problem) in enumerate(results[s.key][2], start=1):
-            if report is None:
-                lines.append(f"| {s.title} | {number} | no: {problem} | | | | | |")
-                continue
-            lat = report.get("latency_ms") or {}
-            lines.append(
-                f"| {s.title} | {number} | {'yes' if not problem else 'no: ' + problem} "
-                f"| {cell(report.get('server_cpu_us_per_delivery'), '{:.2f}')} "
-                f"| {report['deliveries_per_s']:,.0f} "
-                f"| {cell(lat.get('p50'), '{:.1f}')} / {cell(lat.get('p99'), '{:.1f}')} "
-                f"| {report['connect_login_ms']:,.0f} "
-                f"| {cell(mib('server_peak_rss_kb')(report), '{:.1f}')} |"
-            )
-    return "\n".join(lines)
+RUN_COLUMNS = [
+    ("server CPU / delivery (µs)", lambda r: cell(r.get("server_cpu_us_per_delivery"), "{:.2f}")),
+    ("deliveries / s", lambda r: f"{r['deliveries_per_s']:,.0f}"),
+    ("p50 / p99 (ms)", p50_p99("{:.1f}")),
+    ("connect + login (ms)", lambda r: f"{r['connect_login_ms']:,.0f}"),
+    ("peak RSS (MiB)", lambda r: cell(mib("server_peak_rss_kb")(r), "{:.1f}")),
+]
 
 
 def print_tables(chosen, collected):
     print(table(chosen, collected))
     print("\nRatios are ours / Qt: below 1 is better for everything except deliveries / s.\n")
     print("### Every run\n")
-    print(runs_table(chosen, collected))
-
-
-def render(args):
-    """Prints the tables of reports a previous run saved (<key>-run<n>.json)."""
-    directory = pathlib.Path(args.render)
-    chosen, collected = [], {}
-    for scenario in scenarios(args):
-        paths = sorted(directory.glob(f"{scenario.key}-run*.json"))
-        if not paths:
-            continue
-        chosen.append(scenario)
-        reports = [json.loads(path.read_text()) for path in paths]
-        problems = [
-            None if r.get("complete") else ("; ".join(r.get("errors") or []) or "incomplete deliveries")
-            for r in reports
-        ]
-        collected[scenario.key] = (reports, problems, list(zip(reports, problems)))
-    if not chosen:
-        fail(f"no reports in {directory}")
-    print_tables(chosen, collected)
-
-
-def machine():
-    model = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({model}), Linux {platform.release()}"
-
-
-def qt_version():
-    try:
-        return subprocess.run(
-            ["dpkg-query", "-W", "-f=${Version}", "qtwebchannel5-examples"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def git_commit():
-    try:
-        return subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--abbrev=7"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+    print(runs_table(chosen, collected, RUN_COLUMNS))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3, help="rounds over all scenarios; the table shows medians (default 3)")
     parser.add_argument("--only", help="comma-separated scenario keys, e.g. qt-100,ours-100 (default: all of "
-                        "qt-100, ours-100, qt-1000, ours-1000, ours-10000)")
+                        "qt-100, ours-100, qt-1000, ours-1000, ours-10000, ours-js-1000, ours-js-10000)")
     parser.add_argument("--messages-10000", type=int, default=200, help="messages for the 10,000-client run (default 200)")
-    parser.add_argument("--timeout", type=int, default=240, help="seconds chat-load may take per run (default 240)")
-    parser.add_argument("--results-dir", help="where raw reports and server logs go (default target/bench/<time>)")
-    parser.add_argument("--render", metavar="DIR", help="run nothing: print the table of the reports saved in DIR")
+    parser.add_argument("--js-messages", type=int, default=2_000,
+                        help="messages for the JS-like client runs, at either size (default 2000)")
+    parser.add_argument("--js-frame-cost", default="0us",
+                        help="time a JS-like client spends on every frame after parsing it (default 0us)")
     parser.add_argument("--qt-server", help="Qt's ChatServer binary")
-    parser.add_argument("--target-dir", help="directory with the release chatserver and chat-load")
-    args = parser.parse_args()
-    if args.render:
-        render(args)
-        return
-    if not args.qt_server or not args.target_dir:
-        parser.error("--qt-server and --target-dir are required (compare.sh passes them)")
-
-    chosen = scenarios(args)
-    if args.only:
-        keys = set(args.only.split(","))
-        unknown = keys - {s.key for s in chosen}
-        if unknown:
-            fail(f"unknown scenarios: {', '.join(sorted(unknown))}")
-        chosen = [s for s in chosen if s.key in keys]
-    needed = 2 * max(s.clients for s in chosen) + 100
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < needed // 2 + 100:
-        fail(f"the open-file limit is {soft}; {needed // 2 + 100} are needed (compare.sh raises it)")
-
-    started = datetime.datetime.now()
-    results_dir = pathlib.Path(args.results_dir or f"target/bench/{started:%Y%m%d-%H%M%S}")
-    results_dir.mkdir(parents=True, exist_ok=True)
-    collected = {s.key: ([], [], []) for s in chosen}
-    for round_number in range(1, args.runs + 1):
-        for scenario in chosen:
-            report, problem = run_scenario(scenario, args, results_dir, round_number)
-            reports, problems, runs = collected[scenario.key]
-            if report is not None:
-                reports.append(report)
-            problems.append(problem)
-            runs.append((report, problem))
-            time.sleep(1)
-
+    add_common_arguments(parser, "")
+    args, chosen = parse_arguments(parser, "--qt-server", "compare.sh", scenarios, print_tables)
     print("## Chat server end to end: Qt 5.15 ChatServer vs ours\n")
-    print(f"- date: {started:%Y-%m-%d %H:%M}")
-    print(f"- machine: {machine()}")
-    print(f"- Qt: qtwebchannel5-examples {qt_version()}; ours: commit {git_commit()}, release build")
-    print(f"- runs: {args.runs} per scenario, interleaved; medians shown; raw reports in {results_dir}")
-    print("- generator: chat-load, 10 senders, at most 16 calls in flight per sender\n")
+    collected = run_all(args, chosen, run_scenario)
+    print(f"- Qt: qtwebchannel5-examples {package_version('qtwebchannel5-examples')}; "
+          f"ours: commit {git_commit()}, release build")
+    print("- generator: chat-load, 10 senders, at most 16 calls in flight per sender")
+    if any(s.client_mode == "js" for s in chosen):
+        print(f"- JS-like clients: one event loop, every frame parsed, {args.js_frame_cost} more per frame; "
+              "the server's default keep-alive")
+    print()
     print_tables(chosen, collected)
-    failed = [p for _, problems, _ in collected.values() for p in problems if p]
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if any_failed(collected) else 0)
 
 
 if __name__ == "__main__":

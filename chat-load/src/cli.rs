@@ -4,6 +4,12 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
+use crate::client::Pace;
+use crate::dial::{Endpoint, MAX_SOURCE_ADDRESSES, Plan, default_source_addresses};
+
+/// The slowest `--rate`: one message every 1,000 s.
+const MIN_RATE: f64 = 0.001;
+
 /// Drives a QWebChannel chat server (Qt's ChatServer example or ours) with many
 /// WebSocket clients and prints one JSON report on stdout.
 ///
@@ -15,9 +21,14 @@ use clap::{Parser, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "chat-load", version, about)]
 pub(crate) struct Cli {
-    /// The chat server's WebSocket URL.
-    #[arg(long, default_value = "ws://127.0.0.1:12345", value_name = "URL")]
-    pub(crate) url: String,
+    /// The chat server's WebSocket URL. Repeat it for several instances of one chat:
+    /// client i (and so sender i) connects to URL i mod n.
+    #[arg(
+        long = "url",
+        default_value = "ws://127.0.0.1:12345",
+        value_name = "URL"
+    )]
+    pub(crate) urls: Vec<String>,
 
     /// Clients to connect and log in.
     #[arg(long, value_name = "C")]
@@ -36,9 +47,29 @@ pub(crate) struct Cli {
     #[arg(long, default_value_t = 16, value_name = "N")]
     pub(crate) in_flight: usize,
 
-    /// The server's process id: adds its CPU time and memory to the report.
+    /// The server's process id: adds its CPU time and memory to the report. Repeat it
+    /// for several instances: the figures become sums, with one entry per process in
+    /// `server_processes`.
+    #[arg(long = "server-pid", value_name = "PID")]
+    pub(crate) server_pids: Vec<u32>,
+
+    /// The message broker's process id (a Redis server the instances share): its CPU
+    /// is reported on its own and added to the instances' in `cluster_cpu_*`.
     #[arg(long, value_name = "PID")]
-    pub(crate) server_pid: Option<u32>,
+    pub(crate) broker_pid: Option<u32>,
+
+    /// Most messages all senders together send per second, evenly paced (for latency
+    /// when the server is not saturated). Without it, senders send as fast as the
+    /// server answers, `--in-flight` calls at a time.
+    #[arg(long, value_name = "N")]
+    pub(crate) rate: Option<f64>,
+
+    /// Source addresses (127.0.1.1, 127.0.1.2, ...) the clients of a loopback IPv4
+    /// server connect from, so that a server capping connections per address admits
+    /// them all. Default: enough that none holds more than 100 clients; 1: the
+    /// address the kernel picks.
+    #[arg(long, value_name = "N")]
+    pub(crate) source_addresses: Option<usize>,
 
     /// Bound on the whole run (for example 120s or 2m).
     #[arg(long, default_value = "120s", value_parser = humantime::parse_duration, value_name = "DURATION")]
@@ -116,7 +147,54 @@ impl Cli {
         if self.threads == Some(0) {
             return Err("--threads must be at least 1".to_owned());
         }
-        Ok(())
+        if let Some(rate) = self.rate
+            && !(rate.is_finite() && rate >= MIN_RATE)
+        {
+            return Err(format!(
+                "--rate must be a number of messages per second, at least {MIN_RATE}"
+            ));
+        }
+        self.plan().map(|_| ())
+    }
+
+    /// How the clients reach the servers: the URLs read, and the source addresses.
+    pub(crate) fn plan(&self) -> Result<Plan, String> {
+        let endpoints = self
+            .urls
+            .iter()
+            .map(|url| Endpoint::parse(url))
+            .collect::<Result<Vec<_>, _>>()?;
+        let any_loopback = endpoints.iter().any(Endpoint::is_loopback_v4);
+        let source_addresses = match self.source_addresses {
+            None if any_loopback => default_source_addresses(self.clients),
+            None | Some(1) => 1,
+            Some(0) => return Err("--source-addresses must be at least 1".to_owned()),
+            Some(count) if count > MAX_SOURCE_ADDRESSES => {
+                return Err(format!(
+                    "--source-addresses must be at most {MAX_SOURCE_ADDRESSES}"
+                ));
+            }
+            Some(_) if !any_loopback => {
+                return Err(
+                    "--source-addresses above 1 needs a --url whose host is a loopback IPv4 \
+                     address (such as 127.0.0.1)"
+                        .to_owned(),
+                );
+            }
+            Some(count) => count,
+        };
+        Ok(Plan::new(endpoints, source_addresses))
+    }
+
+    /// When sender `index` sends, given `--rate`: every `interval` after its first send,
+    /// which comes `offset` after messaging starts, so the senders take turns evenly.
+    pub(crate) fn pace(&self, index: usize) -> Option<Pace> {
+        let rate = self.rate?;
+        let per_message = Duration::from_secs_f64(1.0 / rate);
+        Some(Pace {
+            interval: per_message.saturating_mul(u32::try_from(self.senders).unwrap_or(u32::MAX)),
+            offset: per_message.saturating_mul(u32::try_from(index).unwrap_or(u32::MAX)),
+        })
     }
 
     /// How many messages sender `index` sends: an even split, the remainder going
@@ -167,7 +245,7 @@ mod tests {
     #[test]
     fn defaults_and_durations() {
         let cli = with_timeout("2m").expect("arguments");
-        assert_eq!(cli.url, "ws://127.0.0.1:12345");
+        assert_eq!(cli.urls, ["ws://127.0.0.1:12345"]);
         assert_eq!(cli.in_flight, 16);
         assert_eq!(cli.timeout, Duration::from_secs(120));
         let cli = with_timeout("1m 30s").expect("arguments");
@@ -194,6 +272,81 @@ mod tests {
         let costly_fast = cli(&[&base[..], &["--frame-cost", "20us"]].concat());
         assert!(costly_fast.validate().is_err());
         assert!(parse(&[&base[..], &["--client-mode", "python"]].concat()).is_err());
+    }
+
+    #[test]
+    fn several_instances_and_a_broker() {
+        let cli = cli(&[
+            "--clients",
+            "4",
+            "--senders",
+            "2",
+            "--messages",
+            "1",
+            "--url",
+            "ws://127.0.0.1:1",
+            "--url",
+            "ws://127.0.0.1:2",
+            "--server-pid",
+            "10",
+            "--server-pid",
+            "11",
+            "--broker-pid",
+            "12",
+        ]);
+        assert_eq!(cli.urls, ["ws://127.0.0.1:1", "ws://127.0.0.1:2"]);
+        assert_eq!(cli.server_pids, [10, 11]);
+        assert_eq!(cli.broker_pid, Some(12));
+        assert_eq!(cli.validate(), Ok(()));
+        let bad_url = cli_with(&["--url", "wss://127.0.0.1:1"]);
+        assert!(bad_url.validate().is_err());
+    }
+
+    /// One client that sends one message, with `extra` arguments.
+    fn cli_with(extra: &[&str]) -> Cli {
+        let base = ["--clients", "1", "--senders", "1", "--messages", "1"];
+        cli(&[&base[..], extra].concat())
+    }
+
+    #[test]
+    fn paces_senders_in_turn_at_the_total_rate() {
+        let cli = cli(&[
+            "--clients",
+            "4",
+            "--senders",
+            "4",
+            "--messages",
+            "8",
+            "--rate",
+            "10",
+        ]);
+        assert_eq!(cli.validate(), Ok(()));
+        let pace = cli.pace(1).expect("a rate");
+        assert_eq!(pace.interval, Duration::from_millis(400));
+        assert_eq!(pace.offset, Duration::from_millis(100));
+        assert_eq!(cli_with(&[]).pace(0), None);
+        for bad in ["0", "-1", "NaN", "inf", "0.0001"] {
+            let rate = format!("--rate={bad}");
+            assert!(cli_with(&[&rate]).validate().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn source_addresses_only_for_loopback_ipv4() {
+        let many = cli(&["--clients", "250", "--senders", "1", "--messages", "1"]);
+        assert_eq!(many.plan().map(|plan| plan.source_addresses()), Ok(3));
+        let chosen = cli_with(&["--source-addresses", "7"]);
+        assert_eq!(chosen.plan().map(|plan| plan.source_addresses()), Ok(7));
+        let named = cli_with(&["--url", "ws://localhost:1"]);
+        assert_eq!(named.plan().map(|plan| plan.source_addresses()), Ok(1));
+        let named_many = cli_with(&["--url", "ws://localhost:1", "--source-addresses", "2"]);
+        assert!(named_many.validate().is_err());
+        assert!(cli_with(&["--source-addresses", "0"]).validate().is_err());
+        assert!(
+            cli_with(&["--source-addresses", "65537"])
+                .validate()
+                .is_err()
+        );
     }
 
     #[test]

@@ -39,6 +39,14 @@ pub(crate) struct ClientConfig {
     pub(crate) frame_cost: Duration,
 }
 
+/// When a paced sender sends (`--rate`): its first message `offset` after messaging
+/// starts, then one every `interval` at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pace {
+    pub(crate) interval: Duration,
+    pub(crate) offset: Duration,
+}
+
 /// A change the connection reports to the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Milestone {
@@ -72,6 +80,10 @@ pub(crate) struct Client {
     latencies_us: Vec<u64>,
     to_send: u64,
     in_flight: usize,
+    /// How a paced sender spaces its messages; `None`: as fast as answered.
+    pace: Option<Pace>,
+    /// A paced sender's next send time, once messaging has started.
+    next_send_ns: Option<u64>,
     next_id: u64,
     outbox: Vec<String>,
 }
@@ -96,9 +108,17 @@ impl Client {
             latencies_us: Vec::new(),
             to_send,
             in_flight: 0,
+            pace: None,
+            next_send_ns: None,
             next_id: wire::FIRST_SEND_ID,
             outbox: Vec::new(),
         }
+    }
+
+    /// Spaces this client's messages as `pace` says (`None`: as fast as answered).
+    pub(crate) fn paced(mut self, pace: Option<Pace>) -> Self {
+        self.pace = pace;
+        self
     }
 
     /// Queues the first frame, `init`.
@@ -308,11 +328,36 @@ impl Client {
 
     /// Starts sending this client's share of messages, if it has one.
     pub(crate) fn start_sending(&mut self, now_ns: u64, tally: &Tally) {
+        if let Some(pace) = self.pace {
+            self.next_send_ns = Some(now_ns.saturating_add(nanos(pace.offset)));
+        }
+        self.send_more(now_ns, tally);
+    }
+
+    /// When a paced sender next has a message due (nanoseconds since the run's start);
+    /// `None` when it is not paced, has sent its share, or waits for answers first.
+    pub(crate) fn next_send_at(&self) -> Option<u64> {
+        let due = self.next_send_ns?;
+        (self.to_send > 0 && self.in_flight < self.config.max_in_flight).then_some(due)
+    }
+
+    /// Sends what is due at `now_ns` (a paced sender's timer fired).
+    pub(crate) fn on_send_time(&mut self, now_ns: u64, tally: &Tally) {
         self.send_more(now_ns, tally);
     }
 
     fn send_more(&mut self, now_ns: u64, tally: &Tally) {
         while self.to_send > 0 && self.in_flight < self.config.max_in_flight {
+            if let Some(pace) = self.pace {
+                match self.next_send_ns {
+                    // Counted from now, not from when it was due: a late timer never
+                    // leads to a burst of catching up.
+                    Some(due) if now_ns >= due => {
+                        self.next_send_ns = Some(now_ns.saturating_add(nanos(pace.interval)));
+                    }
+                    _ => return,
+                }
+            }
             tally.add_send();
             self.outbox
                 .push(wire::send_message(&self.user, now_ns, self.next_id));
@@ -328,6 +373,10 @@ impl Client {
         tally.add_deliveries(std::mem::take(&mut self.unreported_deliveries));
         tally.add_verified(std::mem::take(&mut self.unreported_verified));
     }
+}
+
+fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// Spends `cost` on the CPU, as a JavaScript handler would: the thread does nothing
@@ -483,6 +532,63 @@ mod tests {
             .on_frame(br#"{"data":false,"id":5,"type":10}"#, 0, &tally)
             .expect_err("a refused message fails the run");
         assert!(error.contains("sendMessage"), "{error}");
+    }
+
+    #[test]
+    fn a_paced_sender_sends_one_message_per_interval_after_its_offset() {
+        let tally = Tally::new(1);
+        let pace = Pace {
+            interval: Duration::from_millis(100),
+            offset: Duration::from_millis(30),
+        };
+        let mut client = logged_in(3, 3, &tally).paced(Some(pace));
+        assert_eq!(client.next_send_at(), None, "not before messaging starts");
+        client.start_sending(1_000_000, &tally);
+        assert!(
+            sent(&mut client).is_empty(),
+            "its turn comes after the offset"
+        );
+        assert_eq!(client.next_send_at(), Some(31_000_000));
+        client.on_send_time(31_500_000, &tally);
+        let first = sent(&mut client);
+        assert_eq!(
+            first.len(),
+            1,
+            "one at a time although two may be in flight"
+        );
+        assert_eq!(first[0]["args"], json!(["load-0", "#t31500000"]));
+        // Counted from when it was sent, and an answer does not hurry the next one.
+        assert_eq!(client.next_send_at(), Some(131_500_000));
+        client
+            .on_frame(br#"{"data":true,"id":3,"type":10}"#, 40_000_000, &tally)
+            .expect("response");
+        assert!(sent(&mut client).is_empty());
+        // A late timer sends one message, not a burst to catch up.
+        client.on_send_time(400_000_000, &tally);
+        assert_eq!(sent(&mut client).len(), 1);
+        assert_eq!(client.next_send_at(), Some(500_000_000));
+        client.on_send_time(500_000_000, &tally);
+        assert_eq!(sent(&mut client).len(), 1);
+        assert_eq!(client.next_send_at(), None, "its share is sent");
+        assert_eq!(tally.sends().attempted, 3);
+    }
+
+    #[test]
+    fn a_paced_sender_waits_for_answers_when_its_calls_are_all_in_flight() {
+        let tally = Tally::new(1);
+        let pace = Pace {
+            interval: Duration::from_millis(1),
+            offset: Duration::ZERO,
+        };
+        let mut client = logged_in(5, 5, &tally).paced(Some(pace));
+        client.start_sending(0, &tally);
+        client.on_send_time(1_000_000, &tally);
+        assert_eq!(sent(&mut client).len(), 2);
+        assert_eq!(client.next_send_at(), None, "two in flight, the most");
+        client
+            .on_frame(br#"{"data":true,"id":3,"type":10}"#, 5_000_000, &tally)
+            .expect("response");
+        assert_eq!(sent(&mut client).len(), 1, "overdue, sent with the answer");
     }
 
     #[test]

@@ -9,13 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
 use tokio::time::Instant;
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async_with_config};
 
 use crate::client::{Client, Milestone};
+use crate::dial::Plan;
 use crate::tally::Tally;
 
 /// Bytes read from the socket at a time; larger frames grow the buffer as needed.
@@ -41,8 +43,8 @@ pub(crate) enum Phase {
 /// What every connection of a run shares.
 #[derive(Debug)]
 pub(crate) struct Connector {
-    /// The server's WebSocket URL.
-    pub(crate) url: String,
+    /// Which server each client connects to, and from which address.
+    pub(crate) plan: Plan,
     /// The instant message stamps count from.
     pub(crate) start: Instant,
     /// Limits how many clients connect and log in at the same time, so that the
@@ -56,24 +58,35 @@ impl Connector {
     fn now_ns(&self) -> u64 {
         u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
+
+    /// Sleeps until `at_ns` (nanoseconds since the run's start), or forever for `None`.
+    async fn sleep_until(&self, at_ns: Option<u64>) {
+        match at_ns {
+            Some(at_ns) => tokio::time::sleep_until(self.start + Duration::from_nanos(at_ns)).await,
+            None => std::future::pending().await,
+        }
+    }
 }
 
-/// Runs `client` until the run stops or it fails; failures go to the tally.
+/// Runs `client`, number `index`, until the run stops or it fails; failures go to the
+/// tally.
 pub(crate) async fn run(
+    index: usize,
     mut client: Client,
     connector: Arc<Connector>,
     phase: watch::Receiver<Phase>,
 ) {
-    let result = drive(&mut client, &connector, phase).await;
+    let result = drive(index, &mut client, &connector, phase).await;
     client.report(&connector.tally);
     if let Err(error) = result {
         connector.tally.failed(error);
     }
 }
 
-type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket = WebSocketStream<TcpStream>;
 
 async fn drive(
+    index: usize,
     client: &mut Client,
     connector: &Connector,
     mut phase: watch::Receiver<Phase>,
@@ -89,12 +102,11 @@ async fn drive(
     let config = WebSocketConfig::default()
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER);
-    let (mut socket, _) = connect_async_with_config(connector.url.as_str(), Some(config), true)
-        .await
-        .map_err(|error| format!("cannot connect to {}: {error}", connector.url))?;
+    let mut socket = connector.plan.dial(index).connect(config).await?;
     client.start();
     send_outbox(&mut socket, client).await?;
     loop {
+        let send_due = client.next_send_at();
         tokio::select! {
             biased;
             message = socket.next() => {
@@ -125,6 +137,7 @@ async fn drive(
                     Phase::Stop => break,
                 }
             }
+            () = connector.sleep_until(send_due) => client.on_send_time(connector.now_ns(), tally),
         }
         send_outbox(&mut socket, client).await?;
     }

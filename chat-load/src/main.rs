@@ -16,17 +16,24 @@
 //! `--client-mode js` the clients behave like JavaScript clients instead: they share one
 //! event loop, parse every frame, spend `--frame-cost` on each, answer `keepAlive`
 //! only when they get to it, and count the users the server drops ([`client`]).
+//!
+//! Several instances of one chat are driven at once by repeating `--url` (clients and
+//! senders spread round-robin) and `--server-pid`, plus `--broker-pid` for the broker
+//! they share ([`usage`]); clients of a loopback server come from many loopback
+//! addresses ([`dial`]); `--rate` paces the senders.
 
 mod cli;
 mod client;
 mod connection;
 mod description;
+mod dial;
 mod latency;
 mod procfs;
 mod report;
 mod run;
 mod scan;
 mod tally;
+mod usage;
 mod verify;
 mod wire;
 
@@ -38,10 +45,13 @@ use crate::cli::{Cli, ClientMode};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(error) = cli.validate() {
-        eprintln!("error: {error}");
-        return ExitCode::from(2);
-    }
+    let plan = match cli.validate().and_then(|()| cli.plan()) {
+        Ok(plan) => plan,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
     // JavaScript-like clients share one event loop, as they would in one Node.js
     // process: a frame one of them is busy with holds up all the others.
     let mut runtime = match (cli.client_mode, cli.threads) {
@@ -62,7 +72,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let report = match runtime.block_on(run::run(&cli)) {
+    let report = match runtime.block_on(run::run(&cli, plan)) {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: cannot read /proc: {error}");

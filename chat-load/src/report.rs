@@ -3,14 +3,23 @@
 use serde::Serialize;
 
 use crate::cli::ClientMode;
-use crate::latency::LatencySummary;
+use crate::latency::{LatencySummary, round3};
 
 /// Everything a run measured. Durations of phases are wall-clock; CPU times are
 /// `utime + stime` over the messaging phase unless named otherwise.
 #[derive(Debug, Serialize)]
 pub(crate) struct Report {
-    /// The server's URL.
+    /// The server's URL (the first, given several).
     pub(crate) url: String,
+    /// Every server URL, given several: client i connected to `urls[i mod n]`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) urls: Vec<String>,
+    /// Loopback source addresses the clients were spread over, given more than one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) source_addresses: Option<usize>,
+    /// The senders' total rate, given `--rate`, in messages per second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) rate_per_s: Option<f64>,
     /// Clients connected.
     pub(crate) clients: usize,
     /// Clients that sent.
@@ -51,6 +60,9 @@ pub(crate) struct Report {
     /// The server's figures, given `--server-pid`.
     #[serde(flatten)]
     pub(crate) server: Option<ServerReport>,
+    /// The broker's figures and the cluster's total, given `--broker-pid`.
+    #[serde(flatten)]
+    pub(crate) broker: Option<BrokerReport>,
     /// What JavaScript-like clients saw, with `--client-mode js`.
     #[serde(flatten)]
     pub(crate) js: Option<JsReport>,
@@ -60,11 +72,13 @@ pub(crate) struct Report {
     pub(crate) errors: Vec<String>,
 }
 
-/// The server's CPU time and memory, from `/proc/<pid>`.
+/// The server's CPU time and memory, from `/proc/<pid>`; given several instances, sums
+/// over them (the peak RSS is the sum of each one's peak).
 #[derive(Debug, Serialize)]
 pub(crate) struct ServerReport {
-    /// Its process id.
-    pub(crate) server_pid: u32,
+    /// Its process id, given one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) server_pid: Option<u32>,
     /// CPU seconds in the messaging phase.
     pub(crate) server_cpu_s: f64,
     /// `server_cpu_s` per delivery, in microseconds.
@@ -81,6 +95,61 @@ pub(crate) struct ServerReport {
     /// `(after_login - before_connect)` per logged-in client: memory per logged-in
     /// idle client (divided by the clients that did log in, if not all did).
     pub(crate) rss_per_client_kb: f64,
+    /// Each instance's own figures, given several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) server_processes: Vec<ProcessReport>,
+}
+
+/// One measured process's CPU time and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub(crate) struct ProcessReport {
+    /// Its process id.
+    pub(crate) pid: u32,
+    /// CPU seconds in the messaging phase.
+    pub(crate) cpu_s: f64,
+    /// CPU seconds from the first connect until messaging started.
+    pub(crate) cpu_login_s: f64,
+    /// Peak resident memory (`VmHWM`) at the end of the messaging phase.
+    pub(crate) peak_rss_kb: u64,
+    /// Resident memory (`VmRSS`) before any client connected.
+    pub(crate) rss_kb_before_connect: u64,
+    /// Resident memory once every client had logged in and gone quiet.
+    pub(crate) rss_kb_after_login: u64,
+}
+
+impl ProcessReport {
+    /// The same, with CPU times rounded to the millisecond for the report.
+    pub(crate) fn rounded(&self) -> Self {
+        Self {
+            cpu_s: round3(self.cpu_s),
+            cpu_login_s: round3(self.cpu_login_s),
+            ..*self
+        }
+    }
+}
+
+/// The message broker's CPU time and memory, and the whole cluster's CPU.
+#[derive(Debug, Serialize)]
+pub(crate) struct BrokerReport {
+    /// Its process id.
+    pub(crate) broker_pid: u32,
+    /// CPU seconds in the messaging phase.
+    pub(crate) broker_cpu_s: f64,
+    /// `broker_cpu_s` per delivery, in microseconds.
+    pub(crate) broker_cpu_us_per_delivery: Option<f64>,
+    /// CPU seconds from the first connect until messaging started.
+    pub(crate) broker_cpu_login_s: f64,
+    /// Peak resident memory (`VmHWM`) at the end of the messaging phase.
+    pub(crate) broker_peak_rss_kb: u64,
+    /// `server_cpu_s + broker_cpu_s`: everything the cluster spent on messaging.
+    pub(crate) cluster_cpu_s: f64,
+    /// `cluster_cpu_s` per delivery, in microseconds.
+    pub(crate) cluster_cpu_us_per_delivery: Option<f64>,
+}
+
+/// `seconds` of CPU per delivery, in microseconds; `None` when nothing was delivered.
+pub(crate) fn per_delivery_us(seconds: f64, deliveries: u64) -> Option<f64> {
+    (deliveries > 0).then(|| round3(seconds * 1e6 / deliveries as f64))
 }
 
 /// What JavaScript-like clients add: how the server treated clients that are slower

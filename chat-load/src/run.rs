@@ -12,10 +12,12 @@ use tokio::time::Instant;
 use crate::cli::{Cli, ClientMode};
 use crate::client::{Client, ClientConfig};
 use crate::connection::{self, Connector, Phase};
+use crate::dial::Plan;
 use crate::latency::{round3, summarize};
 use crate::procfs::Process;
-use crate::report::{JsReport, Report, ServerReport};
+use crate::report::{JsReport, Report, per_delivery_us};
 use crate::tally::Tally;
+use crate::usage::Usage;
 
 /// After the last login, the run waits until no `propertyUpdate` has arrived for
 /// this long, so that the user-list updates the logins caused are not charged to
@@ -28,33 +30,16 @@ const WIND_DOWN: Duration = Duration::from_secs(5);
 /// Latency histogram shards (see [`crate::latency`]).
 const LATENCY_SHARDS: usize = 16;
 
-/// The server's figures taken at the start of the run.
-struct ServerBaseline {
-    process: Process,
-    pid: u32,
-    rss_kb: u64,
-    cpu_s: f64,
-}
-
-/// Runs the load described by `cli`; `Err` when the server's `/proc` entry cannot be read.
-pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
+/// Runs the load described by `cli` over `plan`; `Err` when a measured process's `/proc`
+/// entry cannot be read.
+pub(crate) async fn run(cli: &Cli, plan: Plan) -> io::Result<Report> {
     let deadline = Instant::now() + cli.timeout;
-    let baseline = match cli.server_pid {
-        Some(pid) => {
-            let process = Process::Pid(pid);
-            Some(ServerBaseline {
-                process,
-                pid,
-                rss_kb: process.status_kb("VmRSS")?,
-                cpu_s: process.cpu_seconds()?,
-            })
-        }
-        None => None,
-    };
+    let mut usage = Usage::start(&cli.server_pids, cli.broker_pid)?;
+    let source_addresses = plan.source_addresses();
 
     let start = Instant::now();
     let connector = Arc::new(Connector {
-        url: cli.url.clone(),
+        plan,
         start,
         connect_slots: Semaphore::new(cli.connect_concurrency),
         tally: Tally::new(LATENCY_SHARDS),
@@ -71,8 +56,9 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
     let mut tasks = JoinSet::new();
     for index in 0..cli.clients {
         let name = format!("{}-{index}", cli.name_prefix);
-        let client = Client::new(index, &name, cli.share(index), config);
+        let client = Client::new(index, &name, cli.share(index), config).paced(cli.pace(index));
         tasks.spawn(connection::run(
+            index,
             client,
             Arc::clone(&connector),
             phase_receiver.clone(),
@@ -87,13 +73,7 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
     if all_logged_in {
         settle(tally, deadline).await;
     }
-    let server_after_login = match &baseline {
-        Some(server) => Some((
-            server.process.status_kb("VmRSS")?,
-            server.process.cpu_seconds()?,
-        )),
-        None => None,
-    };
+    usage.after_login()?;
     let generator_cpu_before = Process::This.cpu_seconds()?;
     let logged_in = tally.logged_in_count();
 
@@ -106,13 +86,7 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
             .await;
     }
     let duration = messaging_start.elapsed();
-    let server_end = match &baseline {
-        Some(server) => Some((
-            server.process.cpu_seconds()?,
-            server.process.status_kb("VmHWM")?,
-        )),
-        None => None,
-    };
+    usage.end()?;
     let generator_cpu = Process::This.cpu_seconds()? - generator_cpu_before;
 
     let _ = phase.send(Phase::Stop);
@@ -124,8 +98,6 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
 
     let expected = cli.messages * cli.clients as u64;
     let received = tally.deliveries();
-    let per_delivery_us =
-        |seconds: f64| (received > 0).then(|| round3(seconds * 1e6 / received as f64));
     let mut errors = tally.errors();
     if !all_logged_in && tally.failed_count() == 0 {
         errors.push(format!(
@@ -138,23 +110,6 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
             tally.finished_count()
         ));
     }
-    let server = match (baseline, server_after_login, server_end) {
-        (Some(server), Some((rss_after_login, cpu_after_login)), Some((cpu_end, peak_rss))) => {
-            Some(ServerReport {
-                server_pid: server.pid,
-                server_cpu_s: round3(cpu_end - cpu_after_login),
-                server_cpu_us_per_delivery: per_delivery_us(cpu_end - cpu_after_login),
-                server_cpu_login_s: round3(cpu_after_login - server.cpu_s),
-                server_peak_rss_kb: peak_rss,
-                server_rss_kb_before_connect: server.rss_kb,
-                server_rss_kb_after_login: rss_after_login,
-                rss_per_client_kb: round3(
-                    (rss_after_login as f64 - server.rss_kb as f64) / logged_in.max(1) as f64,
-                ),
-            })
-        }
-        _ => None,
-    };
     let js = (cli.client_mode == ClientMode::Js).then(|| {
         let sends = tally.sends();
         let dropped = tally.dropped();
@@ -171,7 +126,14 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
     });
     let seconds = duration.as_secs_f64();
     Ok(Report {
-        url: cli.url.clone(),
+        url: cli.urls.first().cloned().unwrap_or_default(),
+        urls: if cli.urls.len() > 1 {
+            cli.urls.clone()
+        } else {
+            Vec::new()
+        },
+        source_addresses: (source_addresses > 1).then_some(source_addresses),
+        rate_per_s: cli.rate,
         clients,
         senders: cli.senders,
         messages: cli.messages,
@@ -192,9 +154,10 @@ pub(crate) async fn run(cli: &Cli) -> io::Result<Report> {
         property_updates: tally.property_updates(),
         generator_cpu_login_s: round3(generator_cpu_before),
         generator_cpu_s: round3(generator_cpu),
-        generator_cpu_us_per_delivery: per_delivery_us(generator_cpu),
+        generator_cpu_us_per_delivery: per_delivery_us(generator_cpu, received),
         generator_peak_rss_kb: Process::This.status_kb("VmHWM").ok(),
-        server,
+        server: usage.servers(received, logged_in),
+        broker: usage.broker(received),
         js,
         failed_clients: tally.failed_count(),
         errors,

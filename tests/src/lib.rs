@@ -12,20 +12,29 @@
 //! [`QmlHarness`], and a test that needs a fixed port runs in a network namespace of its own
 //! ([`private_network::run_in_private_network`]). Every child is a [`Process`]: its output
 //! captured, every wait bounded, never left running.
+//!
+//! Instances that share one chat through a broker get a real Redis server
+//! ([`RedisProcess`], Debian's `redis-server`) and, in front of them, a real load balancer
+//! ([`Balancer`], Debian's HAProxy), both installed on first use and started on free ports.
 
+mod balancer;
 pub mod debian;
 mod exclusive;
+mod free_port;
 mod http;
 mod layout;
 mod listening;
 mod node_modules;
 mod node_tests;
+mod own_dir;
 pub mod private_network;
 mod process;
 mod qml_harness;
 mod qt515;
+mod redis_process;
 mod server_process;
 
+pub use balancer::Balancer;
 pub use http::{HttpResponse, http_get};
 pub use listening::wait_until_listening;
 pub use node_modules::ensure_node_modules;
@@ -33,4 +42,5 @@ pub use node_tests::{NodeRun, run_node_tests};
 pub use process::Process;
 pub use qml_harness::QmlHarness;
 pub use qt515::{QtExamples, ensure_qt_examples, qt515_qwebchannel_js};
+pub use redis_process::RedisProcess;
 pub use server_process::ServerProcess;

@@ -2,6 +2,7 @@
 //! until its port accepts connections.
 
 use std::net::{SocketAddr, TcpStream};
+use std::process::ExitStatus;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -15,20 +16,45 @@ const RETRY_EVERY: Duration = Duration::from_millis(20);
 /// Waits until `address` accepts a TCP connection; fails the test, with the server's
 /// output, if `server` exits first or `timeout` passes.
 pub fn wait_until_listening(server: &mut Process, address: SocketAddr, timeout: Duration) {
+    match wait_for_listener(server, address, timeout) {
+        Listening::Yes => {}
+        Listening::Exited(status) => server.fail(&format!(
+            "exited with {status} before accepting connections"
+        )),
+        Listening::TimedOut => server.fail(&format!(
+            "accepted no connection on {address} within {timeout:?}"
+        )),
+    }
+}
+
+/// How a wait for a server to listen ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Listening {
+    /// Its port accepts connections.
+    Yes,
+    /// It exited first.
+    Exited(ExitStatus),
+    /// The time ran out.
+    TimedOut,
+}
+
+/// Waits until `address` accepts a TCP connection, `server` exits, or `timeout` passes.
+pub(crate) fn wait_for_listener(
+    server: &mut Process,
+    address: SocketAddr,
+    timeout: Duration,
+) -> Listening {
     let deadline = Instant::now() + timeout;
     while TcpStream::connect_timeout(&address, ATTEMPT_TIMEOUT).is_err() {
         if let Some(status) = server.exit_status() {
-            server.fail(&format!(
-                "exited with {status} before accepting connections"
-            ));
+            return Listening::Exited(status);
         }
         if Instant::now() >= deadline {
-            server.fail(&format!(
-                "accepted no connection on {address} within {timeout:?}"
-            ));
+            return Listening::TimedOut;
         }
         thread::sleep(RETRY_EVERY);
     }
+    Listening::Yes
 }
 
 #[cfg(test)]

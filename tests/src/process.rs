@@ -210,7 +210,7 @@ impl Process {
     }
 
     /// The operating system's id of the process.
-    pub(crate) fn pid(&self) -> u32 {
+    pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
