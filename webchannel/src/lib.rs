@@ -34,6 +34,7 @@ pub use config::MessageRate;
 pub use driver::direct::DirectSession;
 pub use driver::task::{Inbound, Outbound};
 pub use error::{InvokeError, InvokeErrorKind, RegisterError};
+pub use fanout::activity::{Checkpoint, SessionActivity};
 pub use ids::SessionId;
 pub use object::enums::PublishedEnum;
 pub use object::meta;

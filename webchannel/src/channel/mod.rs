@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::RegisterError;
+use crate::fanout::activity::{Checkpoint, SessionActivity};
 use crate::fanout::event::Event;
 use crate::ids::SessionId;
 use crate::object::erased::ErasedObject;
@@ -92,6 +93,25 @@ impl Channel {
     /// How many sessions (connected clients) there are.
     pub fn session_count(&self) -> usize {
         self.shared.sessions.count()
+    }
+
+    /// Places a [`Checkpoint`] in every session's output, behind everything emitted to it
+    /// before this call (signals, `destroyed`, responses), in order with them; right
+    /// behind it a WebSocket session sends a ping, so that an in-order client's pong shows
+    /// when it got there. Each session's [`SessionActivity::reached`] then tells when its
+    /// output up to the mark had been written.
+    ///
+    /// This is what a keep-alive needs to count its grace from when its question could
+    /// have reached each client: emit the question, then take a checkpoint. A checkpoint
+    /// costs each session an event and a ping, nothing per frame.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint(self.shared.sessions.checkpoint())
+    }
+
+    /// What is known about the traffic of `session` (when it was last heard from, which
+    /// checkpoints it reached, how long it takes to answer); `None` once it has ended.
+    pub fn session_activity(&self, session: SessionId) -> Option<SessionActivity> {
+        self.shared.sessions.activity(session).map(SessionActivity)
     }
 
     /// Ends every session: each flushes what is already queued for it and closes with

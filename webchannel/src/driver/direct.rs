@@ -179,10 +179,12 @@ impl Shared {
     }
 
     /// Sends the client everything the session produced, in order, and lets go of it.
+    /// Handed to the callback counts as written; there are no pings to send.
     fn let_go(&self, mut state: MutexGuard<'_, State>) {
         for frame in state.session.transmit() {
             (self.deliver)(frame);
         }
+        state.session.written(false);
     }
 
     /// Handles whatever waits (messages, events) until nothing does or someone else holds

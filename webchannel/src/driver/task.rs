@@ -194,7 +194,8 @@ where
                 match message {
                     Inbound::Text(frame) => Woken::Heard(Some(Input::Message(text.insert(frame).as_str()))),
                     Inbound::Binary(len) => Woken::Heard(Some(Input::Binary(len))),
-                    Inbound::Pong | Inbound::Refused(_) => Woken::Heard(None),
+                    Inbound::Pong => Woken::Heard(Some(Input::Pong)),
+                    Inbound::Refused(_) => Woken::Heard(None),
                 }
             }
             // Only while the session reads: a client's answer may wait behind a stall.
@@ -231,9 +232,11 @@ where
         }
         text = None;
         let frames = session.transmit();
+        // A checkpoint's mark among the frames asks for a ping too.
+        let ping = ping || frames.wants_ping();
         if ping || heard || !frames.is_empty() {
             match timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())).await {
-                Ok(Ok(())) => {}
+                Ok(Ok(())) => session.written(ping),
                 Ok(Err(_)) => break CloseReason::TransportFailed,
                 Err(_) => break CloseReason::Stalled,
             }

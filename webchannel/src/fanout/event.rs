@@ -24,6 +24,9 @@ pub(crate) enum Event {
     Destroyed { object: ObjectId, frame: Frame },
     /// Property updates were released (see `Channel::set_updates_blocked`).
     UpdatesReleased,
+    /// The checkpoint with this number: the session notes when what it sent before it has
+    /// been written.
+    Checkpoint(u64),
     /// The session must end.
     Close(CloseReason),
 }

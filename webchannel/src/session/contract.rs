@@ -2,7 +2,9 @@
 //! protocol engine: the driver hands the session an [`Input`] — a client message, the
 //! mailbox's news, one event, something it awaited, a timer — and gets back a [`Step`]
 //! saying what to await, when to come back and whether to close; the frames to write
-//! come from [`Session::transmit`](super::Session::transmit), in order.
+//! come from [`Session::transmit`](super::Session::transmit), in order, and once they
+//! (and the ping it may ask for) are written the driver says so with
+//! [`Session::written`](super::Session::written).
 //!
 //! A driver owns the I/O and the clock: a task that reads a socket (`run_session`), or
 //! the caller's own thread (`DirectSession`). The session does the protocol.
@@ -24,6 +26,8 @@ pub(crate) enum Input<'a> {
     Message(&'a str),
     /// A binary frame (not part of the protocol) of this length; it is only logged.
     Binary(usize),
+    /// The client answered a ping.
+    Pong,
     /// The mailbox rang: take what arrived.
     Mail,
     /// One event, handed over as it happened, while the session had nothing queued.
@@ -76,15 +80,25 @@ pub(crate) struct Step {
     pub(crate) close: Option<CloseReason>,
 }
 
-/// The frames the session produced, in order; what is left unread stays for the next
-/// time. Once empty, the queue gives back capacity left over from a burst, so an idle
-/// session stays small.
-pub(crate) struct Transmit<'a>(pub(super) &'a mut VecDeque<Frame>);
+/// The frames the session produced, in order, for the driver to write all of; then it
+/// calls [`Session::written`](super::Session::written). Once empty, the queue gives back
+/// capacity left over from a burst, so an idle session stays small.
+pub(crate) struct Transmit<'a> {
+    pub(super) frames: &'a mut VecDeque<Frame>,
+    pub(super) ping: bool,
+}
 
 impl Transmit<'_> {
     /// Whether there is nothing to write.
     pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.frames.is_empty()
+    }
+
+    /// Whether a ping should follow these frames: a checkpoint's mark is among them or
+    /// right behind them, and the client's pong will show when it got there. Transports
+    /// without pings ignore it.
+    pub(crate) fn wants_ping(&self) -> bool {
+        self.ping
     }
 }
 
@@ -92,12 +106,12 @@ impl Iterator for Transmit<'_> {
     type Item = Frame;
 
     fn next(&mut self) -> Option<Frame> {
-        self.0.pop_front()
+        self.frames.pop_front()
     }
 }
 
 impl Drop for Transmit<'_> {
     fn drop(&mut self) {
-        self.0.shrink_when_empty();
+        self.frames.shrink_when_empty();
     }
 }

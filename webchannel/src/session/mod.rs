@@ -11,6 +11,7 @@ pub(crate) mod contract;
 mod ending;
 pub(crate) mod pacing;
 mod resolve;
+mod traffic;
 mod updates;
 
 use std::collections::{HashMap, VecDeque};
@@ -24,6 +25,7 @@ use crate::channel::shared::Publication;
 use crate::error::{InvokeError, InvokeErrorKind};
 use crate::fanout::event::Event;
 use crate::fanout::mailbox::{Doorbell, Mailbox};
+use crate::fanout::sessions::Attached;
 use crate::ids::{ObjectId, SessionId};
 use crate::object::erased::{ErasedObject, Invocation, Reply, SharedFound};
 use crate::object::in_values;
@@ -37,6 +39,7 @@ use crate::support::warnings::{Complaints, complain};
 use contract::{Awaited, Input, ReplyTo, Resolution, Resolved, Step, Transmit};
 pub(crate) use ending::Ending;
 use pacing::UpdatePacing;
+use traffic::Traffic;
 use updates::PendingUpdates;
 
 /// Work the session cannot finish on its own.
@@ -91,6 +94,8 @@ pub(crate) struct Session {
     awaiting: bool,
     /// Whether notify signals ring the mailbox's doorbell (the mailbox starts with yes).
     notify_rings: bool,
+    /// What the session reports of its traffic.
+    traffic: Traffic,
 }
 
 impl Session {
@@ -101,7 +106,11 @@ impl Session {
         doorbell: Arc<dyn Doorbell>,
         pacing: Option<UpdatePacing>,
     ) -> Self {
-        let (id, mailbox) = channel.shared().sessions.attach(doorbell);
+        let Attached {
+            id,
+            mailbox,
+            activity,
+        } = channel.shared().sessions.attach(doorbell);
         Self {
             id,
             channel,
@@ -121,6 +130,7 @@ impl Session {
             flush_at: None,
             awaiting: false,
             notify_rings: true,
+            traffic: Traffic::new(activity),
         }
     }
 
@@ -132,9 +142,17 @@ impl Session {
     /// must do next.
     pub(crate) fn handle(&mut self, input: Input<'_>) -> Step {
         let work = match input {
-            Input::Message(text) => self.receive(text),
+            Input::Message(text) => {
+                self.traffic.heard();
+                self.receive(text)
+            }
             Input::Binary(len) => {
+                self.traffic.heard();
                 complain!(self.complaints, session = %self.id, len, "dropped a binary frame; the protocol uses text frames");
+                None
+            }
+            Input::Pong => {
+                self.traffic.pong();
                 None
             }
             Input::Mail => {
@@ -158,7 +176,18 @@ impl Session {
 
     /// The frames to write to the client, in order.
     pub(crate) fn transmit(&mut self) -> Transmit<'_> {
-        Transmit(&mut self.output)
+        let ping = self.traffic.transmitting(self.output.len());
+        Transmit {
+            frames: &mut self.output,
+            ping,
+        }
+    }
+
+    /// What [`transmit`](Self::transmit) gave has been written to the transport (a write
+    /// completed, or a callback took it), and a ping after it if `pinged`: checkpoints
+    /// behind those frames are reached, and answers to them are timed from now.
+    pub(crate) fn written(&mut self, pinged: bool) {
+        self.traffic.written(pinged);
     }
 
     /// Ends the session for `reason`: logs how it ended, and gives what tells the
@@ -292,6 +321,7 @@ impl Session {
             Request::Init { id } => self.init(id.as_json().into()),
             Request::Idle => {
                 self.idle = true;
+                self.traffic.idle();
                 None
             }
             Request::Debug { text } => {
@@ -341,6 +371,10 @@ impl Session {
             Event::Destroyed { object, frame } => self.forget(object, frame),
             // Every step looks for updates to send.
             Event::UpdatesReleased => {}
+            Event::Checkpoint(n) => {
+                let ahead = self.output.len() + self.held.len();
+                self.traffic.checkpoint(n, ahead);
+            }
             Event::Close(reason) => {
                 self.close.get_or_insert(reason);
             }
@@ -382,6 +416,7 @@ impl Session {
                     text,
                     objects: SharedFound::new(objects),
                 });
+                self.traffic.update(self.output.len() + self.held.len());
                 None
             }
             Err(busy) => Some(Work::Wait(busy.readable())),
@@ -614,5 +649,7 @@ impl Drop for Session {
 mod exchange;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod traffic_tests;
 #[cfg(test)]
 mod value_tests;

@@ -1,0 +1,116 @@
+//! [`Traffic`]: what a session reports to its activity record — when the client was heard
+//! from, when the output up to each checkpoint had been written, and how long the client
+//! took to answer a `propertyUpdate` or a ping.
+//!
+//! Points of interest in the output (a checkpoint's mark, the end of a `propertyUpdate`)
+//! are counted in frames still ahead of them, so that frames carry nothing extra and a
+//! session without points does no work per frame: the counts change only when frames are
+//! handed to the driver, and the driver says when those have been written.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use tokio::time::Instant;
+
+use crate::fanout::activity::Activity;
+
+/// One session's report of its traffic.
+pub(super) struct Traffic {
+    activity: Arc<Activity>,
+    /// Checkpoint marks in output order: the checkpoint's number, and the frames ahead of
+    /// the mark not handed to the driver yet (zero once they have been, until the driver
+    /// says they were written).
+    marks: VecDeque<(u64, usize)>,
+    /// The frames not handed to the driver yet up to the end of the latest
+    /// `propertyUpdate`, until the driver says it was written.
+    update_ahead: Option<usize>,
+    /// When the latest `propertyUpdate` was written, until the client answers it.
+    update_written: Option<Instant>,
+    /// When the oldest unanswered ping was written (a pong answers every ping before it).
+    ping_written: Option<Instant>,
+}
+
+impl Traffic {
+    pub(super) fn new(activity: Arc<Activity>) -> Self {
+        Self {
+            activity,
+            marks: VecDeque::new(),
+            update_ahead: None,
+            update_written: None,
+            ping_written: None,
+        }
+    }
+
+    /// The client sent something.
+    pub(super) fn heard(&self) {
+        self.activity.heard(Instant::now());
+    }
+
+    /// The client answered a ping.
+    pub(super) fn pong(&mut self) {
+        let now = Instant::now();
+        self.activity.heard(now);
+        if let Some(written) = self.ping_written.take() {
+            self.activity.answered(now - written, now);
+        }
+    }
+
+    /// The client said it is idle: the answer to the latest `propertyUpdate`, if one waits
+    /// for it.
+    pub(super) fn idle(&mut self) {
+        if let Some(written) = self.update_written.take() {
+            let now = Instant::now();
+            self.activity.answered(now - written, now);
+        }
+    }
+
+    /// The mark of checkpoint `n`, behind the `ahead` frames the session has not handed
+    /// out yet.
+    pub(super) fn checkpoint(&mut self, n: u64, ahead: usize) {
+        self.marks.push_back((n, ahead));
+    }
+
+    /// A `propertyUpdate` is the last of the `ahead` frames not handed out yet.
+    pub(super) fn update(&mut self, ahead: usize) {
+        self.update_ahead = Some(ahead);
+    }
+
+    /// `frames` frames are handed to the driver; true when a checkpoint's mark is among
+    /// them or right behind them, so that a ping should follow.
+    pub(super) fn transmitting(&mut self, frames: usize) -> bool {
+        if let Some(ahead) = &mut self.update_ahead {
+            *ahead = ahead.saturating_sub(frames);
+        }
+        let mut ping = false;
+        for (_, ahead) in &mut self.marks {
+            *ahead = ahead.saturating_sub(frames);
+            ping |= *ahead == 0;
+        }
+        ping
+    }
+
+    /// What was handed to the driver has been written, and a ping after it if `pinged`.
+    pub(super) fn written(&mut self, pinged: bool) {
+        let update = self.update_ahead == Some(0);
+        let mark = self.marks.front().is_some_and(|(_, ahead)| *ahead == 0);
+        if !(pinged || update || mark) {
+            return;
+        }
+        let now = Instant::now();
+        if pinged {
+            self.ping_written.get_or_insert(now);
+        }
+        if update {
+            self.update_ahead = None;
+            self.update_written = Some(now);
+        }
+        while let Some(&(n, 0)) = self.marks.front() {
+            self.activity.reached(n, now);
+            self.marks.pop_front();
+        }
+        if self.marks.is_empty() {
+            // Checkpoints are rare: between them, hold no buffer.
+            self.marks = VecDeque::new();
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! What the runtime knows about each session's traffic (`Channel::checkpoint`,
+//! `Channel::session_activity`), through both drivers: a task between a stream and a sink
+//! whose writes take as long as a test says, and a `DirectSession`. Time is tokio's paused
+//! clock.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{sink, stream};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, sleep};
+use webchannel::{
+    Channel, CloseReason, Context, DirectSession, Handle, Inbound, Outbound, SessionActivity,
+    SessionId,
+};
+
+/// An object whose signals and property the tests drive, and which tells who called it.
+#[derive(Default)]
+pub struct Probe {
+    level: i64,
+    callers: Vec<SessionId>,
+}
+
+#[webchannel::object]
+impl Probe {
+    /// A property whose changes travel in `propertyUpdate`s.
+    #[webchannel(property, notify = level_changed)]
+    pub fn level(&self) -> i64 {
+        self.level
+    }
+
+    /// Notes the calling session.
+    pub fn hello(&mut self, cx: &Context<Self>) {
+        self.callers.push(cx.session());
+    }
+
+    /// The level changed.
+    #[webchannel(signal)]
+    fn level_changed();
+
+    /// A plain signal.
+    #[webchannel(signal)]
+    fn flashed();
+}
+
+const INIT: &str = r#"{"type":3,"id":0}"#;
+const IDLE: &str = r#"{"type":4}"#;
+/// Signals: 0 destroyed, 1 levelChanged, 2 flashed.
+const CONNECT_FLASHED: &str = r#"{"type":7,"object":"probe","signal":2}"#;
+const HELLO: &str = r#"{"type":6,"object":"probe","method":"hello","args":[],"id":1}"#;
+
+fn setup() -> (Channel, Handle<Probe>) {
+    let channel = Channel::new();
+    let probe = channel
+        .register("probe", Probe::default())
+        .expect("fresh channel");
+    (channel, probe)
+}
+
+async fn last_caller(probe: &Handle<Probe>) -> SessionId {
+    *probe.read().await.callers.last().expect("a caller")
+}
+
+fn activity(channel: &Channel, session: SessionId) -> SessionActivity {
+    channel
+        .session_activity(session)
+        .expect("the session is connected")
+}
+
+/// Asserts that `measured` is `expected`, give or take the clock's millisecond.
+fn assert_about(measured: Duration, expected: Duration) {
+    assert!(
+        measured >= expected && measured < expected + Duration::from_millis(10),
+        "{measured:?}, not {expected:?}"
+    );
+}
+
+/// Lets the session task run everything that is ready, without the clock moving.
+async fn settle() {
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// A transport whose every text frame takes `write_delay` milliseconds to write.
+struct Transport {
+    to_session: mpsc::UnboundedSender<Inbound>,
+    from_session: mpsc::UnboundedReceiver<Outbound>,
+    write_delay: Arc<AtomicU64>,
+    session: JoinHandle<CloseReason>,
+}
+
+#[derive(Debug)]
+struct Gone;
+
+impl Transport {
+    fn connect(channel: &Channel) -> Self {
+        let (to_session, incoming) = mpsc::unbounded_channel();
+        let (outgoing, from_session) = mpsc::unbounded_channel();
+        let write_delay = Arc::new(AtomicU64::new(0));
+        let delay = Arc::clone(&write_delay);
+        let outgoing = sink::unfold(
+            (outgoing, delay),
+            |(outgoing, delay), outbound: Outbound| async move {
+                let millis = delay.load(Ordering::Relaxed);
+                if matches!(outbound, Outbound::Text(_)) && millis > 0 {
+                    sleep(Duration::from_millis(millis)).await;
+                }
+                outgoing.send(outbound).map_err(|_| Gone)?;
+                Ok::<_, Gone>((outgoing, delay))
+            },
+        );
+        let incoming = stream::unfold(incoming, |mut incoming| async move {
+            incoming.recv().await.map(|inbound| (inbound, incoming))
+        });
+        let channel = channel.clone();
+        let session = tokio::spawn(async move { channel.run_session(incoming, outgoing).await });
+        Self {
+            to_session,
+            from_session,
+            write_delay,
+            session,
+        }
+    }
+
+    fn send(&self, text: &str) {
+        self.to_session
+            .send(Inbound::Text(text.into()))
+            .expect("the session reads");
+    }
+
+    async fn next(&mut self) -> Outbound {
+        self.from_session.recv().await.expect("the session writes")
+    }
+
+    async fn next_text(&mut self) -> Value {
+        loop {
+            if let Outbound::Text(frame) = self.next().await {
+                return serde_json::from_str(frame.as_str()).expect("JSON");
+            }
+        }
+    }
+
+    /// Initialises, says it is idle, connects to `flashed` and says hello; returns the
+    /// session's id.
+    async fn start(&mut self, probe: &Handle<Probe>) -> SessionId {
+        self.send(INIT);
+        self.next_text().await;
+        for text in [IDLE, CONNECT_FLASHED, HELLO] {
+            self.send(text);
+        }
+        assert_eq!(self.next_text().await["id"], 1);
+        last_caller(probe).await
+    }
+
+    /// A connected, started client of `channel` and what the channel knows of its session.
+    async fn started(
+        channel: &Channel,
+        probe: &Handle<Probe>,
+    ) -> (Self, SessionId, SessionActivity) {
+        let mut client = Self::connect(channel);
+        let session = client.start(probe).await;
+        (client, session, activity(channel, session))
+    }
+
+    fn set_write_delay(&self, delay: Duration) {
+        let millis = u64::try_from(delay.as_millis()).expect("a test's delay");
+        self.write_delay.store(millis, Ordering::Relaxed);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_checkpoint_is_reached_when_the_write_before_it_completes_and_a_ping_follows() {
+    let (channel, probe) = setup();
+    let (mut client, session, activity) = Transport::started(&channel, &probe).await;
+    client.set_write_delay(Duration::from_secs(5));
+
+    let taken = Instant::now();
+    probe.flashed();
+    let checkpoint = channel.checkpoint();
+    sleep(Duration::from_secs(1)).await;
+    assert_eq!(activity.reached(&checkpoint), None, "still writing");
+    assert_eq!(client.next_text().await["signal"], 2);
+    assert_eq!(client.next().await, Outbound::Ping);
+    settle().await;
+    let reached = activity.reached(&checkpoint).expect("written");
+    assert_about(reached - taken, Duration::from_secs(5));
+
+    // The client's pong arrives 3 s after the ping was written.
+    sleep(Duration::from_secs(3)).await;
+    client.to_session.send(Inbound::Pong).expect("reading");
+    settle().await;
+    assert_about(activity.answer_lag(), Duration::from_secs(3));
+    assert_eq!(activity.last_heard(), Some(Instant::now()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_is_timed_from_when_the_property_update_was_written() {
+    let (channel, probe) = setup();
+    let (mut client, session, activity) = Transport::started(&channel, &probe).await;
+    assert_eq!(activity.answer_lag(), Duration::ZERO);
+
+    probe.write().await.level = 7;
+    probe.level_changed();
+    let update = client.next_text().await;
+    assert_eq!(update["type"], 2, "{update}");
+    sleep(Duration::from_millis(1500)).await;
+    client.send(IDLE);
+    settle().await;
+    assert_about(activity.answer_lag(), Duration::from_millis(1500));
+    assert_eq!(activity.last_heard(), Some(Instant::now()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_that_does_not_read_never_reaches_the_checkpoint_and_is_closed() {
+    let (channel, probe) = setup();
+    let (mut client, session, activity) = Transport::started(&channel, &probe).await;
+    client.set_write_delay(Duration::from_secs(3600));
+
+    probe.flashed();
+    let checkpoint = channel.checkpoint();
+    sleep(Duration::from_secs(9)).await;
+    assert_eq!(activity.reached(&checkpoint), None);
+    // The write timeout (10 s by default) ends it; its record goes with it.
+    assert_eq!(client.session.await.expect("ran"), CloseReason::Stalled);
+    assert!(channel.session_activity(session).is_none());
+}
+
+/// A direct session whose frames are collected.
+fn direct(channel: &Channel) -> (DirectSession, Arc<Mutex<Vec<Value>>>) {
+    let frames = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&frames);
+    let session = channel.direct_session(move |frame| {
+        let value = serde_json::from_str(frame.as_str()).expect("JSON");
+        sink.lock().expect("not poisoned").push(value);
+    });
+    (session, frames)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_direct_session_reaches_a_checkpoint_once_its_callback_took_what_came_before() {
+    let (channel, probe) = setup();
+    let (client, frames) = direct(&channel);
+    for text in [INIT, IDLE, CONNECT_FLASHED, HELLO] {
+        client.receive(text);
+    }
+    let session = last_caller(&probe).await;
+    let activity = activity(&channel, session);
+    frames.lock().expect("not poisoned").clear();
+
+    // Handed to the callback counts as written.
+    sleep(Duration::from_secs(2)).await;
+    probe.flashed();
+    let checkpoint = channel.checkpoint();
+    assert_eq!(activity.reached(&checkpoint), Some(Instant::now()));
+    let delivered = std::mem::take(&mut *frames.lock().expect("not poisoned"));
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0]["signal"], 2);
+
+    // A property update handed over now and answered 2 s later.
+    probe.write().await.level = 1;
+    probe.level_changed();
+    sleep(Duration::from_secs(2)).await;
+    client.receive(IDLE);
+    assert_eq!(activity.answer_lag(), Duration::from_secs(2));
+    assert_eq!(
+        frames.lock().expect("not poisoned")[0]["type"],
+        json!(2),
+        "the update went out"
+    );
+}
