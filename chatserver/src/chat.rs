@@ -1,9 +1,9 @@
 //! The `chatserver` object: who is logged in from which session, and the messages
 //! between them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use webchannel::{Context, SessionId};
+use webchannel::{Checkpoint, Context, SessionId};
 
 use crate::names::UserName;
 use crate::rules::is_valid_message;
@@ -11,8 +11,8 @@ use crate::rules::is_valid_message;
 /// The chat room Qt's clients talk to, published as `chatserver`.
 ///
 /// Behaves like Qt's example (names are unique, the user list is kept sorted, users that
-/// do not answer a keep-alive in time are dropped, see [`KeepAlive`](crate::KeepAlive)),
-/// and holds a higher bar:
+/// do not answer a keep-alive in time are dropped, see [`KeepAlive`](crate::KeepAlive)
+/// for when), and holds a higher bar:
 ///
 /// - A session (one connection) is at most one user: a second `login` on the same
 ///   connection returns `false` until that user logs out.
@@ -36,8 +36,9 @@ pub struct ChatServer {
     users: BTreeMap<String, SessionId>,
     /// The user each session is logged in as.
     sessions: HashMap<SessionId, String>,
-    /// Who has shown signs of life since the current keep-alive round began.
-    alive: BTreeSet<String>,
+    /// The keep-alive round each user has not answered yet; users that owe none are not
+    /// in it.
+    owed: HashMap<String, Owed>,
     /// The look-alike keys of every logged-in user's name: a name with one of them is
     /// taken.
     look_alikes: HashSet<String>,
@@ -75,7 +76,6 @@ impl ChatServer {
         let name = name.as_str().to_owned();
         self.look_alikes.extend(keys);
         // A user who just logged in cannot have answered a keep-alive sent before.
-        self.alive.insert(name.clone());
         self.sessions.insert(session, name.clone());
         self.users.insert(name, session);
         cx.users_changed();
@@ -110,7 +110,7 @@ impl ChatServer {
     /// Counts only from the connection `user` logged in from.
     pub fn keep_alive_response(&mut self, user: String, cx: &Context<Self>) {
         if let Some(user) = self.own_user(&user, cx.session()) {
-            self.alive.insert(user);
+            self.owed.remove(&user);
         }
     }
 
@@ -141,26 +141,63 @@ impl ChatServer {
     fn user_count_changed();
 }
 
+/// The keep-alive round a user has not answered yet. A user that missed a round keeps
+/// owing that one: a client that answers in order answers it first.
+#[derive(Debug, Clone, Copy)]
+enum Owed {
+    /// The round's `keepAlive` is being emitted; its checkpoint is not taken yet.
+    Emitting,
+    /// The round's `keepAlive` was emitted before this checkpoint.
+    Since(Checkpoint),
+}
+
 impl ChatServer {
-    /// Starts a keep-alive round: from now on, only users that answer (or log in) count as
-    /// alive.
+    /// Starts a keep-alive round, before its `keepAlive` is emitted: every logged-in user
+    /// that owes no answer now owes one to this round. `keepAliveResponse`, or logging in
+    /// again, settles it.
     pub fn begin_keep_alive_round(&mut self) {
-        self.alive.clear();
+        for user in self.users.keys() {
+            if !self.owed.contains_key(user) {
+                self.owed.insert(user.clone(), Owed::Emitting);
+            }
+        }
     }
 
-    /// Ends a keep-alive round: drops every user that has not shown signs of life since it
-    /// began, and returns their names.
-    pub fn end_keep_alive_round(&mut self) -> Vec<String> {
-        let silent: Vec<String> = self
-            .users
-            .keys()
-            .filter(|user| !self.alive.contains(*user))
-            .cloned()
+    /// The round's `keepAlive` was emitted before `checkpoint` (taken right after it):
+    /// the users that owe this round are timed from it.
+    pub fn keep_alive_sent(&mut self, checkpoint: Checkpoint) {
+        for owed in self.owed.values_mut() {
+            if let Owed::Emitting = owed {
+                *owed = Owed::Since(checkpoint);
+            }
+        }
+    }
+
+    /// Drops every user that owes an answer to a round whose checkpoint `overdue` says
+    /// the user's session should have answered by now; returns their names.
+    pub fn drop_overdue_users(
+        &mut self,
+        mut overdue: impl FnMut(SessionId, &Checkpoint) -> bool,
+    ) -> Vec<String> {
+        let mut dropped: Vec<String> = self
+            .owed
+            .iter()
+            .filter_map(|(user, owed)| match owed {
+                Owed::Since(checkpoint) => Some((user, checkpoint)),
+                Owed::Emitting => None,
+            })
+            .filter(|(user, checkpoint)| {
+                self.users
+                    .get(*user)
+                    .is_some_and(|session| overdue(*session, checkpoint))
+            })
+            .map(|(user, _)| user.clone())
             .collect();
-        for user in &silent {
+        dropped.sort();
+        for user in &dropped {
             self.remove(user);
         }
-        silent
+        dropped
     }
 
     /// Whether `user` (as typed or as shown) is logged in.
@@ -185,7 +222,7 @@ impl ChatServer {
         if let Some(session) = self.users.remove(user) {
             self.sessions.remove(&session);
         }
-        self.alive.remove(user);
+        self.owed.remove(user);
         // What is logged in was parsed, so it parses again, to the same name.
         if let Ok(name) = UserName::parse(user) {
             for key in name.look_alike_keys() {

@@ -1,19 +1,40 @@
-//! The keep-alive timer: every `interval` the server asks clients to answer, and `grace`
-//! later drops the users that did not.
+//! The keep-alive: every `interval` the server asks clients to answer (`keepAlive`), as
+//! Qt's example does, and drops the users that do not — timing each from when the
+//! question could have reached its client, not from when it was asked.
+//!
+//! A round emits `keepAlive` and takes a checkpoint behind it. Every user that has not
+//! answered an earlier round owes this one. A sweep every `grace / 4` (at least 50 ms)
+//! drops a user that still owes a round when
+//!
+//! ```text
+//! now > max(reached + answer_lag, last_heard) + grace
+//! ```
+//!
+//! where `reached` is when everything queued for its client up to the `keepAlive` had
+//! been written to the connection, `answer_lag` how long the client has lately taken to
+//! answer frames (a `propertyUpdate` with `idle`, a ping with a pong), and `last_heard`
+//! when it last sent anything: a client busy working through a backlog in order keeps
+//! proving it is there. A user whose `keepAlive` has not been written yet is left to the
+//! runtime's own limits on a client that does not read (write timeout, queue limit: the
+//! connection closes, and the user is logged out at once).
 
 use std::time::Duration;
 
-use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep};
-use webchannel::Handle;
+use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
+use webchannel::{Channel, Checkpoint, Handle, SessionActivity};
 
 use crate::ChatServer;
+
+/// The shortest time between two sweeps, whatever the grace.
+const MIN_SWEEP_PERIOD: Duration = Duration::from_millis(50);
 
 /// Timing of the keep-alive check. Qt's example uses 10 s and 2 s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeepAlive {
     /// Time between two `keepAlive` signals.
     pub interval: Duration,
-    /// How long after a `keepAlive` users have to answer.
+    /// How long a client has to answer, counted from when the `keepAlive` could have
+    /// reached it (see the module's documentation).
     pub grace: Duration,
 }
 
@@ -27,20 +48,64 @@ impl Default for KeepAlive {
 }
 
 impl KeepAlive {
-    /// Runs the keep-alive rounds for `chat` until the task is dropped.
-    pub async fn run(self, chat: Handle<ChatServer>) {
-        let mut ticks = interval_at(Instant::now() + self.interval, self.interval);
-        ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    /// How often users that owe an answer are checked: a quarter of the grace, so that
+    /// a user is dropped at most a quarter of the grace late, and at least 50 ms apart.
+    pub fn sweep_period(&self) -> Duration {
+        (self.grace / 4).max(MIN_SWEEP_PERIOD)
+    }
+
+    /// Whether a user whose session shows `activity` and who owes the round emitted
+    /// before `checkpoint` is overdue at `now`. Never while the `keepAlive` has not been
+    /// written to the client: the runtime's limits end a connection that does not read.
+    pub fn overdue(
+        &self,
+        activity: &SessionActivity,
+        checkpoint: &Checkpoint,
+        now: Instant,
+    ) -> bool {
+        let Some(reached) = activity.reached(checkpoint) else {
+            return false;
+        };
+        let could_answer = reached + activity.answer_lag();
+        let heard = activity.last_heard().unwrap_or(reached);
+        now > could_answer.max(heard) + self.grace
+    }
+
+    /// Runs the keep-alive rounds and sweeps for `chat`, published on `channel`, until
+    /// the task is dropped.
+    pub async fn run(self, channel: Channel, chat: Handle<ChatServer>) {
+        let mut rounds = interval_at(Instant::now() + self.interval, self.interval);
+        rounds.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut sweeps = interval(self.sweep_period());
+        sweeps.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
-            ticks.tick().await;
-            chat.write().await.begin_keep_alive_round();
-            chat.keep_alive();
-            sleep(self.grace).await;
-            let dropped = chat.write().await.end_keep_alive_round();
-            if !dropped.is_empty() {
-                tracing::info!(users = ?dropped, "dropped users that did not answer the keep-alive");
-                chat.users_changed();
+            tokio::select! {
+                _ = rounds.tick() => {
+                    chat.write().await.begin_keep_alive_round();
+                    chat.keep_alive();
+                    let checkpoint = channel.checkpoint();
+                    chat.write().await.keep_alive_sent(checkpoint);
+                }
+                _ = sweeps.tick() => self.sweep(&channel, &chat).await,
             }
+        }
+    }
+
+    /// Drops the users that are overdue, and tells everyone once if there were any.
+    async fn sweep(&self, channel: &Channel, chat: &Handle<ChatServer>) {
+        let now = Instant::now();
+        let dropped = chat
+            .write()
+            .await
+            .drop_overdue_users(|session, checkpoint| {
+                // A session that has ended logs its user out through the disconnect hook.
+                channel
+                    .session_activity(session)
+                    .is_some_and(|activity| self.overdue(&activity, checkpoint, now))
+            });
+        if !dropped.is_empty() {
+            tracing::info!(users = ?dropped, "dropped users that did not answer the keep-alive");
+            chat.users_changed();
         }
     }
 }

@@ -33,7 +33,7 @@ pub async fn serve(
 ) -> io::Result<()> {
     let channel = Channel::with_config(settings.channel);
     let chat = publish(&channel).map_err(io::Error::other)?;
-    let keep_alive = tokio::spawn(settings.keep_alive.run(chat));
+    let keep_alive = tokio::spawn(settings.keep_alive.run(channel.clone(), chat));
 
     let served =
         webchannel::serve(listener, web::router(channel.clone()), &channel, shutdown).await;

@@ -214,9 +214,15 @@ async fn a_name_typed_with_padding_is_shown_normalized_and_still_works_as_typed(
         assert_eq!(message["args"][1], "carol", "{message}");
     }
     chat.write().await.begin_keep_alive_round();
+    chat.write().await.keep_alive_sent(channel.checkpoint());
     typed.call("keepAliveResponse", json!([as_typed])).await;
     watcher.call("keepAliveResponse", json!(["watcher"])).await;
-    assert!(chat.write().await.end_keep_alive_round().is_empty());
+    assert!(
+        chat.write()
+            .await
+            .drop_overdue_users(|_, _| true)
+            .is_empty()
+    );
     // Another session cannot use any form of the name.
     assert_eq!(
         watcher.call("sendMessage", json!([as_typed, "fake"])).await,
@@ -268,11 +274,12 @@ async fn nobody_speaks_logs_out_or_answers_keep_alives_for_someone_else() {
 
     // A keep-alive answered by the impostor on the victim's behalf does not count.
     chat.write().await.begin_keep_alive_round();
+    chat.write().await.keep_alive_sent(channel.checkpoint());
     impostor.call("keepAliveResponse", json!(["victim"])).await;
     impostor
         .call("keepAliveResponse", json!(["impostor"]))
         .await;
-    let dropped = chat.write().await.end_keep_alive_round();
+    let dropped = chat.write().await.drop_overdue_users(|_, _| true);
     assert_eq!(dropped, vec!["victim".to_owned()]);
 }
 
@@ -331,7 +338,7 @@ async fn a_user_dropped_by_the_keep_alive_check_is_announced_like_a_logout() {
         interval: Duration::from_secs(10),
         grace: Duration::from_secs(2),
     };
-    let timer = tokio::spawn(keep_alive.run(chat.clone()));
+    let timer = tokio::spawn(keep_alive.run(channel.clone(), chat.clone()));
     let keep_alive_signal = answers.signal("keepAlive");
     let count_changed = answers.signal("userCountChanged");
     answers

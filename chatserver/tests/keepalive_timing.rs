@@ -1,0 +1,214 @@
+//! When the keep-alive drops a user, on tokio's paused clock: a client that never answers
+//! `keepAlive` is dropped within the bound the README gives, and a slow client that
+//! answers everything in order, later than the grace after each `keepAlive`, is not.
+//!
+//! Clients are scripted over `Channel::run_session`: each handles what the server writes
+//! strictly in order, at a cost per frame, and answers pings in that order too, as a
+//! JavaScript client's WebSocket does.
+
+use std::time::Duration;
+
+use chatserver::{ChatServer, KeepAlive};
+use futures_util::{sink, stream};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep, sleep_until};
+use webchannel::{Channel, Handle, Inbound, Outbound};
+
+const KEEP_ALIVE: KeepAlive = KeepAlive {
+    interval: Duration::from_secs(10),
+    grace: Duration::from_secs(2),
+};
+
+/// How a scripted client behaves.
+#[derive(Clone, Copy)]
+struct Behaviour {
+    /// Time spent on every frame the server sends, before the next.
+    cost: Duration,
+    answers_keep_alive: bool,
+}
+
+impl Behaviour {
+    /// Answers everything at once.
+    const PROMPT: Self = Self {
+        cost: Duration::ZERO,
+        answers_keep_alive: true,
+    };
+}
+
+/// The client's end of the connection is gone.
+#[derive(Debug)]
+struct Closed;
+
+/// A client: what it sends reaches its session; a task of its own handles what comes
+/// back.
+struct Client {
+    to_session: mpsc::UnboundedSender<Inbound>,
+    next_id: u64,
+}
+
+impl Client {
+    /// Connects, initialises, goes idle, connects to `newMessage` and `keepAlive` and logs
+    /// in as `name`; everything after that is handled by `behaviour`.
+    async fn log_in(channel: &Channel, name: &str, behaviour: Behaviour) -> Self {
+        let (to_session, incoming) = mpsc::unbounded_channel();
+        let (outgoing, mut from_session) = mpsc::unbounded_channel::<Outbound>();
+        let outgoing = sink::unfold(outgoing, |outgoing, outbound: Outbound| async move {
+            outgoing.send(outbound).map_err(|_| Closed)?;
+            Ok::<_, Closed>(outgoing)
+        });
+        let incoming = stream::unfold(incoming, |mut incoming| async move {
+            incoming.recv().await.map(|inbound| (inbound, incoming))
+        });
+        let served = channel.clone();
+        tokio::spawn(async move { served.run_session(incoming, outgoing).await });
+
+        let mut client = Self {
+            to_session,
+            next_id: 0,
+        };
+        client.send(json!({"type": 3, "id": 0}));
+        let signals = loop {
+            match from_session.recv().await {
+                Some(Outbound::Text(frame)) => {
+                    let init: Value = serde_json::from_str(frame.as_str()).expect("JSON");
+                    break init["data"]["chatserver"]["signals"].clone();
+                }
+                Some(Outbound::Ping) => client.pong(),
+                None => panic!("the session ended during init"),
+            }
+        };
+        let signal = |wanted: &str| {
+            signals
+                .as_array()
+                .and_then(|all| all.iter().find(|signal| signal[0] == wanted))
+                .map(|signal| signal[1].clone())
+                .expect("a chatserver signal")
+        };
+        let keep_alive = signal("keepAlive");
+        client.send(json!({"type": 4}));
+        for connected in [signal("newMessage"), keep_alive.clone()] {
+            client.send(json!({"type": 7, "object": "chatserver", "signal": connected}));
+        }
+        client.call("login", json!([name]));
+
+        let answers = client.to_session.clone();
+        let name = name.to_owned();
+        tokio::spawn(async move {
+            while let Some(outbound) = from_session.recv().await {
+                sleep(behaviour.cost).await;
+                let frame = match outbound {
+                    Outbound::Ping => {
+                        let _ = answers.send(Inbound::Pong);
+                        continue;
+                    }
+                    Outbound::Text(frame) => frame,
+                };
+                let frame: Value = serde_json::from_str(frame.as_str()).expect("JSON");
+                let answer = match frame["type"].as_u64() {
+                    Some(2) => json!({"type": 4}),
+                    Some(1) if frame["signal"] == keep_alive && behaviour.answers_keep_alive => {
+                        json!({"type": 6, "object": "chatserver", "method": "keepAliveResponse", "args": [name], "id": 1_000_000})
+                    }
+                    _ => continue,
+                };
+                let _ = answers.send(Inbound::Text(answer.to_string().into()));
+            }
+        });
+        client
+    }
+
+    fn send(&self, message: Value) {
+        self.to_session
+            .send(Inbound::Text(message.to_string().into()))
+            .expect("the session reads");
+    }
+
+    fn pong(&self) {
+        self.to_session
+            .send(Inbound::Pong)
+            .expect("the session reads");
+    }
+
+    fn call(&mut self, method: &str, args: Value) {
+        self.next_id += 1;
+        self.send(json!({"type": 6, "object": "chatserver", "method": method, "args": args, "id": self.next_id}));
+    }
+}
+
+fn chat() -> (Channel, Handle<ChatServer>) {
+    let channel = Channel::new();
+    let chat = chatserver::publish(&channel).expect("fresh channel");
+    tokio::spawn(KEEP_ALIVE.run(channel.clone(), chat.clone()));
+    (channel, chat)
+}
+
+async fn logged_in(chat: &Handle<ChatServer>, user: &str) -> bool {
+    chat.read().await.is_logged_in(user)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_client_is_dropped_within_the_bound_after_the_keep_alive() {
+    let started = Instant::now();
+    let (channel, chat) = chat();
+    let silent = Behaviour {
+        answers_keep_alive: false,
+        ..Behaviour::PROMPT
+    };
+    let _answers = Client::log_in(&channel, "answers", Behaviour::PROMPT).await;
+    let _silent = Client::log_in(&channel, "silent", silent).await;
+
+    // The first keepAlive goes out after one interval and is written at once; the silent
+    // client answers its ping at once (its lag is nil), so its deadline is the grace, and
+    // the first sweep after it drops it.
+    let emitted = started + KEEP_ALIVE.interval;
+    sleep_until(emitted + KEEP_ALIVE.grace - Duration::from_millis(1)).await;
+    assert!(
+        logged_in(&chat, "silent").await,
+        "dropped before its deadline"
+    );
+    sleep_until(emitted + KEEP_ALIVE.grace + KEEP_ALIVE.sweep_period()).await;
+    // The sweep at that very instant may run after this task: give it a step.
+    sleep(Duration::from_millis(1)).await;
+    assert!(
+        !logged_in(&chat, "silent").await,
+        "not dropped within the bound"
+    );
+    assert!(logged_in(&chat, "answers").await);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_client_that_answers_in_order_after_the_grace_is_kept() {
+    let started = Instant::now();
+    let (channel, chat) = chat();
+    // Half a second per frame, behind a steady backlog of seven: every answer, the
+    // keepAlive's included, comes about 3.5 s after it was written, later than the grace.
+    let slow = Behaviour {
+        cost: Duration::from_millis(500),
+        ..Behaviour::PROMPT
+    };
+    let mut talker = Client::log_in(&channel, "talker", Behaviour::PROMPT).await;
+    let _slow = Client::log_in(&channel, "slow", slow).await;
+    for n in 0..6 {
+        talker.call("sendMessage", json!(["talker", format!("backlog {n}")]));
+    }
+    // Another login: the user list reaches the slow client behind its backlog, and its
+    // idle tells the server how long it takes.
+    let _late = Client::log_in(&channel, "late", Behaviour::PROMPT).await;
+
+    let end = started + 5 * KEEP_ALIVE.interval;
+    let mut n = 0;
+    while Instant::now() < end {
+        talker.call("sendMessage", json!(["talker", format!("steady {n}")]));
+        n += 1;
+        sleep(Duration::from_millis(500)).await;
+        assert!(
+            logged_in(&chat, "slow").await,
+            "the slow client was dropped at {:?}",
+            started.elapsed()
+        );
+    }
+    for user in ["talker", "late"] {
+        assert!(logged_in(&chat, user).await, "{user} was dropped");
+    }
+}
