@@ -175,6 +175,7 @@ impl Session {
     }
 
     /// The frames to write to the client, in order.
+    #[inline]
     pub(crate) fn transmit(&mut self) -> Transmit<'_> {
         let ping = self.traffic.transmitting(self.output.len());
         Transmit {
@@ -186,6 +187,7 @@ impl Session {
     /// What [`transmit`](Self::transmit) gave has been written to the transport (a write
     /// completed, or a callback took it), and a ping after it if `pinged`: checkpoints
     /// behind those frames are reached, and answers to them are timed from now.
+    #[inline]
     pub(crate) fn written(&mut self, pinged: bool) {
         self.traffic.written(pinged);
     }

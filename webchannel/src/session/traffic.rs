@@ -28,6 +28,9 @@ pub(super) struct Traffic {
     update_written: Option<Instant>,
     /// When the oldest unanswered ping was written (a pong answers every ping before it).
     ping_written: Option<Instant>,
+    /// Whether a point (a mark, the end of an update) has had all frames ahead of it
+    /// handed out, and waits for the driver to say they were written.
+    passed: bool,
 }
 
 impl Traffic {
@@ -38,6 +41,7 @@ impl Traffic {
             update_ahead: None,
             update_written: None,
             ping_written: None,
+            passed: false,
         }
     }
 
@@ -77,30 +81,45 @@ impl Traffic {
 
     /// `frames` frames are handed to the driver; true when a checkpoint's mark is among
     /// them or right behind them, so that a ping should follow.
+    // Called for every write: without points it is one branch where it is called.
+    #[inline]
     pub(super) fn transmitting(&mut self, frames: usize) -> bool {
+        if self.update_ahead.is_none() && self.marks.is_empty() {
+            return false;
+        }
+        self.count_down(frames)
+    }
+
+    fn count_down(&mut self, frames: usize) -> bool {
         if let Some(ahead) = &mut self.update_ahead {
             *ahead = ahead.saturating_sub(frames);
+            self.passed |= *ahead == 0;
         }
         let mut ping = false;
         for (_, ahead) in &mut self.marks {
             *ahead = ahead.saturating_sub(frames);
             ping |= *ahead == 0;
         }
+        self.passed |= ping;
         ping
     }
 
     /// What was handed to the driver has been written, and a ping after it if `pinged`.
+    // Called for every write, as `transmitting` is.
+    #[inline]
     pub(super) fn written(&mut self, pinged: bool) {
-        let update = self.update_ahead == Some(0);
-        let mark = self.marks.front().is_some_and(|(_, ahead)| *ahead == 0);
-        if !(pinged || update || mark) {
-            return;
+        if pinged || self.passed {
+            self.note_written(pinged);
         }
+    }
+
+    fn note_written(&mut self, pinged: bool) {
+        self.passed = false;
         let now = Instant::now();
         if pinged {
             self.ping_written.get_or_insert(now);
         }
-        if update {
+        if self.update_ahead == Some(0) {
             self.update_ahead = None;
             self.update_written = Some(now);
         }
