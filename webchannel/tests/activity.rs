@@ -175,7 +175,7 @@ impl Transport {
 #[tokio::test(start_paused = true)]
 async fn a_checkpoint_is_reached_when_the_write_before_it_completes_and_a_ping_follows() {
     let (channel, probe) = setup();
-    let (mut client, session, activity) = Transport::started(&channel, &probe).await;
+    let (mut client, _, activity) = Transport::started(&channel, &probe).await;
     client.set_write_delay(Duration::from_secs(5));
 
     let taken = Instant::now();
@@ -200,7 +200,7 @@ async fn a_checkpoint_is_reached_when_the_write_before_it_completes_and_a_ping_f
 #[tokio::test(start_paused = true)]
 async fn an_idle_is_timed_from_when_the_property_update_was_written() {
     let (channel, probe) = setup();
-    let (mut client, session, activity) = Transport::started(&channel, &probe).await;
+    let (mut client, _, activity) = Transport::started(&channel, &probe).await;
     assert_eq!(activity.answer_lag(), Duration::ZERO);
 
     probe.write().await.level = 7;
@@ -217,7 +217,7 @@ async fn an_idle_is_timed_from_when_the_property_update_was_written() {
 #[tokio::test(start_paused = true)]
 async fn a_client_that_does_not_read_never_reaches_the_checkpoint_and_is_closed() {
     let (channel, probe) = setup();
-    let (mut client, session, activity) = Transport::started(&channel, &probe).await;
+    let (client, session, activity) = Transport::started(&channel, &probe).await;
     client.set_write_delay(Duration::from_secs(3600));
 
     probe.flashed();
