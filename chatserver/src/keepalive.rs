@@ -99,9 +99,20 @@ impl KeepAlive {
             .await
             .drop_overdue_users(|session, checkpoint| {
                 // A session that has ended logs its user out through the disconnect hook.
-                channel
-                    .session_activity(session)
-                    .is_some_and(|activity| self.overdue(&activity, checkpoint, now))
+                let Some(activity) = channel.session_activity(session) else {
+                    return false;
+                };
+                let overdue = self.overdue(&activity, checkpoint, now);
+                if overdue {
+                    tracing::debug!(
+                        %session,
+                        reached_ago = ?activity.reached(checkpoint).map(|at| now - at),
+                        heard_ago = ?activity.last_heard().map(|at| now - at),
+                        answer_lag = ?activity.answer_lag(),
+                        "keep-alive overdue"
+                    );
+                }
+                overdue
             });
         if !dropped.is_empty() {
             tracing::info!(users = ?dropped, "dropped users that did not answer the keep-alive");
