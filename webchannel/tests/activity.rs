@@ -13,8 +13,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep};
 use webchannel::{
-    Channel, CloseReason, Context, DirectSession, Handle, Inbound, Outbound, SessionActivity,
-    SessionId,
+    Channel, Checkpoint, CloseReason, Context, DirectSession, Handle, Inbound, Outbound,
+    SessionActivity, SessionId,
 };
 
 /// An object whose signals and property the tests drive, and which tells who called it.
@@ -156,14 +156,30 @@ impl Transport {
         last_caller(probe).await
     }
 
-    /// A connected, started client of `channel` and what the channel knows of its session.
+    /// Answers pings until `checkpoint`'s has been answered.
+    async fn pong_until_reached(&mut self, activity: &SessionActivity, checkpoint: Checkpoint) {
+        while activity.reached(&checkpoint).is_none() {
+            if self.next().await == Outbound::Ping {
+                self.to_session.send(Inbound::Pong).expect("reading");
+            }
+        }
+    }
+
+    /// A connected, started client of `channel` whose session has reached a first
+    /// checkpoint (from which on it stamps what it hears), and what the channel knows of
+    /// its session.
     async fn started(
         channel: &Channel,
         probe: &Handle<Probe>,
     ) -> (Self, SessionId, SessionActivity) {
         let mut client = Self::connect(channel);
         let session = client.start(probe).await;
-        (client, session, activity(channel, session))
+        let activity = activity(channel, session);
+        client
+            .pong_until_reached(&activity, channel.checkpoint())
+            .await;
+        settle().await;
+        (client, session, activity)
     }
 
     fn set_write_delay(&self, delay: Duration) {

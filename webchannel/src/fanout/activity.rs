@@ -36,7 +36,9 @@ pub struct SessionActivity(pub(crate) Arc<Activity>);
 
 impl SessionActivity {
     /// When the client last sent anything: a message (an `idle`, a call, ...), a binary
-    /// frame or a pong. `None` before its first.
+    /// frame or a pong; `None` before its first. Kept from the session's first
+    /// [`Checkpoint`] on, since it only means something measured against one (a channel
+    /// that takes none reads no clock per message); pongs are always kept.
     pub fn last_heard(&self) -> Option<Instant> {
         self.0.instant(self.0.last_heard.load(Ordering::Relaxed))
     }

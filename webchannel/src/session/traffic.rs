@@ -5,7 +5,9 @@
 //! Points of interest in the output (a checkpoint's mark, the end of a `propertyUpdate`)
 //! are counted in frames still ahead of them, so that frames carry nothing extra and a
 //! session without points does no work per frame: the counts change only when frames are
-//! handed to the driver, and the driver says when those have been written.
+//! handed to the driver, and the driver says when those have been written. When the client
+//! was last heard from is only of use measured against a checkpoint, so it is stamped from
+//! the session's first one on: a channel that takes none reads no clock per message.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -31,6 +33,9 @@ pub(super) struct Traffic {
     /// Whether a point (a mark, the end of an update) has had all frames ahead of it
     /// handed out, and waits for the driver to say they were written.
     passed: bool,
+    /// Whether frames from the client are stamped: once a checkpoint has reached the
+    /// session.
+    stamps_heard: bool,
 }
 
 impl Traffic {
@@ -42,12 +47,17 @@ impl Traffic {
             update_written: None,
             ping_written: None,
             passed: false,
+            stamps_heard: false,
         }
     }
 
     /// The client sent something.
+    // Called for every message: without checkpoints it is one branch where it is called.
+    #[inline]
     pub(super) fn heard(&self) {
-        self.activity.heard(Instant::now());
+        if self.stamps_heard {
+            self.activity.heard(Instant::now());
+        }
     }
 
     /// The client answered a ping.
@@ -71,6 +81,7 @@ impl Traffic {
     /// The mark of checkpoint `n`, behind the `ahead` frames the session has not handed
     /// out yet.
     pub(super) fn checkpoint(&mut self, n: u64, ahead: usize) {
+        self.stamps_heard = true;
         self.marks.push_back((n, ahead));
     }
 

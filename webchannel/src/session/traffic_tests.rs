@@ -36,7 +36,8 @@ impl Beacon {
 const CONNECT_FLASHED: &str = r#"{"type":7,"object":"beacon","signal":2}"#;
 const IDLE: &str = r#"{"type":4}"#;
 
-/// A session that has been initialised, is idle, and has written everything so far.
+/// A session that has been initialised, is idle, has reached a first checkpoint (from
+/// which on it stamps what it hears) and has written everything so far.
 fn setup() -> (Channel, Handle<Beacon>, Session, SessionActivity) {
     let channel = Channel::new();
     let beacon = channel
@@ -44,6 +45,8 @@ fn setup() -> (Channel, Handle<Beacon>, Session, SessionActivity) {
         .expect("fresh channel");
     let mut session = ready_session(&channel);
     let _ = session.handle(Input::Message(CONNECT_FLASHED));
+    channel.checkpoint();
+    let _ = session.handle(Input::Mail);
     write_all(&mut session);
     let activity = channel
         .session_activity(session.id())
@@ -131,6 +134,22 @@ async fn a_pong_answers_the_oldest_unanswered_ping() {
     advance(Duration::from_secs(7)).await;
     let _ = session.handle(Input::Pong);
     assert_eq!(activity.answer_lag(), Duration::from_secs(2));
+    assert_eq!(activity.last_heard(), Some(Instant::now()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn messages_are_stamped_from_the_first_checkpoint_on() {
+    let channel = Channel::new();
+    let mut session = ready_session(&channel);
+    let activity = channel
+        .session_activity(session.id())
+        .expect("the session is connected");
+    let _ = session.handle(Input::Message(IDLE));
+    assert_eq!(activity.last_heard(), None, "no checkpoint, no clock");
+    channel.checkpoint();
+    let _ = session.handle(Input::Mail);
+    advance(Duration::from_secs(1)).await;
+    let _ = session.handle(Input::Message(IDLE));
     assert_eq!(activity.last_heard(), Some(Instant::now()));
 }
 
