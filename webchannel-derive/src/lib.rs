@@ -120,8 +120,8 @@ use crate::errors::Rejected;
 ///   `Display` text).
 /// - **The context**: one parameter of type `&Context<Self>` (any path whose last segment
 ///   is `Context`, behind a shared reference) is injected by the runtime: it tells who
-///   called and emits signals (`cx.value_changed(1)`). It is not part of the published
-///   signature.
+///   called (`cx.session()`), gives the object's own handle (`cx.handle()`) and emits
+///   signals (`cx.value_changed(1)`). It is not part of the published signature.
 /// - **Properties**: `#[webchannel(property, notify = <signal fn>)]` or
 ///   `#[webchannel(property, constant)]` on a `pub fn name(&self) -> T` with no other
 ///   parameters. A `pub fn set_<name>(&mut self, value: T)` in the same impl (optionally
@@ -291,6 +291,80 @@ use crate::errors::Rejected;
 /// assert!(typescript.contains("join(name: string, volume: Volume): Promise<Player>;"));
 /// assert!(typescript.contains("export interface Player {"));
 /// # Ok::<(), webchannel::RegisterError>(())
+/// ```
+///
+/// # An object's own handle, and letting it go
+///
+/// `cx.handle()` is the handle of the object being called (Qt's `this`): return it, carry
+/// it in a signal, or drop the last handle to it. A call in progress keeps its object alive
+/// until the call is answered, and clients receive the object's `destroyed` after the
+/// response (what Qt's `deleteLater` gives), so an object lets itself go by dropping the
+/// handles it can reach:
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+///
+/// use webchannel::{Channel, Context, Handle};
+///
+/// /// The open tasks: the only handles to them.
+/// type Tasks = Arc<Mutex<Vec<Handle<Task>>>>;
+///
+/// pub struct Task {
+///     title: String,
+///     open: Tasks,
+/// }
+///
+/// #[webchannel::object]
+/// impl Task {
+///     #[webchannel(property, constant)]
+///     pub fn title(&self) -> String {
+///         self.title.clone()
+///     }
+///
+///     /// Closes the task: its last handle goes, and clients receive its `destroyed` after
+///     /// this call's response.
+///     pub fn close(&self, cx: &Context<Self>) {
+///         self.open.lock().unwrap().retain(|task| task != cx.handle());
+///     }
+///
+///     /// Emits `highlighted` with the task itself.
+///     pub fn highlight(&self, cx: &Context<Self>) {
+///         cx.highlighted(cx.handle().clone());
+///     }
+///
+///     #[webchannel(signal)]
+///     fn highlighted(task: Handle<Task>);
+/// }
+///
+/// #[derive(Default)]
+/// pub struct Board {
+///     open: Tasks,
+/// }
+///
+/// #[webchannel::object]
+/// impl Board {
+///     /// A new open task.
+///     pub fn add(&self, title: String) -> Handle<Task> {
+///         let task = Handle::new(Task { title, open: Arc::clone(&self.open) });
+///         self.open.lock().unwrap().push(task.clone());
+///         task
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let channel = Channel::new();
+/// channel.register("board", Board::default())?;
+/// let mut client = channel.connect_in_memory();
+/// client.send(r#"{"type":6,"object":"board","method":"add","args":["write docs"],"id":1}"#);
+/// let added: serde_json::Value = serde_json::from_str(client.recv().await.unwrap().as_str())?;
+/// let task = added["data"]["id"].as_str().unwrap().to_owned();
+/// client.send(format!(r#"{{"type":6,"object":"{task}","method":"close","args":[],"id":2}}"#));
+/// assert_eq!(client.recv().await.unwrap().as_str(), r#"{"type":10,"id":2,"data":null}"#);
+/// let destroyed = format!(r#"{{"type":1,"object":"{task}","signal":0}}"#);
+/// assert_eq!(client.recv().await.unwrap().as_str(), destroyed);
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// # Qt type names in signatures

@@ -44,6 +44,21 @@ async function dropAndAwaitDestroyed(client, widget) {
     return id;
 }
 
+/** Whether `frame` is the `destroyed` signal of object `id`. */
+function isDestroyed(id) {
+    return (frame) => frame.type === Type.signal && frame.object === id && frame.signal === 0;
+}
+
+/** Where in `client.received` the response to request `id` is. */
+function responseAt(client, id) {
+    return client.received.findIndex((frame) => frame.type === Type.response && frame.id === id);
+}
+
+/** Where in `client.received` the `destroyed` of object `id` is. */
+function destroyedAt(client, id) {
+    return client.received.findIndex(isDestroyed(id));
+}
+
 /** What this flavour sends for an object passed as an argument. */
 function sentShape(flavour, id) {
     // Qt 5.15 writes `{id}` itself; the npm client's QObject.toJSON adds the marker.
@@ -290,7 +305,7 @@ for (const flavour of clientFlavours) {
             assert.equal(JSON.stringify(widget), '{}');
         });
 
-        test('an object dropped during a call is destroyed before the call\'s response', async (t) => {
+        test('an object dropped during a call is destroyed after the call\'s response', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const widget = await factory(client, 'create', 'doomed');
             // The widget is now in the factory's `widgets` property, sent in an update.
@@ -298,9 +313,10 @@ for (const flavour of clientFlavours) {
             const id = widget.__id__;
             const mark = client.received.length;
             assert.equal(await factory(client, 'dropWidget', widget), true);
+            await client.waitForFrame(isDestroyed(id), 'destroyed', mark);
             const frames = client.received.slice(mark);
-            assert.deepEqual(frames[0], { type: Type.signal, object: id, signal: 0 });
-            assert.equal(frames[1]?.type, Type.response);
+            assert.equal(frames[0]?.type, Type.response);
+            assert.deepEqual(frames[1], { type: Type.signal, object: id, signal: 0 });
         });
 
         test('an object nobody keeps is destroyed once it has been sent', async (t) => {
@@ -353,6 +369,102 @@ for (const flavour of clientFlavours) {
             const id = await dropAndAwaitDestroyed(client, await factory(client, 'create', 'forgotten'));
             const response = await client.invoke('factory', 'nameOf', [{ id }]);
             assertRefused(response, `argument 1 (widget) must be Handle<Widget>: no object with id ${JSON.stringify(id)} is known to this client`);
+        });
+    });
+
+    describe(`objects that let themselves go, with the ${flavour} qwebchannel.js`, () => {
+        /** A new item made by `client`, and the same item as `other` finds it. */
+        async function sharedItem(client, other, name) {
+            const item = await factory(client, 'createItem', name);
+            const known = await factory(other, 'findItem', name);
+            assert.equal(known.__id__, item.__id__);
+            return [item, known];
+        }
+
+        test('a method returns its own object, and a signal carries it', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const item = await factory(client, 'createItem', 'self');
+            assert.equal(await client.settle(item.itself(), 'itself()'), item);
+            const announced = new CallRecorder();
+            item.announced.connect(announced.fn);
+            await client.settle(item.announce(), 'announce()');
+            assert.deepEqual(announced.calls, [[item]]);
+        });
+
+        test('release() drops the last handle inside the call: the Promise resolves, destroyed follows', async (t) => {
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const other = await room.connect(flavour);
+            const [item, known] = await sharedItem(client, other, 'released');
+            const id = item.__id__;
+            const destroyed = new CallRecorder();
+            item.destroyed.connect(destroyed.fn);
+            assert.equal(await client.settle(item.release(), 'release()'), true);
+            await client.waitForFrame(isDestroyed(id), 'destroyed');
+            assert.ok(responseAt(client, client.lastRequestId()) < destroyedAt(client, id), 'the response comes first');
+            assert.deepEqual(destroyed.calls, [[]]);
+            assert.equal(client.objects[id], undefined);
+            assert.deepEqual(Object.keys(item), []);
+            await other.waitForFrame(isDestroyed(id), 'destroyed at the other client');
+            assert.deepEqual(Object.keys(known), []);
+            assert.deepEqual(client.clientErrors, []);
+            assert.deepEqual(other.clientErrors, []);
+        });
+
+        test('a call in flight on the object keeps it until the call is answered', async (t) => {
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const other = await room.connect(flavour);
+            const [item, known] = await sharedItem(client, other, 'busy');
+            const id = item.__id__;
+            const waiting = known.wait(`busy-${flavour}`);
+            const waitId = other.lastRequestId();
+            // Calls start in order: once the barrier is answered, `wait` runs.
+            await other.barrier();
+            assert.equal(await client.settle(item.release(), 'release()'), true);
+            await client.barrier();
+            assert.equal(destroyedAt(client, id), -1, 'destroyed before the other client\'s call was answered');
+            await client.settle(client.objects.control.open(`busy-${flavour}`), 'control.open()');
+            assert.equal(await other.settle(waiting, 'wait()'), 'busy');
+            await other.waitForFrame(isDestroyed(id), 'destroyed at the other client');
+            assert.ok(responseAt(other, waitId) < destroyedAt(other, id), 'the other client\'s response comes first');
+            await client.waitForFrame(isDestroyed(id), 'destroyed');
+            assert.deepEqual(other.clientErrors, []);
+            assert.deepEqual(client.clientErrors, []);
+        });
+
+        test('a call sent right after release() is refused, and nothing throws', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const item = await factory(client, 'createItem', 'twice');
+            const id = item.__id__;
+            const released = item.release();
+            const releaseId = client.lastRequestId();
+            const { response } = await client.rejection(() => item.itself(), 'itself() after release()');
+            assert.equal(await client.settle(released, 'release()'), true);
+            assertRefused(response, `no object named ${JSON.stringify(id)}`);
+            await client.waitForFrame(isDestroyed(id), 'destroyed');
+            assert.ok(responseAt(client, releaseId) < destroyedAt(client, id));
+            assert.deepEqual(client.clientErrors, []);
+        });
+
+        test('a setter that drops its object: destroyed arrives, and nothing about the object after it', async (t) => {
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const other = await room.connect(flavour);
+            const [item, known] = await sharedItem(client, other, 'unkept');
+            const id = item.__id__;
+            item.kept = false;
+            await client.waitForFrame(isDestroyed(id), 'destroyed');
+            await other.waitForFrame(isDestroyed(id), 'destroyed at the other client');
+            await client.barrier();
+            await other.barrier();
+            for (const each of [client, other]) {
+                const after = each.received.slice(destroyedAt(each, id) + 1);
+                assert.deepEqual(after.filter((frame) => mentions(frame, id)), []);
+                assert.deepEqual(after.filter((frame) => frame.type === Type.propertyUpdate && frame.data.length === 0), [], 'an empty update');
+                assert.deepEqual(each.clientErrors, []);
+            }
+            assert.deepEqual(Object.keys(known), []);
         });
     });
 

@@ -112,7 +112,11 @@ impl<T: Object> Handle<T> {
     /// and pass it back as an argument.
     ///
     /// The object lives as long as a handle to it does. When the last one is dropped,
-    /// every client that knows it receives its `destroyed` signal.
+    /// every client that knows it receives its `destroyed` signal. As with Qt's
+    /// `deleteLater`, a call in progress on the object keeps it alive until the call is
+    /// answered, and a `destroyed` caused by a call follows that call's response: an object
+    /// may drop the last handle to itself in one of its own methods (see
+    /// [`Context::handle`]).
     pub fn new(object: T) -> Self {
         Self(Published::new(None, object))
     }
@@ -217,6 +221,15 @@ impl<T: Object> Context<T> {
     /// The session (one connected client) that made the call.
     pub fn session(&self) -> SessionId {
         self.session
+    }
+
+    /// The object being called (Qt's `this`): return it, carry it in a signal, keep it,
+    /// or compare it with the handles you hold.
+    ///
+    /// An object may drop the last handle to itself during one of its own calls: it lives
+    /// until the call is answered, and clients receive its `destroyed` after the response.
+    pub fn handle(&self) -> &Handle<T> {
+        &self.object
     }
 }
 

@@ -70,18 +70,19 @@ impl PendingUpdates {
         self.0.retain(|update| update.id != object);
     }
 
-    /// The `propertyUpdate` message for every pending change, with current values; on
-    /// success the pending changes are gone. On a locked object, nothing changes.
+    /// The `propertyUpdate` message for every pending change, with current values, or
+    /// nothing when every changed object has gone since; on success the pending changes are
+    /// gone. On a locked object, nothing changes.
     pub(super) fn write_update(
         &mut self,
         session: SessionId,
-    ) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
+    ) -> Result<Option<(Frame, Found)>, Arc<dyn ErasedObject>> {
         if let [update] = self.0.as_slice()
             && let Some(object) = update.object.upgrade()
         {
             let written = shared_update(&object, update, session)?;
             self.0.clear();
-            return Ok(written);
+            return Ok(Some(written));
         }
         let mut json = JsonBuf::with_capacity(256);
         let mut found = Found::new();
@@ -100,7 +101,9 @@ impl PendingUpdates {
         }
         json.raw("]}");
         self.0.clear();
-        Ok((json.into_frame(), found))
+        // An object dropped after changing (its `destroyed` is on its way) leaves nothing
+        // to say.
+        Ok((!first).then(|| (json.into_frame(), found)))
     }
 }
 

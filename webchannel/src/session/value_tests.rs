@@ -265,12 +265,13 @@ fn dropping_the_last_handle_sends_destroyed_and_frees_bookkeeping() {
     let remove =
         json!({"type": 6, "object": "list", "method": "remove", "args": [{"id": id}], "id": 5});
     let frames = exchange(&mut owner, &remove.to_string());
-    // Dropped during the call, so its `destroyed` precedes the call's response.
+    // Dropped during the call: its `destroyed` follows the call's response, as with Qt's
+    // `deleteLater`.
     assert_eq!(
         frames,
         vec![
-            json!({"type": 1, "object": id, "signal": 0}),
             json!({"type": 10, "id": 5, "data": true}),
+            json!({"type": 1, "object": id, "signal": 0}),
         ]
     );
     bystander.deliver();

@@ -84,8 +84,9 @@ fn build(settings: &RoomSettings) -> Result<Channel, RegisterError> {
     channel.register("values", Values::default())?;
     channel.register("calendar", Calendar::default())?;
     channel.register("fan", Fan::default())?;
-    channel.register("factory", Factory::new(props.clone(), other_props.clone()))?;
     let gates = Arc::new(Gates::default());
+    let factory = Factory::new(props.clone(), other_props.clone(), Arc::clone(&gates));
+    channel.register("factory", factory)?;
     channel.register("worker", Worker::new(Arc::clone(&gates)))?;
     channel.register("lobby", Lobby::default())?;
     let control = Control::new(channel.clone(), props, other_props, signals, gates);

@@ -2,14 +2,18 @@
 //! them alone, in lists and in options; holds them in properties (a list, an option, a
 //! map) and signals; takes them back as arguments, alone or embedded in lists and
 //! structs; and drops them, which sends `destroyed` to the clients that know them. Its
-//! `otherObject` property refers to a registered object.
+//! `otherObject` property refers to a registered object. It also keeps `Item`s, which can
+//! let themselves go.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use webchannel::{Context, Handle};
 
+use super::gates::Gates;
 use super::gauge::Gauge;
+use super::item::{Item, Shelf};
 use super::widget::Widget;
 
 /// An object embedded in a struct argument: `{"obj": <widget>, "label": "..."}`.
@@ -30,11 +34,13 @@ pub(crate) struct Factory {
     first: Handle<Gauge>,
     second: Handle<Gauge>,
     pointing_at_second: bool,
+    items: Arc<Shelf>,
 }
 
 impl Factory {
-    /// A factory whose `otherObject` switches between `first` and `second`.
-    pub(crate) fn new(first: Handle<Gauge>, second: Handle<Gauge>) -> Self {
+    /// A factory whose `otherObject` switches between `first` and `second`, and whose
+    /// items wait at `gates`.
+    pub(crate) fn new(first: Handle<Gauge>, second: Handle<Gauge>, gates: Arc<Gates>) -> Self {
         Self {
             kept: Vec::new(),
             private: Vec::new(),
@@ -43,6 +49,7 @@ impl Factory {
             first,
             second,
             pointing_at_second: false,
+            items: Shelf::new(gates),
         }
     }
 }
@@ -127,6 +134,16 @@ impl Factory {
         }
         cx.widgets_changed();
         before != self.kept.len() + self.private.len()
+    }
+
+    /// A new item, kept until it lets itself go.
+    pub fn create_item(&self, name: String) -> Handle<Item> {
+        self.items.put(name)
+    }
+
+    /// The kept item called `name`, if any: how other clients get to know an item.
+    pub async fn find_item(&self, name: String) -> Option<Handle<Item>> {
+        self.items.find(&name).await
     }
 
     /// Every kept widget.

@@ -7,6 +7,7 @@ mod factory;
 mod fan;
 mod gates;
 mod gauge;
+mod item;
 mod lobby;
 mod overloads;
 mod signal_source;
