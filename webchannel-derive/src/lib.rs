@@ -114,7 +114,9 @@ use crate::errors::Rejected;
 /// - **Methods**: every `pub fn` taking `&self` or `&mut self`, unless it is marked
 ///   `#[webchannel(skip)]`, is a property getter, or is a setter. It may be `async`.
 ///   Parameters are owned types that implement `serde::de::DeserializeOwned`; a missing
-///   trailing argument reads as JSON `null`, so `Option` parameters may be left out. The
+///   trailing argument reads as JSON `null`, so `Option` parameters may be left out. A
+///   client that sends a value of another shape is told which parameter, and what
+///   JavaScript value it takes (`a string`, `an integer from 0 to 255`, ...). The
 ///   return type is `()` (the client receives `null`), any `serde::Serialize` type, or a
 ///   type whose last path segment is `Result` (an `Err` rejects the call with the error's
 ///   `Display` text).

@@ -65,8 +65,11 @@ function sentShape(flavour, id) {
     return flavour === 'qt515' ? { id } : { '__QObject*__': true, id };
 }
 
-/** The error for an argument that has no `id` where an object is expected. */
-const noId = (position, name, type) => `argument ${position} (${name}) must be ${type}: missing field \`id\``;
+/** The error of `factory.<method>` for argument `name`, what it expects and what was sent. */
+const mustBe = (method, name, expected, got) => `factory.${method}: argument 1 (${name}) must be ${expected}; got ${got}`;
+
+/** The error of `factory.nameOf` for an id this client does not know. */
+const unknownWidget = (id) => `factory.nameOf: argument 1 (widget): no object with id ${JSON.stringify(id)} is known to this client`;
 
 for (const flavour of clientFlavours) {
     describe(`objects as values with the ${flavour} qwebchannel.js`, () => {
@@ -273,7 +276,7 @@ for (const flavour of clientFlavours) {
                 // Qt 5.15's client converts top-level object arguments only; inside a list it
                 // sends the proxy's own fields, which name no object.
                 const { response } = await client.rejection(call, 'embeddedNames');
-                assertRefused(response, noId(1, 'pair', '(Handle<Widget>, Holder)'));
+                assertRefused(response, mustBe('embeddedNames', 'pair', 'an array of 2 values', 'an array'));
             } else {
                 assert.deepEqual(await client.settle(call(), 'embeddedNames'), ['inner', 'inner', 'label']);
             }
@@ -285,7 +288,7 @@ for (const flavour of clientFlavours) {
             const call = () => client.objects.factory.namesOf(widgets);
             if (flavour === 'qt515') {
                 const { response } = await client.rejection(call, 'namesOf');
-                assertRefused(response, noId(1, 'widgets', 'Vec<Handle<Widget>>'));
+                assertRefused(response, mustBe('namesOf', 'widgets', 'an array of Widget objects', 'an array'));
             } else {
                 assert.deepEqual(await client.settle(call(), 'namesOf'), ['one', 'two']);
             }
@@ -361,14 +364,14 @@ for (const flavour of clientFlavours) {
             // Both clients send an emptied proxy as `{}`.
             const { response } = await client.rejection(() => client.objects.factory.nameOf(widget), 'nameOf(destroyed)');
             assert.deepEqual(client.sentOfType(Type.invokeMethod).at(-1).args, [{}]);
-            assertRefused(response, noId(1, 'widget', 'Handle<Widget>'));
+            assertRefused(response, mustBe('nameOf', 'widget', 'a Widget object', '{}'));
         });
 
         test('the id of a destroyed object passed as an argument is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const id = await dropAndAwaitDestroyed(client, await factory(client, 'create', 'forgotten'));
             const response = await client.invoke('factory', 'nameOf', [{ id }]);
-            assertRefused(response, `argument 1 (widget) must be Handle<Widget>: no object with id ${JSON.stringify(id)} is known to this client`);
+            assertRefused(response, unknownWidget(id));
         });
     });
 
@@ -484,7 +487,7 @@ for (const flavour of clientFlavours) {
             const stranger = await room.connect(flavour);
             const widget = await factory(owner, 'createPrivate', 'not yours');
             const response = await stranger.invoke('factory', 'nameOf', [{ '__QObject*__': true, id: widget.__id__ }]);
-            assertRefused(response, `argument 1 (widget) must be Handle<Widget>: no object with id ${JSON.stringify(widget.__id__)} is known to this client`);
+            assertRefused(response, unknownWidget(widget.__id__));
         });
 
         test('connecting to a signal of an object the client was never sent is ignored', async (t) => {
@@ -503,19 +506,19 @@ for (const flavour of clientFlavours) {
         test('an object of the wrong type is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const { response } = await client.rejection(() => client.objects.factory.nameOf(client.objects.props), 'nameOf(props)');
-            assertRefused(response, 'argument 1 (widget) must be Handle<Widget>: object "props" is a Gauge, not a Widget');
+            assertRefused(response, 'factory.nameOf: argument 1 (widget): object "props" is of type Gauge, not Widget');
         });
 
         test('a plain value where an object is expected is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const { response } = await client.rejection(() => client.objects.factory.nameOf('w1'), 'nameOf("w1")');
-            assertRefused(response, 'argument 1 (widget) must be Handle<Widget>: invalid type: string "w1", expected an object reference like {"id": "..."}');
+            assertRefused(response, mustBe('nameOf', 'widget', 'a Widget object', '"w1"'));
         });
 
         test('an id that names no object is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const response = await client.invoke('factory', 'nameOf', [{ id: '{webchannel:0}' }]);
-            assertRefused(response, 'argument 1 (widget) must be Handle<Widget>: no object with id "{webchannel:0}" is known to this client');
+            assertRefused(response, unknownWidget('{webchannel:0}'));
         });
     });
 }

@@ -253,8 +253,9 @@ impl Reply {
         let json = json.map_err(|error| {
             InvokeError::new(
                 InvokeErrorKind::Serialization,
-                format!("the result could not be serialized: {error}"),
+                "the result could not be serialized",
             )
+            .with_detail(error.to_string())
         })?;
         Ok(Self { json, objects })
     }

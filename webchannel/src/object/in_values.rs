@@ -11,13 +11,13 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use serde::de::Error as _;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ids::SessionId;
 
 use super::erased::{ErasedObject, note_found};
+use super::refusal::refuse;
 use super::typed::{Handle, Object, Published};
 
 /// Finds the objects a session may refer to by name; the channel implements it.
@@ -87,7 +87,7 @@ impl<'de, T: Object> Deserialize<'de> for Handle<T> {
                 scope.lookup.object_for(scope.session, &reference.id)
             })
             .ok_or_else(|| {
-                D::Error::custom(format!(
+                refuse(format_args!(
                     "no object with id {:?} is known to this client",
                     reference.id
                 ))
@@ -95,8 +95,8 @@ impl<'de, T: Object> Deserialize<'de> for Handle<T> {
         let type_name = object.core().meta().type_name;
         let any: Arc<dyn Any + Send + Sync> = object.into_any();
         any.downcast::<Published<T>>().map(Handle).map_err(|_| {
-            D::Error::custom(format!(
-                "object {:?} is a {type_name}, not a {}",
+            refuse(format_args!(
+                "object {:?} is of type {type_name}, not {}",
                 reference.id,
                 T::META.type_name
             ))

@@ -12,6 +12,8 @@
 //!   signals leave by, which the channel implements.
 //! - `emitter.rs`: how a signal is serialized once and handed to the outlet; `call.rs`:
 //!   what a call reads and a getter writes; `in_values.rs`: objects inside values.
+//! - `js_types.rs` and `refusal.rs`: the words of the errors clients read, which name
+//!   JavaScript types and never Rust ones.
 
 pub(crate) mod cache;
 pub(crate) mod call;
@@ -21,7 +23,9 @@ pub(crate) mod enums;
 pub(crate) mod erased;
 pub(crate) mod identity;
 pub(crate) mod in_values;
+pub(crate) mod js_types;
 pub mod meta;
 pub(crate) mod published;
+pub(crate) mod refusal;
 pub(crate) mod ts_probe;
 pub(crate) mod typed;

@@ -472,7 +472,7 @@ impl Session {
             ReplyTo::SetProperty { object, property } => {
                 if let Err(error) = result {
                     let object = object.core().name();
-                    complain!(self.complaints, session = %self.id, %object, property, %error, "setProperty failed; nothing changed");
+                    complain!(self.complaints, session = %self.id, %object, property, %error, detail = error.detail(), "setProperty failed; nothing changed");
                 }
             }
         }

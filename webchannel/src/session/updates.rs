@@ -223,7 +223,9 @@ pub(super) fn write_response(
                 InvokeErrorKind::Failed => {
                     tracing::debug!(%session, %error, "call failed");
                 }
-                _ => complain!(complaints, %session, %error, "call refused"),
+                _ => {
+                    complain!(complaints, %session, %error, detail = error.detail(), "call refused");
+                }
             }
             json.raw(",\"error\":").string(error.message());
             Found::new()

@@ -172,12 +172,12 @@ fn passing_the_wrong_object_or_an_unknown_id_is_refused() {
     let wrong_type = call(&mut session, "list", "titleOf", json!([{"id": "list"}]));
     assert_eq!(
         wrong_type["error"],
-        "argument 1 (item) must be Handle<Item>: object \"list\" is a List, not a Item"
+        "list.titleOf: argument 1 (item): object \"list\" is of type List, not Item"
     );
     let unknown = call(&mut session, "list", "titleOf", json!([{"id": "{nope}"}]));
     assert_eq!(
         unknown["error"],
-        "argument 1 (item) must be Handle<Item>: no object with id \"{nope}\" is known to this client"
+        "list.titleOf: argument 1 (item): no object with id \"{nope}\" is known to this client"
     );
 }
 
