@@ -369,6 +369,66 @@ use crate::errors::Rejected;
 /// # }
 /// ```
 ///
+/// # Objects of any type, and free-form values with objects inside
+///
+/// `webchannel::AnyHandle` is Qt's `QObject*`: a parameter of that type takes any object
+/// the client may use (registered or created, sent as `{"id": ...}` or
+/// `{"__QObject*__": true, "id": ...}`), and a result of that type reaches the client as
+/// that object. It tells its name, whether and under which name it is registered, and its
+/// type, and becomes a `Handle<T>` with `downcast`. `webchannel::Variant` is JSON whose
+/// nodes may be objects (`Variant::Object`): a marked reference is an object at any depth,
+/// and a map whose only member is a string `id` is one when the id names an object the
+/// client may use (that is how Qt 5.15's client passes an object); any other map stays a
+/// map. In TypeScript they are `PublishedObject` and `Variant`.
+///
+/// ```
+/// use webchannel::{AnyHandle, Channel, Handle, Object, Variant};
+///
+/// pub struct Photo;
+///
+/// #[webchannel::object]
+/// impl Photo {}
+///
+/// #[derive(Default)]
+/// pub struct Album {
+///     photos: Vec<Handle<Photo>>,
+/// }
+///
+/// #[webchannel::object]
+/// impl Album {
+///     /// `describe(QObject*)`: any object a client passes.
+///     pub fn describe(&self, object: AnyHandle) -> String {
+///         match object.registered_name() {
+///             Some(name) => format!("the registered {} {name}", object.type_name()),
+///             None => format!("a {} made for a client", object.type_name()),
+///         }
+///     }
+///
+///     /// Keeps the object when it is a photo.
+///     pub fn keep(&mut self, object: AnyHandle) -> bool {
+///         match object.downcast::<Photo>() {
+///             Ok(photo) => {
+///                 self.photos.push(photo);
+///                 true
+///             }
+///             Err(_) => false,
+///         }
+///     }
+///
+///     /// Free-form data with an object inside: `{"title": ..., "cover": <photo>}`.
+///     pub fn summary(&mut self, title: String) -> Variant {
+///         let cover = Handle::new(Photo);
+///         self.photos.push(cover.clone());
+///         Variant::from(serde_json::json!({"title": title})).with("cover", cover)
+///     }
+/// }
+///
+/// let channel = Channel::new();
+/// channel.register("album", Album::default())?;
+/// assert_eq!(Album::META.methods[0].signature, "describe(QObject*)");
+/// # Ok::<(), webchannel::RegisterError>(())
+/// ```
+///
 /// # Qt type names in signatures
 ///
 /// | Rust | Qt |
@@ -384,7 +444,8 @@ use crate::errors::Rejected;
 /// | `HashMap`, `BTreeMap` | `QVariantMap` |
 /// | `serde_json::Value` | `QJsonValue` |
 /// | an enum listed in `enums(...)` | its name |
-/// | `Handle<T>` (another published object) | `QObject*` |
+/// | `Handle<T>` (another published object), `AnyHandle` (any published object) | `QObject*` |
+/// | `Variant` (free-form JSON with objects inside) | `QVariant` |
 /// | `Option<T>`, `Box<T>`, `Arc<T>`, `Rc<T>`, `Result<T, E>` | as `T` |
 /// | anything else | `QVariant` |
 ///

@@ -4,10 +4,13 @@
 //! client receives its `destroyed` after the responses to the calls it made on it, never
 //! before (Qt's clients empty the proxy on `destroyed` and could not take a response after).
 
+mod support;
+
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use support::next;
 use webchannel::protocol::Frame;
 use webchannel::{Channel, Context, Handle, MemoryClient};
 
@@ -138,14 +141,6 @@ fn board() -> Channel {
         .register("board", Board::default())
         .expect("fresh channel");
     channel
-}
-
-async fn next(client: &mut MemoryClient) -> Value {
-    let frame = tokio::time::timeout(Duration::from_secs(10), client.recv())
-        .await
-        .expect("a frame in time")
-        .expect("session open");
-    serde_json::from_str(frame.as_str()).expect("frames are JSON")
 }
 
 fn invoke(client: &MemoryClient, id: u32, object: &str, method: &str, args: Value) {

@@ -471,6 +471,72 @@ for (const flavour of clientFlavours) {
         });
     });
 
+    describe(`objects of any type and free-form values, with the ${flavour} qwebchannel.js`, () => {
+        test('any object, registered or created, is taken as Qt\'s QObject*', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const widget = await factory(client, 'create', 'anything');
+            assert.equal(await factory(client, 'describe', client.objects.props), 'props registered Gauge');
+            assert.equal(await factory(client, 'describe', widget), `${widget.__id__} created Widget`);
+            const request = client.sentOfType(Type.invokeMethod).at(-1);
+            assert.deepEqual(request.args, [sentShape(flavour, widget.__id__)]);
+        });
+
+        test('any object becomes a typed handle when its type matches', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const widget = await factory(client, 'create', 'typed');
+            assert.equal(await factory(client, 'widgetName', widget), 'typed');
+            assert.equal(await factory(client, 'widgetName', client.objects.props), null);
+        });
+
+        test('an object passed as a free-form value comes back as the same proxy', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const widget = await factory(client, 'create', 'echoed');
+            assert.equal(await factory(client, 'echo', widget), widget);
+            assert.equal(await factory(client, 'echo', client.objects.props), client.objects.props);
+        });
+
+        test('free-form values carry objects at any depth', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const widget = await factory(client, 'create', 'deep');
+            const value = { note: 'x', widget, list: [widget, client.objects.props, 1, null] };
+            const echoed = await factory(client, 'echo', value);
+            if (flavour === 'qt515') {
+                // Qt 5.15's client sends the fields of a proxy nested in a value, which
+                // name no object: they come back as the plain map they are.
+                assert.equal(echoed.widget.__id__, widget.__id__);
+                assert.notEqual(echoed.widget, widget);
+            } else {
+                assert.equal(echoed.note, 'x');
+                assert.equal(echoed.widget, widget);
+                assert.deepEqual(echoed.list, [widget, client.objects.props, 1, null]);
+            }
+        });
+
+        test('a free-form result announces a new object, which works', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const bundle = await factory(client, 'bundle', 'bundled');
+            assert.equal(bundle.count, 1);
+            assert.equal(bundle.gauge, client.objects.props);
+            assert.equal(bundle.widget.name, 'bundled');
+            assert.equal(await client.settle(bundle.widget.poke(), 'poke() of the bundled widget'), 1);
+        });
+
+        test('a map with an id is an object only when it is a reference to one', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            assert.deepEqual(await factory(client, 'echo', { id: 'no such object' }), { id: 'no such object' });
+            assert.deepEqual(await factory(client, 'echo', { id: 'props', label: 'more' }), { id: 'props', label: 'more' });
+            assert.equal(await factory(client, 'echo', { id: 'props' }), client.objects.props);
+        });
+
+        test('what is no object, or no object this client knows, is refused', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const { response } = await client.rejection(() => client.objects.factory.describe('props'), 'describe("props")');
+            assertRefused(response, 'factory.describe: argument 1 (object) must be a published object; got "props"');
+            const unknown = await client.invoke('factory', 'echo', [{ deep: [{ '__QObject*__': true, id: '{webchannel:0}' }] }]);
+            assertRefused(unknown, 'factory.echo: argument 1 (value): no object with id "{webchannel:0}" is known to this client');
+        });
+    });
+
     describe(`objects a client may not use, with the ${flavour} qwebchannel.js`, () => {
         test('a call to an object the client was never sent is refused', async (t) => {
             const room = openRoom(t);
