@@ -124,9 +124,10 @@ use crate::errors::Rejected;
 ///   is `Context`, behind a shared reference) is injected by the runtime: it tells who
 ///   called (`cx.session()`), gives the object's own handle (`cx.handle()`) and emits
 ///   signals (`cx.value_changed(1)`). It is not part of the published signature.
-/// - **Properties**: `#[webchannel(property, notify = <signal fn>)]` or
-///   `#[webchannel(property, constant)]` on a `pub fn name(&self) -> T` with no other
-///   parameters. A `pub fn set_<name>(&mut self, value: T)` in the same impl (optionally
+/// - **Properties**: `#[webchannel(property, notify = <signal fn>)]`,
+///   `#[webchannel(property, bindable)]` or `#[webchannel(property, constant)]` on a
+///   `pub fn name(&self) -> T` with no other parameters (see "Bindable properties" for
+///   the second). A `pub fn set_<name>(&mut self, value: T)` in the same impl (optionally
 ///   taking the context too, returning `()` or `Result<(), E>`) is its setter: the
 ///   property becomes writable from clients and the setter is not published as a method.
 ///   `T` must be written the same way in the getter and the setter. The notify signal
@@ -163,6 +164,7 @@ use crate::errors::Rejected;
 /// | `property` | a getter | the fn is a property getter |
 /// | `notify = signal_fn` | a getter | the property's change signal: the Rust name of a signal declared in the same impl |
 /// | `constant` | a getter | the property never changes (instead of `notify`) |
+/// | `bindable` | a getter | the property has no notify signal, and its changes still reach clients (instead of `notify`; see below) |
 /// | `signal` | a bodiless fn | the declaration is a signal |
 /// | `name = "..."` | a method, getter or signal | the published name, instead of the camelCase one |
 /// | `skip` | a `pub fn` | leave the fn unpublished |
@@ -180,7 +182,8 @@ use crate::errors::Rejected;
 ///
 /// - The impl block itself, without the `#[webchannel(...)]` attributes and the signal
 ///   declarations.
-/// - `pub struct <Type>Signals` (`CounterSignals`), with one `pub fn` per signal. A
+/// - `pub struct <Type>Signals` (`CounterSignals`), with one `pub fn` per signal (and a
+///   `mark_<getter>_changed()` per bindable property). A
 ///   `Handle<Type>` and a `Context<Type>` dereference to it, so signals are emitted with
 ///   `handle.overflowed(...)` or `cx.overflowed(...)`.
 /// - `impl webchannel::Object for <Type>`: the metadata table (`Object::META`: names, Qt
@@ -206,7 +209,8 @@ use crate::errors::Rejected;
 ///   `self` keeps a stub, so calls to it still resolve;
 /// - `<Type>Signals` with an emitter for every signal the code may emit: each declared
 ///   signal, with its parameters as declared, and each `notify` name even when no signal
-///   of that name is declared (taking as many arguments as the impl passes it);
+///   of that name is declared (taking as many arguments as the impl passes it), and the
+///   `mark_<getter>_changed()` of each getter marked `bindable`;
 /// - `impl webchannel::Object` for the type, with nothing published, so that
 ///   `Handle<Type>`, `Context<Self>` and tasks holding them compile as before.
 ///
@@ -293,6 +297,61 @@ use crate::errors::Rejected;
 /// assert!(typescript.contains("join(name: string, volume: Volume): Promise<Player>;"));
 /// assert!(typescript.contains("export interface Player {"));
 /// # Ok::<(), webchannel::RegisterError>(())
+/// ```
+///
+/// # Bindable properties
+///
+/// `#[webchannel(property, bindable)]` publishes a property without a notify signal whose
+/// changes still reach clients, as Qt 6 does for a bindable property: its description
+/// says `notify` `[]`, and each change goes to every client that knows the object in a
+/// `propertyUpdate` with its value and no signal. The macro generates
+/// `mark_<getter>_changed()` on `<Type>Signals` (so on the context and on every handle)
+/// to announce a change: a verb, so it is not taken for a signal, and a signal may not take
+/// its name. A setter makes the property writable from clients; a write the setter keeps
+/// (it returns `()` or `Ok`) is announced for you, and every other change needs a mark.
+///
+/// ```
+/// use webchannel::{Channel, Context, Object};
+///
+/// #[derive(Default)]
+/// pub struct Thermostat {
+///     target: f64,
+/// }
+///
+/// #[webchannel::object]
+/// impl Thermostat {
+///     /// The target temperature; no notify signal.
+///     #[webchannel(property, bindable)]
+///     pub fn target(&self) -> f64 {
+///         self.target
+///     }
+///
+///     /// `thermostat.target = 21.5` from JavaScript: announced to every client.
+///     pub fn set_target(&mut self, target: f64) -> Result<(), String> {
+///         if !(5.0..=30.0).contains(&target) {
+///             return Err(format!("{target} is outside 5 to 30"));
+///         }
+///         self.target = target;
+///         Ok(())
+///     }
+///
+///     /// A change of the server's own: marked.
+///     pub fn eco(&mut self, cx: &Context<Self>) {
+///         self.target = 17.0;
+///         cx.mark_target_changed();
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// assert_eq!(Thermostat::META.properties[0].notify, None);
+/// let channel = Channel::new();
+/// let thermostat = channel.register("thermostat", Thermostat::default())?;
+/// // From outside any call too: change the state, then mark it.
+/// thermostat.write().await.target = 19.0;
+/// thermostat.mark_target_changed();
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// # An object's own handle, and letting it go

@@ -20,7 +20,7 @@ export { MessageType as Type } from '../../../webchannel/js/webchannel.js';
 
 /** The objects every room publishes by name. */
 export const registeredNames = [
-    'calendar', 'calls', 'control', 'factory', 'fan', 'lobby',
+    'calendar', 'calls', 'control', 'dial', 'factory', 'fan', 'lobby',
     'otherProps', 'overloads', 'props', 'signals', 'values', 'worker',
 ];
 

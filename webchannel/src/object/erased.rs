@@ -22,6 +22,7 @@ use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
 
 use super::cache::ValueCache;
+use super::change::Change;
 use super::description::DescriptionTemplate;
 use super::identity::Identity;
 use super::meta::ObjectMeta;
@@ -79,15 +80,10 @@ pub(crate) trait Outlet: Send + Sync + 'static {
     /// Delivers a plain signal's message to the sessions connected to it.
     fn signal(&self, signal: usize, frame: Frame, objects: SharedFound);
 
-    /// The notify signal at `signal` of `object` fired with `args`: every session that
-    /// knows the object notes that its property changed.
-    fn notify(
-        &self,
-        object: &Arc<dyn ErasedObject>,
-        signal: usize,
-        args: Frame,
-        objects: SharedFound,
-    );
+    /// `object`'s properties changed (its notify signal fired, or a bindable property was
+    /// marked): every session that knows the object notes the change. `objects` are those
+    /// a signal's arguments refer to.
+    fn notify(&self, object: &Arc<dyn ErasedObject>, change: Change, objects: SharedFound);
 
     /// The object has gone: every session that knows it is sent `destroyed`.
     fn dropped(&self, object: ObjectId, destroyed: Frame);

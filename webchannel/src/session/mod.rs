@@ -339,10 +339,9 @@ impl Session {
             }),
             Event::Notify {
                 object,
-                signal,
-                args,
+                change,
                 objects,
-            } => self.pending.record(object, signal, args, objects),
+            } => self.pending.record(object, change, objects),
             Event::Destroyed { object, frame } => self.forget(object, frame),
             // Every step looks for updates to send.
             Event::UpdatesReleased => {}

@@ -3,6 +3,7 @@
 mod calculator;
 mod calendar;
 mod control;
+mod dial;
 mod factory;
 mod fan;
 mod gates;
@@ -18,6 +19,7 @@ mod worker;
 pub(crate) use calculator::Calculator;
 pub(crate) use calendar::Calendar;
 pub(crate) use control::Control;
+pub(crate) use dial::Dial;
 pub(crate) use factory::Factory;
 pub(crate) use fan::Fan;
 pub(crate) use gates::Gates;
