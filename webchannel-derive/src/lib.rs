@@ -122,8 +122,9 @@ use crate::errors::Rejected;
 ///   `Display` text).
 /// - **The context**: one parameter of type `&Context<Self>` (any path whose last segment
 ///   is `Context`, behind a shared reference) is injected by the runtime: it tells who
-///   called (`cx.session()`), gives the object's own handle (`cx.handle()`) and emits
-///   signals (`cx.value_changed(1)`). It is not part of the published signature.
+///   called (`cx.session()`, and `cx.extensions()`: see "Who is calling"), gives the
+///   object's own handle (`cx.handle()`) and emits signals (`cx.value_changed(1)`). It is
+///   not part of the published signature.
 /// - **Properties**: `#[webchannel(property, notify = <signal fn>)]`,
 ///   `#[webchannel(property, bindable)]` or `#[webchannel(property, constant)]` on a
 ///   `pub fn name(&self) -> T` with no other parameters (see "Bindable properties" for
@@ -297,6 +298,56 @@ use crate::errors::Rejected;
 /// assert!(typescript.contains("join(name: string, volume: Volume): Promise<Player>;"));
 /// assert!(typescript.contains("export interface Player {"));
 /// # Ok::<(), webchannel::RegisterError>(())
+/// ```
+///
+/// # Who is calling
+///
+/// `cx.session()` tells sessions apart; `cx.extensions()` says what the session was opened
+/// with. Over a WebSocket those are the extensions of the HTTP upgrade request, where an
+/// axum or tower middleware on the router puts what it found out (an authenticated user:
+/// `channel.router().layer(axum::middleware::from_fn(authenticate))`, see
+/// `webchannel/examples/auth.rs`); an in-memory or direct session gets the ones its creator
+/// passes. The disconnect hook's context has them too.
+///
+/// ```
+/// use webchannel::{Channel, Context, Extensions};
+///
+/// /// Who the session belongs to, as the authenticating middleware found out.
+/// #[derive(Clone)]
+/// pub struct User {
+///     name: String,
+///     admin: bool,
+/// }
+///
+/// #[derive(Default)]
+/// pub struct Settings;
+///
+/// #[webchannel::object]
+/// impl Settings {
+///     /// Refused, with a reason the client reads, to everyone but admins.
+///     pub fn reset(&mut self, cx: &Context<Self>) -> Result<(), String> {
+///         match cx.extensions().get::<User>() {
+///             Some(user) if user.admin => Ok(()),
+///             Some(user) => Err(format!("{} may not reset the settings", user.name)),
+///             None => Err("sign in first".to_owned()),
+///         }
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let channel = Channel::new();
+/// channel.register("settings", Settings)?;
+/// let mut extensions = Extensions::new();
+/// extensions.insert(User { name: "ann".into(), admin: false });
+/// let mut ann = channel.connect_in_memory_with(extensions);
+/// ann.send(r#"{"type":6,"object":"settings","method":"reset","args":[],"id":1}"#);
+/// assert_eq!(
+///     ann.recv().await.unwrap().as_str(),
+///     r#"{"type":10,"id":1,"error":"ann may not reset the settings"}"#
+/// );
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// # Bindable properties

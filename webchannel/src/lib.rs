@@ -34,6 +34,9 @@ pub use config::MessageRate;
 pub use driver::direct::DirectSession;
 pub use driver::task::{Inbound, Outbound};
 pub use error::{InvokeError, InvokeErrorKind, RegisterError};
+/// What a session was opened with, which its calls read through
+/// [`Context::extensions`]: `http`'s type map, the one axum requests carry.
+pub use http::Extensions;
 pub use ids::SessionId;
 pub use object::any_handle::AnyHandle;
 pub use object::enums::PublishedEnum;

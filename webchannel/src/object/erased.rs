@@ -17,11 +17,12 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::error::{InvokeError, InvokeErrorKind};
-use crate::ids::{ObjectId, SessionId};
+use crate::ids::ObjectId;
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
 
 use super::cache::ValueCache;
+use super::caller::Caller;
 use super::change::Change;
 use super::description::DescriptionTemplate;
 use super::identity::Identity;
@@ -31,19 +32,18 @@ use super::meta::ObjectMeta;
 pub(crate) trait ErasedObject: Send + Sync + 'static {
     fn core(&self) -> &ObjectCore;
 
-    /// Calls the method at `method`; the caller has checked the argument count.
-    fn invoke(self: Arc<Self>, method: usize, args: &[&RawValue], session: SessionId)
-    -> Invocation;
+    /// Calls the method at `method` for `caller`; the argument count is checked.
+    fn invoke(self: Arc<Self>, method: usize, args: &[&RawValue], caller: &Caller) -> Invocation;
 
     fn write_property(
         self: Arc<Self>,
         property: usize,
         value: &RawValue,
-        session: SessionId,
+        caller: &Caller,
     ) -> Invocation;
 
-    /// Tells the object that `session` has ended, if its type wants to know.
-    fn disconnected(self: Arc<Self>, session: SessionId) -> Option<Invocation>;
+    /// Tells the object that `caller`'s session has ended, if its type wants to know.
+    fn disconnected(self: Arc<Self>, caller: &Caller) -> Option<Invocation>;
 
     /// Appends the current value of the property at `property`, without waiting; objects
     /// the value refers to are added to `found`.

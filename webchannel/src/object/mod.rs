@@ -20,6 +20,7 @@
 pub(crate) mod any_handle;
 pub(crate) mod cache;
 pub(crate) mod call;
+pub(crate) mod caller;
 pub(crate) mod change;
 pub(crate) mod description;
 pub(crate) mod emitter;

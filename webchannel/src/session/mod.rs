@@ -16,6 +16,7 @@ mod updates;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Weak};
 
+use http::Extensions;
 use serde_json::value::RawValue;
 use tokio::time::Instant;
 
@@ -25,6 +26,7 @@ use crate::error::{InvokeError, InvokeErrorKind};
 use crate::fanout::event::Event;
 use crate::fanout::mailbox::{Doorbell, Mailbox};
 use crate::ids::{ObjectId, SessionId};
+use crate::object::caller::Caller;
 use crate::object::erased::{ErasedObject, Invocation, Reply, SharedFound};
 use crate::object::in_values;
 use crate::object::meta::DESTROYED_SIGNAL;
@@ -66,6 +68,8 @@ struct Outgoing {
 /// One client's protocol state.
 pub(crate) struct Session {
     id: SessionId,
+    /// The session as its calls see it: its id and what it was opened with.
+    caller: Caller,
     channel: Channel,
     mailbox: Arc<Mailbox>,
     idle: bool,
@@ -99,16 +103,19 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// A session of `channel`, whose mailbox rings `doorbell`. Property updates are paced
-    /// by `pacing`, or go out as soon as the client is idle without one.
+    /// A session of `channel`, whose mailbox rings `doorbell`, opened with `extensions`
+    /// (which its calls read). Property updates are paced by `pacing`, or go out as soon
+    /// as the client is idle without one.
     pub(crate) fn new(
         channel: Channel,
         doorbell: Arc<dyn Doorbell>,
         pacing: Option<UpdatePacing>,
+        extensions: Extensions,
     ) -> Self {
         let (id, mailbox) = channel.shared().sessions.attach(doorbell);
         Self {
             id,
+            caller: Caller::new(id, extensions),
             channel,
             mailbox,
             idle: false,
@@ -171,7 +178,7 @@ impl Session {
     /// Ends the session for `reason`: logs how it ended, and gives what tells the
     /// channel's objects.
     pub(crate) fn end(&self, reason: CloseReason) -> Ending {
-        Ending::new(&self.channel, self.id, reason, &self.complaints)
+        Ending::new(&self.channel, &self.caller, reason, &self.complaints)
     }
 
     /// After an input: waits for what output is held on, sends or schedules property
@@ -418,7 +425,7 @@ impl Session {
             Ok((object, method)) => {
                 let invocation =
                     in_values::resolving_for(self.channel.shared().clone(), self.id, || {
-                        Arc::clone(&object).invoke(method, &invoke.args, self.id)
+                        Arc::clone(&object).invoke(method, &invoke.args, &self.caller)
                     });
                 let reply = ReplyTo::Invoke {
                     id: id.into(),
@@ -551,7 +558,7 @@ impl Session {
             return None;
         }
         let invocation = in_values::resolving_for(self.channel.shared().clone(), self.id, || {
-            Arc::clone(&object).write_property(position, value, self.id)
+            Arc::clone(&object).write_property(position, value, &self.caller)
         });
         let reply = ReplyTo::SetProperty {
             object,
