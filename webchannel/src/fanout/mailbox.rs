@@ -97,9 +97,10 @@ impl Mailbox {
         let rings = match &event {
             Event::Notify { object, change, .. } => {
                 let rings = queue.notify_rings;
+                // The object first: it rules out most pending changes in one comparison.
                 let replaced = queue.notifies.iter_mut().find(|pending| {
                     matches!(pending, Event::Notify { object: known, change: known_change, .. }
-                        if known_change.same_as(change) && known.ptr_eq(object))
+                        if known.ptr_eq(object) && known_change.same_as(change))
                 });
                 match replaced {
                     Some(pending) => *pending = event,
