@@ -241,27 +241,27 @@ fn refused_calls() -> Vec<(&'static str, Value, &'static str)> {
         (
             "too many arguments",
             json!({"object": "chatserver", "method": "login", "args": ["a", "b"]}),
-            "takes 1 argument, got 2",
+            "chatserver.login takes (userName: string); got 2 arguments",
         ),
         (
             "too few arguments",
             json!({"object": "chatserver", "method": "sendMessage", "args": ["a"]}),
-            "takes 2 arguments, got 1",
+            "; got 1 argument",
         ),
         (
             "no arguments",
             json!({"object": "chatserver", "method": "login"}),
-            "takes 1 argument, got 0",
+            "chatserver.login takes (userName: string); got 0 arguments",
         ),
         (
             "a number for a string",
             json!({"object": "chatserver", "method": "login", "args": [42]}),
-            "must be String",
+            "chatserver.login: argument 1 (userName) must be a string; got 42",
         ),
         (
             "an object for a string",
             json!({"object": "chatserver", "method": "sendMessage", "args": ["a", {"t": 1}]}),
-            "must be String",
+            "must be a string; got {\"t\":1}",
         ),
         (
             "args that are not an array",
@@ -312,7 +312,7 @@ async fn calls_that_cannot_run_are_answered_with_an_error_and_no_data() {
         response["error"]
             .as_str()
             .unwrap_or_default()
-            .contains("must be String"),
+            .ends_with("must be a string; got an array"),
         "{response}"
     );
     assert_still_serves(&mut server, &mut witness, "deep nesting in an argument").await;

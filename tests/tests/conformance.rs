@@ -37,7 +37,9 @@ fn expected_log(flavour: &str) -> Vec<String> {
         format!("client debug: debug from {flavour}: ünï \"q\" ✓"),
         // properties.test.mjs: a string written to an integer property.
         "setProperty failed; nothing changed".to_owned(),
-        "error=count must be i64: invalid type: string \"not a number\", expected i64".to_owned(),
+        // The client-facing text, and the Rust detail for the log only.
+        "error=count must be an integer from -2^63 to 2^63-1; got \"not a number\"".to_owned(),
+        "detail=\"i64: invalid type: string \\\"not a number\\\", expected i64\"".to_owned(),
         // properties.test.mjs: a setter that returns Err.
         "error=level 11 is above 10".to_owned(),
         // properties.test.mjs: writes to a constant and to a read-only property.
@@ -47,6 +49,8 @@ fn expected_log(flavour: &str) -> Vec<String> {
         // properties.test.mjs: setProperty naming nothing.
         "setProperty of an unknown property".to_owned(),
         "setProperty on an unknown object".to_owned(),
+        // methods.test.mjs: a wrong argument; the log keeps what the client is not told.
+        "detail=\"i64: invalid type: floating point `1.5`, expected i64\"".to_owned(),
         // methods.test.mjs: a method that panics.
         "a published method panicked panic=\"explode() was called\"".to_owned(),
     ]

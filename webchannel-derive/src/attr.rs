@@ -16,23 +16,27 @@ pub(crate) const NAME: &str = "name";
 pub(crate) const NOTIFY: &str = "notify";
 /// `#[webchannel(property, constant)]`: the property never changes.
 pub(crate) const CONSTANT: &str = "constant";
+/// `#[webchannel(property, bindable)]`: the property has no notify signal; its changes are
+/// announced with the generated `mark_<getter>_changed()`.
+pub(crate) const BINDABLE: &str = "bindable";
 /// `#[webchannel(on_disconnect)]`: the fn is called when a session (a client) ends.
 pub(crate) const ON_DISCONNECT: &str = "on_disconnect";
 
 /// Every key accepted inside `#[webchannel(...)]`.
-pub(crate) const KEYS: [&str; 7] = [
+pub(crate) const KEYS: [&str; 8] = [
     PROPERTY,
     SIGNAL,
     SKIP,
     NAME,
     NOTIFY,
     CONSTANT,
+    BINDABLE,
     ON_DISCONNECT,
 ];
 
 /// Every key accepted inside `#[webchannel(...)]`, as error messages list them.
 pub(crate) const ACCEPTED_KEYS: &str = "`property`, `signal`, `skip`, `name = \"...\"`, \
-     `notify = <signal fn>`, `constant`, `on_disconnect`";
+     `notify = <signal fn>`, `constant`, `bindable`, `on_disconnect`";
 
 /// The macro argument `#[webchannel::object(crate = "path::to::webchannel")]`.
 pub(crate) const CRATE: &str = "crate";
@@ -57,6 +61,11 @@ pub(crate) const CONTEXT: &str = "Context";
 
 /// The prefix of a setter's name: `set_value` writes the property of getter `value`.
 pub(crate) const SETTER_PREFIX: &str = "set_";
+
+/// The method generated for a bindable property: `mark_<getter>_changed`.
+pub(crate) fn mark_method(getter: &str) -> String {
+    format!("mark_{getter}_changed")
+}
 
 /// Names the JavaScript client's object proxy uses itself; publishing one would break it.
 pub(crate) const RESERVED_NAMES: &[&str] = &[

@@ -114,17 +114,21 @@ use crate::errors::Rejected;
 /// - **Methods**: every `pub fn` taking `&self` or `&mut self`, unless it is marked
 ///   `#[webchannel(skip)]`, is a property getter, or is a setter. It may be `async`.
 ///   Parameters are owned types that implement `serde::de::DeserializeOwned`; a missing
-///   trailing argument reads as JSON `null`, so `Option` parameters may be left out. The
+///   trailing argument reads as JSON `null`, so `Option` parameters may be left out. A
+///   client that sends a value of another shape is told which parameter, and what
+///   JavaScript value it takes (`a string`, `an integer from 0 to 255`, ...). The
 ///   return type is `()` (the client receives `null`), any `serde::Serialize` type, or a
 ///   type whose last path segment is `Result` (an `Err` rejects the call with the error's
 ///   `Display` text).
 /// - **The context**: one parameter of type `&Context<Self>` (any path whose last segment
 ///   is `Context`, behind a shared reference) is injected by the runtime: it tells who
-///   called and emits signals (`cx.value_changed(1)`). It is not part of the published
-///   signature.
-/// - **Properties**: `#[webchannel(property, notify = <signal fn>)]` or
-///   `#[webchannel(property, constant)]` on a `pub fn name(&self) -> T` with no other
-///   parameters. A `pub fn set_<name>(&mut self, value: T)` in the same impl (optionally
+///   called (`cx.session()`, and `cx.extensions()`: see "Who is calling"), gives the
+///   object's own handle (`cx.handle()`) and emits signals (`cx.value_changed(1)`). It is
+///   not part of the published signature.
+/// - **Properties**: `#[webchannel(property, notify = <signal fn>)]`,
+///   `#[webchannel(property, bindable)]` or `#[webchannel(property, constant)]` on a
+///   `pub fn name(&self) -> T` with no other parameters (see "Bindable properties" for
+///   the second). A `pub fn set_<name>(&mut self, value: T)` in the same impl (optionally
 ///   taking the context too, returning `()` or `Result<(), E>`) is its setter: the
 ///   property becomes writable from clients and the setter is not published as a method.
 ///   `T` must be written the same way in the getter and the setter. The notify signal
@@ -161,6 +165,7 @@ use crate::errors::Rejected;
 /// | `property` | a getter | the fn is a property getter |
 /// | `notify = signal_fn` | a getter | the property's change signal: the Rust name of a signal declared in the same impl |
 /// | `constant` | a getter | the property never changes (instead of `notify`) |
+/// | `bindable` | a getter | the property has no notify signal, and its changes still reach clients (instead of `notify`; see below) |
 /// | `signal` | a bodiless fn | the declaration is a signal |
 /// | `name = "..."` | a method, getter or signal | the published name, instead of the camelCase one |
 /// | `skip` | a `pub fn` | leave the fn unpublished |
@@ -178,7 +183,8 @@ use crate::errors::Rejected;
 ///
 /// - The impl block itself, without the `#[webchannel(...)]` attributes and the signal
 ///   declarations.
-/// - `pub struct <Type>Signals` (`CounterSignals`), with one `pub fn` per signal. A
+/// - `pub struct <Type>Signals` (`CounterSignals`), with one `pub fn` per signal (and a
+///   `mark_<getter>_changed()` per bindable property). A
 ///   `Handle<Type>` and a `Context<Type>` dereference to it, so signals are emitted with
 ///   `handle.overflowed(...)` or `cx.overflowed(...)`.
 /// - `impl webchannel::Object for <Type>`: the metadata table (`Object::META`: names, Qt
@@ -204,7 +210,8 @@ use crate::errors::Rejected;
 ///   `self` keeps a stub, so calls to it still resolve;
 /// - `<Type>Signals` with an emitter for every signal the code may emit: each declared
 ///   signal, with its parameters as declared, and each `notify` name even when no signal
-///   of that name is declared (taking as many arguments as the impl passes it);
+///   of that name is declared (taking as many arguments as the impl passes it), and the
+///   `mark_<getter>_changed()` of each getter marked `bindable`;
 /// - `impl webchannel::Object` for the type, with nothing published, so that
 ///   `Handle<Type>`, `Context<Self>` and tasks holding them compile as before.
 ///
@@ -293,6 +300,245 @@ use crate::errors::Rejected;
 /// # Ok::<(), webchannel::RegisterError>(())
 /// ```
 ///
+/// # Who is calling
+///
+/// `cx.session()` tells sessions apart; `cx.extensions()` says what the session was opened
+/// with. Over a WebSocket those are the extensions of the HTTP upgrade request, where an
+/// axum or tower middleware on the router puts what it found out (an authenticated user:
+/// `channel.router().layer(axum::middleware::from_fn(authenticate))`, see
+/// `webchannel/examples/auth.rs`); an in-memory or direct session gets the ones its creator
+/// passes. The disconnect hook's context has them too.
+///
+/// ```
+/// use webchannel::{Channel, Context, Extensions};
+///
+/// /// Who the session belongs to, as the authenticating middleware found out.
+/// #[derive(Clone)]
+/// pub struct User {
+///     name: String,
+///     admin: bool,
+/// }
+///
+/// #[derive(Default)]
+/// pub struct Settings;
+///
+/// #[webchannel::object]
+/// impl Settings {
+///     /// Refused, with a reason the client reads, to everyone but admins.
+///     pub fn reset(&mut self, cx: &Context<Self>) -> Result<(), String> {
+///         match cx.extensions().get::<User>() {
+///             Some(user) if user.admin => Ok(()),
+///             Some(user) => Err(format!("{} may not reset the settings", user.name)),
+///             None => Err("sign in first".to_owned()),
+///         }
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let channel = Channel::new();
+/// channel.register("settings", Settings)?;
+/// let mut extensions = Extensions::new();
+/// extensions.insert(User { name: "ann".into(), admin: false });
+/// let mut ann = channel.connect_in_memory_with(extensions);
+/// ann.send(r#"{"type":6,"object":"settings","method":"reset","args":[],"id":1}"#);
+/// assert_eq!(
+///     ann.recv().await.unwrap().as_str(),
+///     r#"{"type":10,"id":1,"error":"ann may not reset the settings"}"#
+/// );
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Bindable properties
+///
+/// `#[webchannel(property, bindable)]` publishes a property without a notify signal whose
+/// changes still reach clients, as Qt 6 does for a bindable property: its description
+/// says `notify` `[]`, and each change goes to every client that knows the object in a
+/// `propertyUpdate` with its value and no signal. The macro generates
+/// `mark_<getter>_changed()` on `<Type>Signals` (so on the context and on every handle)
+/// to announce a change: a verb, so it is not taken for a signal, and a signal may not take
+/// its name. A setter makes the property writable from clients; a write the setter keeps
+/// (it returns `()` or `Ok`) is announced for you, and every other change needs a mark.
+///
+/// ```
+/// use webchannel::{Channel, Context, Object};
+///
+/// #[derive(Default)]
+/// pub struct Thermostat {
+///     target: f64,
+/// }
+///
+/// #[webchannel::object]
+/// impl Thermostat {
+///     /// The target temperature; no notify signal.
+///     #[webchannel(property, bindable)]
+///     pub fn target(&self) -> f64 {
+///         self.target
+///     }
+///
+///     /// `thermostat.target = 21.5` from JavaScript: announced to every client.
+///     pub fn set_target(&mut self, target: f64) -> Result<(), String> {
+///         if !(5.0..=30.0).contains(&target) {
+///             return Err(format!("{target} is outside 5 to 30"));
+///         }
+///         self.target = target;
+///         Ok(())
+///     }
+///
+///     /// A change of the server's own: marked.
+///     pub fn eco(&mut self, cx: &Context<Self>) {
+///         self.target = 17.0;
+///         cx.mark_target_changed();
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// assert_eq!(Thermostat::META.properties[0].notify, None);
+/// let channel = Channel::new();
+/// let thermostat = channel.register("thermostat", Thermostat::default())?;
+/// // From outside any call too: change the state, then mark it.
+/// thermostat.write().await.target = 19.0;
+/// thermostat.mark_target_changed();
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # An object's own handle, and letting it go
+///
+/// `cx.handle()` is the handle of the object being called (Qt's `this`): return it, carry
+/// it in a signal, or drop the last handle to it. A call in progress keeps its object alive
+/// until the call is answered, and clients receive the object's `destroyed` after the
+/// response (what Qt's `deleteLater` gives), so an object lets itself go by dropping the
+/// handles it can reach:
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+///
+/// use webchannel::{Channel, Context, Handle};
+///
+/// /// The open tasks: the only handles to them.
+/// type Tasks = Arc<Mutex<Vec<Handle<Task>>>>;
+///
+/// pub struct Task {
+///     title: String,
+///     open: Tasks,
+/// }
+///
+/// #[webchannel::object]
+/// impl Task {
+///     #[webchannel(property, constant)]
+///     pub fn title(&self) -> String {
+///         self.title.clone()
+///     }
+///
+///     /// Closes the task: its last handle goes, and clients receive its `destroyed` after
+///     /// this call's response.
+///     pub fn close(&self, cx: &Context<Self>) {
+///         self.open.lock().unwrap().retain(|task| task != cx.handle());
+///     }
+///
+///     /// Emits `highlighted` with the task itself.
+///     pub fn highlight(&self, cx: &Context<Self>) {
+///         cx.highlighted(cx.handle().clone());
+///     }
+///
+///     #[webchannel(signal)]
+///     fn highlighted(task: Handle<Task>);
+/// }
+///
+/// #[derive(Default)]
+/// pub struct Board {
+///     open: Tasks,
+/// }
+///
+/// #[webchannel::object]
+/// impl Board {
+///     /// A new open task.
+///     pub fn add(&self, title: String) -> Handle<Task> {
+///         let task = Handle::new(Task { title, open: Arc::clone(&self.open) });
+///         self.open.lock().unwrap().push(task.clone());
+///         task
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let channel = Channel::new();
+/// channel.register("board", Board::default())?;
+/// let mut client = channel.connect_in_memory();
+/// client.send(r#"{"type":6,"object":"board","method":"add","args":["write docs"],"id":1}"#);
+/// let added: serde_json::Value = serde_json::from_str(client.recv().await.unwrap().as_str())?;
+/// let task = added["data"]["id"].as_str().unwrap().to_owned();
+/// client.send(format!(r#"{{"type":6,"object":"{task}","method":"close","args":[],"id":2}}"#));
+/// assert_eq!(client.recv().await.unwrap().as_str(), r#"{"type":10,"id":2,"data":null}"#);
+/// let destroyed = format!(r#"{{"type":1,"object":"{task}","signal":0}}"#);
+/// assert_eq!(client.recv().await.unwrap().as_str(), destroyed);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Objects of any type, and free-form values with objects inside
+///
+/// `webchannel::AnyHandle` is Qt's `QObject*`: a parameter of that type takes any object
+/// the client may use (registered or created, sent as `{"id": ...}` or
+/// `{"__QObject*__": true, "id": ...}`), and a result of that type reaches the client as
+/// that object. It tells its name, whether and under which name it is registered, and its
+/// type, and becomes a `Handle<T>` with `downcast`. `webchannel::Variant` is JSON whose
+/// nodes may be objects (`Variant::Object`): a marked reference is an object at any depth,
+/// and a map whose only member is a string `id` is one when the id names an object the
+/// client may use (that is how Qt 5.15's client passes an object); any other map stays a
+/// map. In TypeScript they are `PublishedObject` and `Variant`.
+///
+/// ```
+/// use webchannel::{AnyHandle, Channel, Handle, Object, Variant};
+///
+/// pub struct Photo;
+///
+/// #[webchannel::object]
+/// impl Photo {}
+///
+/// #[derive(Default)]
+/// pub struct Album {
+///     photos: Vec<Handle<Photo>>,
+/// }
+///
+/// #[webchannel::object]
+/// impl Album {
+///     /// `describe(QObject*)`: any object a client passes.
+///     pub fn describe(&self, object: AnyHandle) -> String {
+///         match object.registered_name() {
+///             Some(name) => format!("the registered {} {name}", object.type_name()),
+///             None => format!("a {} made for a client", object.type_name()),
+///         }
+///     }
+///
+///     /// Keeps the object when it is a photo.
+///     pub fn keep(&mut self, object: AnyHandle) -> bool {
+///         match object.downcast::<Photo>() {
+///             Ok(photo) => {
+///                 self.photos.push(photo);
+///                 true
+///             }
+///             Err(_) => false,
+///         }
+///     }
+///
+///     /// Free-form data with an object inside: `{"title": ..., "cover": <photo>}`.
+///     pub fn summary(&mut self, title: String) -> Variant {
+///         let cover = Handle::new(Photo);
+///         self.photos.push(cover.clone());
+///         Variant::from(serde_json::json!({"title": title})).with("cover", cover)
+///     }
+/// }
+///
+/// let channel = Channel::new();
+/// channel.register("album", Album::default())?;
+/// assert_eq!(Album::META.methods[0].signature, "describe(QObject*)");
+/// # Ok::<(), webchannel::RegisterError>(())
+/// ```
+///
 /// # Qt type names in signatures
 ///
 /// | Rust | Qt |
@@ -308,7 +554,8 @@ use crate::errors::Rejected;
 /// | `HashMap`, `BTreeMap` | `QVariantMap` |
 /// | `serde_json::Value` | `QJsonValue` |
 /// | an enum listed in `enums(...)` | its name |
-/// | `Handle<T>` (another published object) | `QObject*` |
+/// | `Handle<T>` (another published object), `AnyHandle` (any published object) | `QObject*` |
+/// | `Variant` (free-form JSON with objects inside) | `QVariant` |
 /// | `Option<T>`, `Box<T>`, `Arc<T>`, `Rc<T>`, `Result<T, E>` | as `T` |
 /// | anything else | `QVariant` |
 ///

@@ -38,6 +38,7 @@ pub(crate) struct Options {
     pub(crate) signal: Option<Span>,
     pub(crate) skip: Option<Span>,
     pub(crate) constant: Option<Span>,
+    pub(crate) bindable: Option<Span>,
     pub(crate) name: Option<LitStr>,
     pub(crate) notify: Option<Ident>,
     pub(crate) on_disconnect: Option<Span>,
@@ -48,13 +49,15 @@ pub(crate) struct Options {
 
 impl Options {
     /// Whether a key says how the fn is published (`property`, `signal`, `name`,
-    /// `notify`, `constant`): none of them goes with `skip` or `on_disconnect`.
+    /// `notify`, `constant`, `bindable`): none of them goes with `skip` or
+    /// `on_disconnect`.
     pub(crate) fn says_how_to_publish(&self) -> bool {
         self.property.is_some()
             || self.signal.is_some()
             || self.name.is_some()
             || self.notify.is_some()
             || self.constant.is_some()
+            || self.bindable.is_some()
     }
 }
 
@@ -181,7 +184,8 @@ pub(crate) fn unit_type() -> Type {
     })
 }
 
-/// One property: a getter, perhaps a setter, and a notify signal or `constant`.
+/// One property: a getter, perhaps a setter, and a notify signal, `constant` or
+/// `bindable`.
 pub(crate) struct Property {
     /// The getter's Rust name.
     pub(crate) getter: Ident,
@@ -194,6 +198,9 @@ pub(crate) struct Property {
     /// Index in [`Object::signals`] of the notify signal.
     pub(crate) notify: Option<usize>,
     pub(crate) constant: bool,
+    /// For a `bindable` property (no notify signal, changes still sent): the generated
+    /// method that marks it changed (`mark_level_changed`).
+    pub(crate) mark: Option<Ident>,
     pub(crate) setter: Option<Setter>,
 }
 

@@ -14,7 +14,7 @@ use syn::{
 };
 
 use crate::attr::{
-    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, KEYS, NAME, NOTIFY,
+    ACCEPTED_KEYS, BINDABLE, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, KEYS, NAME, NOTIFY,
     ON_DISCONNECT, PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
 };
 use crate::display::type_text;
@@ -217,6 +217,7 @@ fn read_options(attr: &Attribute, options: &mut Options) -> syn::Result<()> {
             (SIGNAL, &mut options.signal),
             (SKIP, &mut options.skip),
             (CONSTANT, &mut options.constant),
+            (BINDABLE, &mut options.bindable),
             (ON_DISCONNECT, &mut options.on_disconnect),
         ];
         if let Some((key, slot)) = flags.into_iter().find(|(key, _)| meta.path.is_ident(key)) {

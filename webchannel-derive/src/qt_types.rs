@@ -21,8 +21,8 @@ pub(crate) fn signature<'a>(
 /// after the enum.
 ///
 /// Unknown types are `QVariant`; references, `Box`, `Arc`, `Rc`, `Cow` and `Option` are
-/// looked through; `Result<T, E>` (a return type) is named after `T`; a `Handle<T>` (a
-/// published object) is a `QObject*`.
+/// looked through; `Result<T, E>` (a return type) is named after `T`; a `Handle<T>` or an
+/// `AnyHandle` (a published object) is a `QObject*`.
 pub(crate) fn qt_type(ty: &Type, enums: &[String]) -> Cow<'static, str> {
     match ty {
         Type::Reference(reference) => qt_type(&reference.elem, enums),
@@ -52,7 +52,7 @@ pub(crate) fn qt_type(ty: &Type, enums: &[String]) -> Cow<'static, str> {
                 "f64" => "double".into(),
                 "char" => "QChar".into(),
                 "Value" => "QJsonValue".into(),
-                "Handle" => "QObject*".into(),
+                "Handle" | "AnyHandle" => "QObject*".into(),
                 "Vec" => {
                     first_arg().map_or("QVariantList".into(), |element| list_of(element, enums))
                 }
@@ -180,5 +180,8 @@ mod tests {
         check(syn::parse_quote!(webchannel::Handle<Self>), "QObject*");
         check(syn::parse_quote!(Option<Handle<TodoItem>>), "QObject*");
         check(syn::parse_quote!(Vec<Handle<TodoItem>>), "QVariantList");
+        check(syn::parse_quote!(webchannel::AnyHandle), "QObject*");
+        check(syn::parse_quote!(Option<AnyHandle>), "QObject*");
+        check(syn::parse_quote!(Variant), "QVariant");
     }
 }

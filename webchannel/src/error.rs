@@ -10,6 +10,8 @@ use std::fmt;
 pub struct InvokeError {
     kind: InvokeErrorKind,
     message: String,
+    /// What only the server's log shows: Rust types and serde's own words.
+    detail: Option<Box<str>>,
 }
 
 /// The category of an [`InvokeError`].
@@ -44,7 +46,19 @@ impl InvokeError {
         Self {
             kind,
             message: message.into(),
+            detail: None,
         }
+    }
+
+    /// The same error, with `detail` for the server's log only.
+    pub(crate) fn with_detail(mut self, detail: impl Into<Box<str>>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// What the server's log adds to the message, if anything.
+    pub(crate) fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
     }
 
     /// The method ran and failed with `message`.

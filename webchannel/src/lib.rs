@@ -35,10 +35,15 @@ pub use driver::direct::DirectSession;
 pub use driver::task::{Inbound, Outbound};
 pub use error::{InvokeError, InvokeErrorKind, RegisterError};
 pub use fanout::activity::{Checkpoint, SessionActivity};
+/// What a session was opened with, which its calls read through
+/// [`Context::extensions`]: `http`'s type map, the one axum requests carry.
+pub use http::Extensions;
 pub use ids::SessionId;
+pub use object::any_handle::AnyHandle;
 pub use object::enums::PublishedEnum;
 pub use object::meta;
 pub use object::typed::{Context, Handle, Object};
+pub use object::variant::Variant;
 pub use protocol::close::CloseReason;
 #[cfg(feature = "server")]
 pub use transport::client_js::{client_js, client_js_handler};

@@ -13,7 +13,7 @@ pub use serde;
 pub use serde_json::value::RawValue;
 
 pub use crate::error::{InvokeError, InvokeErrorKind};
-use crate::object::call::without_position;
+use crate::object::call::value_error;
 pub use crate::object::call::{Args, ValueOut};
 pub use crate::object::emitter::Emitter;
 pub use crate::object::enums::PublishedEnum;
@@ -21,6 +21,8 @@ pub use crate::object::erased::{BoxFuture, Invocation, Reply};
 pub use crate::object::meta::{
     Declarations, EnumMeta, MethodMeta, ObjectMeta, ParamMeta, PropertyMeta, SignalMeta, TypeMeta,
 };
+use crate::object::refusal;
+pub use crate::object::refusal::refuse;
 pub use crate::object::ts_probe::{TsKnown, TsProbe, TsUnknown, ts_unknown};
 pub use crate::object::typed::{Context, Handle, Object};
 #[cfg(feature = "typescript")]
@@ -160,15 +162,13 @@ pub fn property_value<T: DeserializeOwned>(
     value: &RawValue,
     property: &PropertyMeta,
 ) -> Result<T, InvokeError> {
-    serde_json::from_str(value.get()).map_err(|error| {
-        InvokeError::new(
-            InvokeErrorKind::ArgumentType,
-            format!(
-                "{} must be {}: {}",
-                property.name,
-                property.ty.rust,
-                without_position(&error)
-            ),
+    refusal::with_reason(|| serde_json::from_str(value.get())).map_err(|(error, reason)| {
+        value_error(
+            property.name.to_owned(),
+            Some(&property.ty),
+            value,
+            &error,
+            reason,
         )
     })
 }

@@ -2,9 +2,12 @@
 //! concurrently with later calls and may finish out of order; a slow call holds up neither
 //! other clients nor the signals its own client receives meanwhile.
 
+mod support;
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use support::next;
 use webchannel::{Channel, Handle, MemoryClient};
 
 /// Records the order in which calls ran.
@@ -50,14 +53,6 @@ fn serve() -> (Channel, Handle<Worker>) {
         .register("worker", Worker::default())
         .expect("fresh channel");
     (channel, worker)
-}
-
-async fn next(client: &mut MemoryClient) -> Value {
-    let frame = tokio::time::timeout(Duration::from_secs(10), client.recv())
-        .await
-        .expect("a frame in time")
-        .expect("session open");
-    serde_json::from_str(frame.as_str()).expect("frames are JSON")
 }
 
 fn invoke(client: &MemoryClient, id: u32, method: &str, args: Value) {

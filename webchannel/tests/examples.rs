@@ -58,6 +58,11 @@ fn todo_example_with_official_clients() {
     run_example_tests("todo", "examples/todo.test.mjs");
 }
 
+#[test]
+fn auth_example_with_official_clients() {
+    run_example_tests("auth", "examples/auth.test.mjs");
+}
+
 /// The benchmark `bench/workload.sh` times, with tiny sizes so that it cannot rot: every
 /// scenario runs (the example checks the server's answers itself) and reports a figure.
 /// No figure is compared with anything; timing belongs to the benchmark.

@@ -3,7 +3,7 @@
 //! objects as values.
 
 use serde::{Deserialize, Serialize};
-use webchannel::{Channel, Context, Handle};
+use webchannel::{AnyHandle, Channel, Context, Handle, Variant};
 
 /// A priority: travels as its number.
 #[derive(Debug, Clone, Copy, webchannel::Enum)]
@@ -105,6 +105,16 @@ impl Board {
         Ok(0)
     }
 
+    /// Any object, back.
+    pub fn same(&self, object: AnyHandle) -> Option<AnyHandle> {
+        Some(object)
+    }
+
+    /// Free-form data with objects inside, back.
+    pub fn echo(&self, data: Variant) -> Variant {
+        data
+    }
+
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -137,6 +147,15 @@ export type Priority = 0 | 1 | 10;
  */
 export type Draft = { title: string, tags: Array<string>, due: number | null, };
 
+/** Any published object (Qt's `QObject*`). */
+export interface PublishedObject {
+    /** Emitted when the object is gone. */
+    readonly destroyed: Signal<[]>;
+}
+
+/** Any JSON value, whose nodes may be published objects. */
+export type Variant = null | boolean | number | string | Array<Variant> | { [key in string]?: Variant } | PublishedObject;
+
 /** The published Rust type `Board`. */
 export interface Board {
     /** The keys of enum `Priority`. */
@@ -159,6 +178,10 @@ export interface Board {
     raw(data: unknown): Promise<unknown>;
     /** Fails or counts. */
     count(): Promise<number>;
+    /** Any object, back. */
+    same(object: PublishedObject): Promise<PublishedObject | null>;
+    /** Free-form data with objects inside, back. */
+    echo(data: Variant): Promise<Variant>;
     /** Forgets everything. */
     clear(): Promise<void>;
     /** Emitted when the object is gone. */
@@ -233,4 +256,65 @@ fn an_empty_channel_declares_no_objects() {
     let declarations = Channel::new().typescript();
     assert!(declarations.contains("export interface ChannelObjects {\n}"));
     assert!(!declarations.contains("export type"));
+}
+
+/// A client of the board: objects of any type and free-form data with objects inside.
+const CLIENT: &str = r#"import type { PublishedObject, Variant, WebChannel } from "./board";
+
+export async function use(channel: WebChannel): Promise<string> {
+    const board = channel.objects.board;
+    const entry = await board.add({ title: "x", tags: [], due: null }, board.Priority.High);
+    const same: PublishedObject | null = await board.same(entry);
+    const data: Variant = { entry, list: [entry, 1, "a", null, true], nested: { board } };
+    const back = await board.echo(data);
+    return `${entry.title} ${same !== null} ${JSON.stringify(back)}`;
+}
+"#;
+
+/// Must not type-check: a number is no object.
+const WRONG: &str = r#"import type { WebChannel } from "./board";
+
+export async function wrong(channel: WebChannel): Promise<unknown> {
+    return channel.objects.board.same(42);
+}
+"#;
+
+/// `tsc --strict --noEmit` on `file` in `dir`: (success, output).
+fn tsc(dir: &std::path::Path, file: &str) -> (bool, String) {
+    let js = webchannel_tests::ensure_node_modules();
+    let mut command = std::process::Command::new("node");
+    command
+        .arg(js.join("node_modules/typescript/bin/tsc"))
+        .args(["--strict", "--noEmit", "--pretty", "false"])
+        .args([
+            "--target", "es2022", "--module", "nodenext", "--lib", "es2022",
+        ])
+        .arg(file)
+        .current_dir(dir);
+    let mut tsc = webchannel_tests::Process::spawn(&format!("tsc {file}"), &mut command);
+    let timeout = std::time::Duration::from_secs(120);
+    match tsc.wait_for_exit(timeout) {
+        Some(status) => (status.success(), tsc.log()),
+        None => tsc.fail(&format!("did not finish within {timeout:?}")),
+    }
+}
+
+#[test]
+fn objects_of_any_type_and_variants_type_check_with_tsc() {
+    let dir = std::env::temp_dir().join(format!("webchannel-typescript-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    std::fs::write(dir.join("board.d.ts"), EXPECTED).expect("writable");
+    std::fs::write(dir.join("client.ts"), CLIENT).expect("writable");
+    std::fs::write(dir.join("wrong.ts"), WRONG).expect("writable");
+
+    let (ok, output) = tsc(&dir, "client.ts");
+    assert!(ok, "the client must type-check:\n{output}");
+    let (ok, output) = tsc(&dir, "wrong.ts");
+    assert!(!ok, "a number for an object must not type-check");
+    assert!(
+        output.contains("is not assignable to parameter of type 'PublishedObject'"),
+        "{output}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

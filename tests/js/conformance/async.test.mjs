@@ -135,7 +135,7 @@ for (const flavour of clientFlavours) {
         test('bad arguments to an async method are refused before it starts', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const { response } = await client.rejection(() => client.objects.worker.wait(42), 'wait(42)');
-            assertRefused(response, 'argument 1 (tag) must be String: invalid type: integer `42`, expected a string');
+            assertRefused(response, 'worker.wait: argument 1 (tag) must be a string; got 42');
             assert.deepEqual(await client.settle(client.objects.worker.started(), 'started()'), []);
         });
     });

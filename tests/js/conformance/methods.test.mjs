@@ -97,6 +97,13 @@ for (const flavour of clientFlavours) {
             assert.equal(await client.settle(client.objects.calls.add(1, 1), 'add after a panic'), 2);
         });
 
+        test('a result that cannot be serialized rejects without serde\'s words', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const { response } = await client.rejection(() => client.objects.calls.unserializable(), 'unserializable()');
+            assertRefused(response, 'the result could not be serialized');
+            assert.equal(await client.settle(client.objects.calls.add(1, 1), 'add after it'), 2);
+        });
+
         test('each client is told its own session', async (t) => {
             const room = openRoom(t);
             const first = await room.connect(flavour);
@@ -108,20 +115,20 @@ for (const flavour of clientFlavours) {
 
         describe('bad calls are refused with a reason', () => {
             const refused = [
-                ['too few arguments', (calls) => calls.add(1), 'calls.add takes 2 arguments, got 1'],
-                ['too many arguments', (calls) => calls.add(1, 2, 3), 'calls.add takes 2 arguments, got 3'],
+                ['too few arguments', (calls) => calls.add(1), 'calls.add takes (a: integer, b: integer); got 1 argument'],
+                ['too many arguments', (calls) => calls.add(1, 2, 3), 'calls.add takes (a: integer, b: integer); got 3 arguments'],
                 ['a string for an integer', (calls) => calls.add('1', 2),
-                    'argument 1 (a) must be i64: invalid type: string "1", expected i64'],
+                    'calls.add: argument 1 (a) must be an integer from -2^63 to 2^63-1; got "1"'],
                 ['a fraction for an integer', (calls) => calls.add(1.5, 2),
-                    'argument 1 (a) must be i64: invalid type: floating point `1.5`, expected i64'],
+                    'calls.add: argument 1 (a) must be an integer from -2^63 to 2^63-1; got 1.5'],
                 ['null for an integer', (calls) => calls.add(1, null),
-                    'argument 2 (b) must be i64: invalid type: null, expected i64'],
+                    'calls.add: argument 2 (b) must be an integer from -2^63 to 2^63-1; got null'],
                 ['an array for a string', (calls) => calls.concat(['a'], 'b'),
-                    'argument 1 (a) must be String: invalid type: sequence, expected a string'],
+                    'calls.concat: argument 1 (a) must be a string; got ["a"]'],
                 ['an object for a bool', (calls) => calls.check({ ok: true }),
-                    'argument 1 (ok) must be bool: invalid type: map, expected a boolean'],
+                    'calls.check: argument 1 (ok) must be true or false; got {"ok":true}'],
                 ['an integer beyond i64', (calls) => calls.add(2 ** 63, 1),
-                    'argument 1 (a) must be i64: invalid value: integer `9223372036854776000`, expected i64'],
+                    'calls.add: argument 1 (a) must be an integer from -2^63 to 2^63-1; got 9223372036854776000'],
             ];
             for (const [label, call, error] of refused) {
                 test(label, async (t) => {

@@ -44,14 +44,32 @@ async function dropAndAwaitDestroyed(client, widget) {
     return id;
 }
 
+/** Whether `frame` is the `destroyed` signal of object `id`. */
+function isDestroyed(id) {
+    return (frame) => frame.type === Type.signal && frame.object === id && frame.signal === 0;
+}
+
+/** Where in `client.received` the response to request `id` is. */
+function responseAt(client, id) {
+    return client.received.findIndex((frame) => frame.type === Type.response && frame.id === id);
+}
+
+/** Where in `client.received` the `destroyed` of object `id` is. */
+function destroyedAt(client, id) {
+    return client.received.findIndex(isDestroyed(id));
+}
+
 /** What this flavour sends for an object passed as an argument. */
 function sentShape(flavour, id) {
     // Qt 5.15 writes `{id}` itself; the npm client's QObject.toJSON adds the marker.
     return flavour === 'qt515' ? { id } : { '__QObject*__': true, id };
 }
 
-/** The error for an argument that has no `id` where an object is expected. */
-const noId = (position, name, type) => `argument ${position} (${name}) must be ${type}: missing field \`id\``;
+/** The error of `factory.<method>` for argument `name`, what it expects and what was sent. */
+const mustBe = (method, name, expected, got) => `factory.${method}: argument 1 (${name}) must be ${expected}; got ${got}`;
+
+/** The error of `factory.nameOf` for an id this client does not know. */
+const unknownWidget = (id) => `factory.nameOf: argument 1 (widget): no object with id ${JSON.stringify(id)} is known to this client`;
 
 for (const flavour of clientFlavours) {
     describe(`objects as values with the ${flavour} qwebchannel.js`, () => {
@@ -258,7 +276,7 @@ for (const flavour of clientFlavours) {
                 // Qt 5.15's client converts top-level object arguments only; inside a list it
                 // sends the proxy's own fields, which name no object.
                 const { response } = await client.rejection(call, 'embeddedNames');
-                assertRefused(response, noId(1, 'pair', '(Handle<Widget>, Holder)'));
+                assertRefused(response, mustBe('embeddedNames', 'pair', 'an array of 2 values', 'an array'));
             } else {
                 assert.deepEqual(await client.settle(call(), 'embeddedNames'), ['inner', 'inner', 'label']);
             }
@@ -270,7 +288,7 @@ for (const flavour of clientFlavours) {
             const call = () => client.objects.factory.namesOf(widgets);
             if (flavour === 'qt515') {
                 const { response } = await client.rejection(call, 'namesOf');
-                assertRefused(response, noId(1, 'widgets', 'Vec<Handle<Widget>>'));
+                assertRefused(response, mustBe('namesOf', 'widgets', 'an array of Widget objects', 'an array'));
             } else {
                 assert.deepEqual(await client.settle(call(), 'namesOf'), ['one', 'two']);
             }
@@ -290,7 +308,7 @@ for (const flavour of clientFlavours) {
             assert.equal(JSON.stringify(widget), '{}');
         });
 
-        test('an object dropped during a call is destroyed before the call\'s response', async (t) => {
+        test('an object dropped during a call is destroyed after the call\'s response', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const widget = await factory(client, 'create', 'doomed');
             // The widget is now in the factory's `widgets` property, sent in an update.
@@ -298,9 +316,10 @@ for (const flavour of clientFlavours) {
             const id = widget.__id__;
             const mark = client.received.length;
             assert.equal(await factory(client, 'dropWidget', widget), true);
+            await client.waitForFrame(isDestroyed(id), 'destroyed', mark);
             const frames = client.received.slice(mark);
-            assert.deepEqual(frames[0], { type: Type.signal, object: id, signal: 0 });
-            assert.equal(frames[1]?.type, Type.response);
+            assert.equal(frames[0]?.type, Type.response);
+            assert.deepEqual(frames[1], { type: Type.signal, object: id, signal: 0 });
         });
 
         test('an object nobody keeps is destroyed once it has been sent', async (t) => {
@@ -345,14 +364,176 @@ for (const flavour of clientFlavours) {
             // Both clients send an emptied proxy as `{}`.
             const { response } = await client.rejection(() => client.objects.factory.nameOf(widget), 'nameOf(destroyed)');
             assert.deepEqual(client.sentOfType(Type.invokeMethod).at(-1).args, [{}]);
-            assertRefused(response, noId(1, 'widget', 'Handle<Widget>'));
+            assertRefused(response, mustBe('nameOf', 'widget', 'a Widget object', '{}'));
         });
 
         test('the id of a destroyed object passed as an argument is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const id = await dropAndAwaitDestroyed(client, await factory(client, 'create', 'forgotten'));
             const response = await client.invoke('factory', 'nameOf', [{ id }]);
-            assertRefused(response, `argument 1 (widget) must be Handle<Widget>: no object with id ${JSON.stringify(id)} is known to this client`);
+            assertRefused(response, unknownWidget(id));
+        });
+    });
+
+    describe(`objects that let themselves go, with the ${flavour} qwebchannel.js`, () => {
+        /** A new item made by `client`, and the same item as `other` finds it. */
+        async function sharedItem(client, other, name) {
+            const item = await factory(client, 'createItem', name);
+            const known = await factory(other, 'findItem', name);
+            assert.equal(known.__id__, item.__id__);
+            return [item, known];
+        }
+
+        test('a method returns its own object, and a signal carries it', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const item = await factory(client, 'createItem', 'self');
+            assert.equal(await client.settle(item.itself(), 'itself()'), item);
+            const announced = new CallRecorder();
+            item.announced.connect(announced.fn);
+            await client.settle(item.announce(), 'announce()');
+            assert.deepEqual(announced.calls, [[item]]);
+        });
+
+        test('release() drops the last handle inside the call: the Promise resolves, destroyed follows', async (t) => {
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const other = await room.connect(flavour);
+            const [item, known] = await sharedItem(client, other, 'released');
+            const id = item.__id__;
+            const destroyed = new CallRecorder();
+            item.destroyed.connect(destroyed.fn);
+            assert.equal(await client.settle(item.release(), 'release()'), true);
+            await client.waitForFrame(isDestroyed(id), 'destroyed');
+            assert.ok(responseAt(client, client.lastRequestId()) < destroyedAt(client, id), 'the response comes first');
+            assert.deepEqual(destroyed.calls, [[]]);
+            assert.equal(client.objects[id], undefined);
+            assert.deepEqual(Object.keys(item), []);
+            await other.waitForFrame(isDestroyed(id), 'destroyed at the other client');
+            assert.deepEqual(Object.keys(known), []);
+            assert.deepEqual(client.clientErrors, []);
+            assert.deepEqual(other.clientErrors, []);
+        });
+
+        test('a call in flight on the object keeps it until the call is answered', async (t) => {
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const other = await room.connect(flavour);
+            const [item, known] = await sharedItem(client, other, 'busy');
+            const id = item.__id__;
+            const waiting = known.wait(`busy-${flavour}`);
+            const waitId = other.lastRequestId();
+            // Calls start in order: once the barrier is answered, `wait` runs.
+            await other.barrier();
+            assert.equal(await client.settle(item.release(), 'release()'), true);
+            await client.barrier();
+            assert.equal(destroyedAt(client, id), -1, 'destroyed before the other client\'s call was answered');
+            await client.settle(client.objects.control.open(`busy-${flavour}`), 'control.open()');
+            assert.equal(await other.settle(waiting, 'wait()'), 'busy');
+            await other.waitForFrame(isDestroyed(id), 'destroyed at the other client');
+            assert.ok(responseAt(other, waitId) < destroyedAt(other, id), 'the other client\'s response comes first');
+            await client.waitForFrame(isDestroyed(id), 'destroyed');
+            assert.deepEqual(other.clientErrors, []);
+            assert.deepEqual(client.clientErrors, []);
+        });
+
+        test('a call sent right after release() is refused, and nothing throws', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const item = await factory(client, 'createItem', 'twice');
+            const id = item.__id__;
+            const released = item.release();
+            const releaseId = client.lastRequestId();
+            const { response } = await client.rejection(() => item.itself(), 'itself() after release()');
+            assert.equal(await client.settle(released, 'release()'), true);
+            assertRefused(response, `no object named ${JSON.stringify(id)}`);
+            await client.waitForFrame(isDestroyed(id), 'destroyed');
+            assert.ok(responseAt(client, releaseId) < destroyedAt(client, id));
+            assert.deepEqual(client.clientErrors, []);
+        });
+
+        test('a setter that drops its object: destroyed arrives, and nothing about the object after it', async (t) => {
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const other = await room.connect(flavour);
+            const [item, known] = await sharedItem(client, other, 'unkept');
+            const id = item.__id__;
+            item.kept = false;
+            await client.waitForFrame(isDestroyed(id), 'destroyed');
+            await other.waitForFrame(isDestroyed(id), 'destroyed at the other client');
+            await client.barrier();
+            await other.barrier();
+            for (const each of [client, other]) {
+                const after = each.received.slice(destroyedAt(each, id) + 1);
+                assert.deepEqual(after.filter((frame) => mentions(frame, id)), []);
+                assert.deepEqual(after.filter((frame) => frame.type === Type.propertyUpdate && frame.data.length === 0), [], 'an empty update');
+                assert.deepEqual(each.clientErrors, []);
+            }
+            assert.deepEqual(Object.keys(known), []);
+        });
+    });
+
+    describe(`objects of any type and free-form values, with the ${flavour} qwebchannel.js`, () => {
+        test('any object, registered or created, is taken as Qt\'s QObject*', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const widget = await factory(client, 'create', 'anything');
+            assert.equal(await factory(client, 'describe', client.objects.props), 'props registered Gauge');
+            assert.equal(await factory(client, 'describe', widget), `${widget.__id__} created Widget`);
+            const request = client.sentOfType(Type.invokeMethod).at(-1);
+            assert.deepEqual(request.args, [sentShape(flavour, widget.__id__)]);
+        });
+
+        test('any object becomes a typed handle when its type matches', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const widget = await factory(client, 'create', 'typed');
+            assert.equal(await factory(client, 'widgetName', widget), 'typed');
+            assert.equal(await factory(client, 'widgetName', client.objects.props), null);
+        });
+
+        test('an object passed as a free-form value comes back as the same proxy', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const widget = await factory(client, 'create', 'echoed');
+            assert.equal(await factory(client, 'echo', widget), widget);
+            assert.equal(await factory(client, 'echo', client.objects.props), client.objects.props);
+        });
+
+        test('free-form values carry objects at any depth', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const widget = await factory(client, 'create', 'deep');
+            const value = { note: 'x', widget, list: [widget, client.objects.props, 1, null] };
+            const echoed = await factory(client, 'echo', value);
+            if (flavour === 'qt515') {
+                // Qt 5.15's client sends the fields of a proxy nested in a value, which
+                // name no object: they come back as the plain map they are.
+                assert.equal(echoed.widget.__id__, widget.__id__);
+                assert.notEqual(echoed.widget, widget);
+            } else {
+                assert.equal(echoed.note, 'x');
+                assert.equal(echoed.widget, widget);
+                assert.deepEqual(echoed.list, [widget, client.objects.props, 1, null]);
+            }
+        });
+
+        test('a free-form result announces a new object, which works', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const bundle = await factory(client, 'bundle', 'bundled');
+            assert.equal(bundle.count, 1);
+            assert.equal(bundle.gauge, client.objects.props);
+            assert.equal(bundle.widget.name, 'bundled');
+            assert.equal(await client.settle(bundle.widget.poke(), 'poke() of the bundled widget'), 1);
+        });
+
+        test('a map with an id is an object only when it is a reference to one', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            assert.deepEqual(await factory(client, 'echo', { id: 'no such object' }), { id: 'no such object' });
+            assert.deepEqual(await factory(client, 'echo', { id: 'props', label: 'more' }), { id: 'props', label: 'more' });
+            assert.equal(await factory(client, 'echo', { id: 'props' }), client.objects.props);
+        });
+
+        test('what is no object, or no object this client knows, is refused', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            const { response } = await client.rejection(() => client.objects.factory.describe('props'), 'describe("props")');
+            assertRefused(response, 'factory.describe: argument 1 (object) must be a published object; got "props"');
+            const unknown = await client.invoke('factory', 'echo', [{ deep: [{ '__QObject*__': true, id: '{webchannel:0}' }] }]);
+            assertRefused(unknown, 'factory.echo: argument 1 (value): no object with id "{webchannel:0}" is known to this client');
         });
     });
 
@@ -372,7 +553,7 @@ for (const flavour of clientFlavours) {
             const stranger = await room.connect(flavour);
             const widget = await factory(owner, 'createPrivate', 'not yours');
             const response = await stranger.invoke('factory', 'nameOf', [{ '__QObject*__': true, id: widget.__id__ }]);
-            assertRefused(response, `argument 1 (widget) must be Handle<Widget>: no object with id ${JSON.stringify(widget.__id__)} is known to this client`);
+            assertRefused(response, unknownWidget(widget.__id__));
         });
 
         test('connecting to a signal of an object the client was never sent is ignored', async (t) => {
@@ -391,19 +572,19 @@ for (const flavour of clientFlavours) {
         test('an object of the wrong type is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const { response } = await client.rejection(() => client.objects.factory.nameOf(client.objects.props), 'nameOf(props)');
-            assertRefused(response, 'argument 1 (widget) must be Handle<Widget>: object "props" is a Gauge, not a Widget');
+            assertRefused(response, 'factory.nameOf: argument 1 (widget): object "props" is of type Gauge, not Widget');
         });
 
         test('a plain value where an object is expected is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const { response } = await client.rejection(() => client.objects.factory.nameOf('w1'), 'nameOf("w1")');
-            assertRefused(response, 'argument 1 (widget) must be Handle<Widget>: invalid type: string "w1", expected an object reference like {"id": "..."}');
+            assertRefused(response, mustBe('nameOf', 'widget', 'a Widget object', '"w1"'));
         });
 
         test('an id that names no object is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             const response = await client.invoke('factory', 'nameOf', [{ id: '{webchannel:0}' }]);
-            assertRefused(response, 'argument 1 (widget) must be Handle<Widget>: no object with id "{webchannel:0}" is known to this client');
+            assertRefused(response, unknownWidget('{webchannel:0}'));
         });
     });
 }

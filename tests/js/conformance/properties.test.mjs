@@ -1,6 +1,6 @@
 // Properties: the client's cache and notify callbacks, writes from the client, grouping of
-// changes into one propertyUpdate, the idle handshake, held updates, the update interval,
-// and writes the server refuses.
+// changes into one propertyUpdate, bindable properties (no notify signal), the idle
+// handshake, held updates, the update interval, and writes the server refuses.
 
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
@@ -170,6 +170,72 @@ for (const flavour of clientFlavours) {
                     await client.until(() => props[property] === initialProps[property], `${property} restored`);
                 });
             }
+        });
+    });
+}
+
+for (const flavour of clientFlavours) {
+    describe(`a bindable property (no notify signal) with the ${flavour} qwebchannel.js`, () => {
+        /** The next update about `dial`, received after position `from`. */
+        function dialUpdate(client, from) {
+            return client.waitForFrame(
+                (frame) => frame.type === Type.propertyUpdate && frame.data.some((data) => data.object === 'dial'),
+                'a propertyUpdate of dial',
+                from,
+            );
+        }
+
+        test('it is described with an empty notify', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            assert.deepEqual(client.initData().dial.properties, [[0, 'level', [], 0]]);
+            assert.equal(client.objects.dial.level, 0);
+        });
+
+        test('a write from JavaScript reaches every client\'s cache, with an empty signals map', async (t) => {
+            const room = openRoom(t);
+            const writer = await room.connect(flavour);
+            const watcher = await room.connect(flavour);
+            const mark = watcher.received.length;
+            writer.objects.dial.level = 40;
+            assert.deepEqual(writer.sentOfType(Type.setProperty).at(-1), { type: Type.setProperty, object: 'dial', property: 0, value: 40 });
+            const update = await dialUpdate(watcher, mark);
+            assert.deepEqual(update.data, [{ object: 'dial', signals: {}, properties: { 0: 40 } }]);
+            assert.equal(watcher.objects.dial.level, 40);
+            await writer.until(() => writer.received.some((frame) => frame.type === Type.propertyUpdate), 'the writer\'s own update');
+            assert.equal(writer.objects.dial.level, 40);
+        });
+
+        test('a change made by a call reaches every client\'s cache', async (t) => {
+            const room = openRoom(t);
+            const caller = await room.connect(flavour);
+            const watcher = await room.connect(flavour);
+            assert.equal(await caller.settle(caller.objects.dial.nudge(7), 'nudge(7)'), 7);
+            await watcher.until(() => watcher.objects.dial.level === 7, 'the nudged level');
+            await caller.until(() => caller.objects.dial.level === 7, 'the nudged level at the caller');
+        });
+
+        test('a change made outside any call reaches every client\'s cache', async (t) => {
+            const room = openRoom(t);
+            const client = await room.connect(flavour);
+            const watcher = await room.connect(flavour);
+            const mark = watcher.received.length;
+            await client.settle(client.objects.control.setDial(64), 'control.setDial(64)');
+            const update = await dialUpdate(watcher, mark);
+            assert.deepEqual(update.data, [{ object: 'dial', signals: {}, properties: { 0: 64 } }]);
+            assert.equal(watcher.objects.dial.level, 64);
+        });
+
+        test('a refused write changes nothing and announces nothing', async (t) => {
+            const room = openRoom(t);
+            const writer = await room.connect(flavour);
+            const watcher = await room.connect(flavour);
+            const mark = watcher.received.length;
+            writer.objects.dial.level = 500;
+            await writer.barrier();
+            await watcher.barrier();
+            assert.deepEqual(watcher.receivedOfType(Type.propertyUpdate, mark), []);
+            assert.equal(watcher.objects.dial.level, 0);
+            assert.equal(await writer.settle(writer.objects.dial.nudge(0), 'nudge(0)'), 0);
         });
     });
 }

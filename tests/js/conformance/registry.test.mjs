@@ -91,7 +91,7 @@ for (const flavour of clientFlavours) {
             const client = await openRoom(t).connect(flavour);
             await control(client, 'deregister', 'otherProps');
             const response = await client.invoke('factory', 'gaugeUnit', [{ id: 'otherProps' }]);
-            assertRefused(response, 'argument 1 (gauge) must be Handle<Gauge>: no object with id "otherProps" is known to this client');
+            assertRefused(response, 'factory.gaugeUnit: argument 1 (gauge): no object with id "otherProps" is known to this client');
         });
 
         test('a deregistered object\'s property changes no longer reach clients', async (t) => {

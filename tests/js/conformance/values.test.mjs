@@ -84,13 +84,20 @@ for (const flavour of clientFlavours) {
         test('a struct parameter with a missing field is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             await assertCallRefused(client, 'values', 'greet', [{ name: 'Nobody' }],
-                'argument 1 (person) must be Person: missing field `age`');
+                'values.greet: argument 1 (person) is not valid; got {"name":"Nobody"}');
         });
 
         test('a struct parameter with a field of the wrong type is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             await assertCallRefused(client, 'values', 'greet', [{ name: 'Old', age: -1, email: null, scores: {} }],
-                'argument 1 (person) must be Person: invalid value: integer `-1`, expected u32');
+                'values.greet: argument 1 (person) is not valid; got an object');
+        });
+
+        test('an untagged enum parameter: a fitting value works, a misfit is refused without serde\'s words', async (t) => {
+            const client = await openRoom(t).connect(flavour);
+            assert.equal(await call(client, 'values', 'area', { side: 3 }), 9);
+            await assertCallRefused(client, 'values', 'area', [{ side: 'x' }],
+                'values.area: argument 1 (shape) is not valid; got {"side":"x"}');
         });
 
         test('a map parameter and result', async (t) => {
@@ -103,7 +110,7 @@ for (const flavour of clientFlavours) {
         test('a map with a value of the wrong type is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             await assertCallRefused(client, 'values', 'doubled', [{ a: 'x' }],
-                'argument 1 (map) must be BTreeMap<String, i64>: invalid type: string "x", expected i64');
+                'values.doubled: argument 1 (map) must be an object whose values are integers; got {"a":"x"}');
         });
 
         test('a missing trailing Option argument reads as null', async (t) => {
@@ -177,13 +184,14 @@ for (const flavour of clientFlavours) {
             await client.until(() => calendar.moment === '1970-01-01T00:00:00Z', 'the moment update');
         });
 
+        const mustBeADate = 'calendar.toMillis: argument 1 (date) must be a date in ISO 8601 ("2024-02-29T12:34:56Z")';
         const badDates = [
             ['text that is no date', 'yesterday',
-                'argument 1 (date) must be Timestamp: failed to parse four digit integer as year: invalid digit, expected 0-9 but got y'],
+                `${mustBeADate}; got "yesterday"`],
             ['a date without an offset', '2024-02-29T12:34:56',
-                'argument 1 (date) must be Timestamp: failed to find offset component, which is required for parsing a timestamp'],
+                `${mustBeADate}; got "2024-02-29T12:34:56"`],
             ['a number', 12345,
-                'argument 1 (date) must be Timestamp: invalid type: integer `12345`, expected a timestamp string'],
+                `${mustBeADate}; got 12345`],
         ];
         for (const [label, value, error] of badDates) {
             test(`${label} is refused as a date`, async (t) => {
@@ -233,13 +241,13 @@ for (const flavour of clientFlavours) {
         test('a number that is no variant is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             await assertCallRefused(client, 'fan', 'next', [2],
-                'argument 1 (mode) must be Mode: 2 is not a Mode; expected one of: 0 (Off), 1 (On), 5 (Auto), 6 (Boost)');
+                'fan.next: argument 1 (mode): 2 is not a Mode; expected one of: 0 (Off), 1 (On), 5 (Auto), 6 (Boost)');
         });
 
         test('an enum key as text is refused', async (t) => {
             const client = await openRoom(t).connect(flavour);
             await assertCallRefused(client, 'fan', 'next', ['Auto'],
-                'argument 1 (mode) must be Mode: invalid type: string "Auto", expected i64');
+                'fan.next: argument 1 (mode) must be a Mode (a number); got "Auto"');
         });
 
         test('a property write with a number that is no variant changes nothing', async (t) => {

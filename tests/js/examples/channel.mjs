@@ -8,10 +8,13 @@ import WebSocket from 'ws';
 import { withTimeout } from '../lib/deadline.mjs';
 import { loadQWebChannel } from '../lib/flavours.mjs';
 
-/** Connects to `url` with the `flavour` qwebchannel.js; resolves once init is done. */
-export async function open(t, url, flavour) {
+/**
+ * Connects to `url` with the `flavour` qwebchannel.js (the WebSocket made with `options`,
+ * such as `headers`); resolves once init is done.
+ */
+export async function open(t, url, flavour, options = {}) {
     const QWebChannel = loadQWebChannel(flavour);
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, options);
     await withTimeout(once(socket, 'open'), `the WebSocket to ${url} to open`);
     const frames = [];
     const transport = { send: (text) => socket.send(text) };
@@ -83,4 +86,25 @@ export async function until(signal, condition, what) {
 export function lastResponse(channel, frames) {
     const id = channel.execId - 1;
     return frames.find((frame) => frame.type === 10 && frame.id === id);
+}
+
+/**
+ * Tries to open a WebSocket that the server must refuse: resolves with the HTTP status and
+ * body it answered the upgrade with.
+ */
+export async function refusedUpgrade(url, options = {}) {
+    const socket = new WebSocket(url, options);
+    const [request, response] = await withTimeout(once(socket, 'unexpected-response'), `the refusal of ${url}`);
+    // Taken now: once the body is read, Node hands the connection back to its agent, which
+    // would keep it for another request.
+    const connection = response.socket;
+    let body = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk) => {
+        body += chunk;
+    });
+    await withTimeout(once(response, 'end'), 'the refusal\'s body');
+    request.destroy();
+    connection.destroy();
+    return { status: response.statusCode, body };
 }

@@ -20,7 +20,7 @@ export { MessageType as Type } from '../../../webchannel/js/webchannel.js';
 
 /** The objects every room publishes by name. */
 export const registeredNames = [
-    'calendar', 'calls', 'control', 'factory', 'fan', 'lobby',
+    'calendar', 'calls', 'control', 'dial', 'factory', 'fan', 'lobby',
     'otherProps', 'overloads', 'props', 'signals', 'values', 'worker',
 ];
 
@@ -243,12 +243,19 @@ export class Client {
 }
 
 
-/** Asserts a failed call's response: no `data` (so the client rejects), exactly this `error`. */
+/** Words of Rust and serde that an error text a client reads must never contain. */
+const rustWords = /\b(?:[iu](?:8|16|32|64|128|size)|f32|f64|String|str|Vec|Option|Box|HashMap|BTreeMap|Handle|serde|untagged|variant of|invalid type|invalid value|missing field|expected (?:a |an |struct|map|sequence|tuple))\b/;
+
+/**
+ * Asserts a failed call's response: no `data` (so the client rejects), exactly this
+ * `error`, which names no Rust type and quotes no serde message.
+ */
 export function assertRefused(response, error) {
     assert.ok(response !== undefined, 'no response frame');
     assert.equal(response.type, Type.response);
     assert.ok(!Object.hasOwn(response, 'data'), `answered with data: ${JSON.stringify(response)}`);
     assert.equal(response.error, error);
+    assert.doesNotMatch(response.error, rustWords, 'an error text for clients speaks of Rust');
 }
 
 /** Records every call of a callback: `recorder.fn` to connect, `recorder.calls` to read. */

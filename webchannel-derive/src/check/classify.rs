@@ -114,7 +114,8 @@ fn check_skip(f: &FnInput, skip: Span, errors: &mut Errors) {
     }
 }
 
-/// A fn is a getter or a signal, not both; `notify` and `constant` need `property`.
+/// A fn is a getter or a signal, not both; `notify`, `constant` and `bindable` need
+/// `property`.
 fn check_property_keys(options: &Options, errors: &mut Errors) {
     if let (Some(_), Some(signal)) = (options.property, options.signal) {
         errors.at(
@@ -138,6 +139,12 @@ fn check_property_keys(options: &Options, errors: &mut Errors) {
         errors.at(
             constant,
             "`constant` applies to properties only: `#[webchannel(property, constant)]`",
+        );
+    }
+    if let Some(bindable) = options.bindable {
+        errors.at(
+            bindable,
+            "`bindable` applies to properties only: `#[webchannel(property, bindable)]`",
         );
     }
 }

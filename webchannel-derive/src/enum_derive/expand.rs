@@ -92,11 +92,9 @@ fn deserialize(published: &PublishedEnum, p: &TokenStream) -> TokenStream {
                     __webchannel_deserializer,
                 )? {
                     #(#values => ::core::result::Result::Ok(Self::#variants),)*
-                    __webchannel_other => ::core::result::Result::Err(
-                        <__D::Error as #p::serde::de::Error>::custom(
-                            ::core::format_args!(#unknown, __webchannel_other),
-                        ),
-                    ),
+                    __webchannel_other => ::core::result::Result::Err(#p::refuse::<__D::Error>(
+                        ::core::format_args!(#unknown, __webchannel_other),
+                    )),
                 }
             }
         }

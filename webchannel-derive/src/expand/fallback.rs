@@ -8,8 +8,9 @@
 //!   resolve.
 //! - `<Type>Signals` with an emitter for every signal the code may emit: each declared
 //!   signal (and each bodiless fn), with the parameters as declared, whatever their
-//!   mistakes; and each `notify` name that no declaration matches, taking as many
-//!   arguments as the impl passes it (`cx.level_changd(level)`).
+//!   mistakes; each `notify` name that no declaration matches, taking as many
+//!   arguments as the impl passes it (`cx.level_changd(level)`); and the
+//!   `mark_<getter>_changed()` of each getter marked `bindable`.
 //! - `impl Object` for the type, with empty tables: nothing is published, no invoker is
 //!   reachable. A generic impl keeps its generics, bounded so that the impl is sound.
 //!
@@ -23,13 +24,14 @@ use quote::quote;
 use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 use syn::{
-    FnArg, Generics, ImplItem, ImplItemFn, ItemImpl, PredicateType, Type, WherePredicate,
+    FnArg, Generics, Ident, ImplItem, ImplItemFn, ItemImpl, PredicateType, Type, WherePredicate,
     parse_quote,
 };
 
 use super::object_impl;
 use super::signal::signals_struct;
 use super::tokens::with_self_replaced;
+use crate::attr::mark_method;
 use crate::model::{FnInput, Input, Object};
 
 /// The impl block, the signals struct and the `Object` impl, for an impl that has
@@ -134,7 +136,8 @@ fn bounded_generics(item: &ItemImpl) -> Generics {
     generics
 }
 
-/// An emitter for each declared signal and each undeclared `notify` name, once per name.
+/// An emitter for each declared signal, each undeclared `notify` name and each `bindable`
+/// getter's marking method, once per name.
 fn emitters(input: &Input, object: &Object) -> TokenStream {
     let mut names: Vec<String> = Vec::new();
     let mut emitters = TokenStream::new();
@@ -154,6 +157,19 @@ fn emitters(input: &Input, object: &Object) -> TokenStream {
             emitters.extend(quote! {
                 #[doc(hidden)]
                 pub fn #notify(&self, #(#params),*) {}
+            });
+            names.push(name);
+        }
+    }
+    for f in input.fns.iter().filter(|f| f.options.bindable.is_some()) {
+        let name = mark_method(&f.sig.ident.unraw().to_string());
+        if !names.contains(&name) {
+            let mark = Ident::new(&name, f.sig.ident.span());
+            let cfgs = &f.copied.cfgs;
+            emitters.extend(quote! {
+                #(#cfgs)*
+                #[doc(hidden)]
+                pub fn #mark(&self) {}
             });
             names.push(name);
         }

@@ -184,7 +184,7 @@ fn setter_call(
     });
     let call_args: Vec<_> = call_args.collect();
     let call = quote!(Self::#setter_ident(__webchannel_this, #(#call_args),*));
-    let reply = if setter.returns_result {
+    let mut reply = if setter.returns_result {
         quote!(#p::reply_result(#call))
     } else {
         quote!({
@@ -192,6 +192,17 @@ fn setter_call(
             ::core::result::Result::Ok(#p::Reply::null())
         })
     };
+    // A bindable property has no signal for the setter to emit: a write that succeeds
+    // marks it changed, so every client (the writer too) gets the value that was kept.
+    if let Some(mark) = &property.mark {
+        reply = quote!({
+            let __webchannel_reply = #reply;
+            if __webchannel_reply.is_ok() {
+                __webchannel_cx.#mark();
+            }
+            __webchannel_reply
+        });
+    }
     quote! {
         {
             let __webchannel_value: #value_ty = match #p::property_value::<#value_ty>(

@@ -1,26 +1,57 @@
-//! Signals: the `<Type>Signals` struct with one emitter method per signal, and each
-//! signal's metadata.
+//! Signals: the `<Type>Signals` struct with one emitter method per signal (and, for each
+//! bindable property, the method that marks it changed), and each signal's metadata.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::Ident;
 use syn::spanned::Spanned;
 
 use super::position::positions;
 use super::tokens::{call_at, docs_or, private, signals_ident, with_self_replaced};
 use super::type_meta::param_meta;
-use crate::model::{Object, Signal};
+use crate::model::{Object, Property, Signal};
 use crate::qt_types::signature;
 use crate::types::referent;
 
-/// One emitter method per signal.
+/// One emitter method per signal, then one marking method per bindable property.
 pub(super) fn emitters(object: &Object) -> TokenStream {
-    let positions = positions(object.signals.iter().map(|signal| &signal.copied));
-    object
+    let signal_positions = positions(object.signals.iter().map(|signal| &signal.copied));
+    let mut emitters: TokenStream = object
         .signals
         .iter()
-        .zip(&positions)
+        .zip(&signal_positions)
         .map(|(signal, position)| emitter(object, signal, &position.expr()))
-        .collect()
+        .collect();
+    let properties = positions(object.properties.iter().map(|property| &property.copied));
+    for (property, position) in object.properties.iter().zip(&properties) {
+        if let Some(mark) = &property.mark {
+            emitters.extend(marker(object, property, mark, &position.expr()));
+        }
+    }
+    emitters
+}
+
+/// `pub fn mark_level_changed(&self) { ... }`: announces a change of a bindable property.
+fn marker(
+    object: &Object,
+    property: &Property,
+    mark: &Ident,
+    position: &TokenStream,
+) -> TokenStream {
+    let p = private(object);
+    let cfgs = &property.copied.cfgs;
+    let doc = format!(
+        "Marks property `{}` as changed: every client that knows the object is sent its \
+         current value in its next property update, with no signal (the property has none).",
+        property.name
+    );
+    quote! {
+        #[doc = #doc]
+        #(#cfgs)*
+        pub fn #mark(&self) {
+            #p::Emitter::mark_changed(&self.__webchannel_emitter, #position);
+        }
+    }
 }
 
 /// `pub struct CounterSignals`, with `emitters` as its methods.

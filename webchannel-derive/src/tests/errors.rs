@@ -280,9 +280,10 @@ fn a_property_needs_notify_or_constant() {
                 pub fn user_list(&self) -> Vec<String> { Vec::new() }
             }
         }),
-        "a property needs a change signal or `constant`: \
-         `#[webchannel(property, notify = user_list_changed)]` or \
-         `#[webchannel(property, constant)]`"
+        "a property needs a change signal, `bindable` or `constant`: \
+         `#[webchannel(property, notify = user_list_changed)]`, \
+         `#[webchannel(property, bindable)]` (changes announced with \
+         `mark_user_list_changed()`) or `#[webchannel(property, constant)]`"
     );
     assert_eq!(
         error(quote! {
@@ -295,6 +296,40 @@ fn a_property_needs_notify_or_constant() {
         }),
         "a property is either `constant` or has a `notify` signal, not both"
     );
+}
+
+#[test]
+fn bindable_excludes_notify_and_constant_and_names_its_method() {
+    assert_eq!(
+        errors(quote! {
+            impl T {
+                #[webchannel(property, bindable, notify = changed)]
+                pub fn value(&self) -> i64 { 1 }
+                #[webchannel(property, bindable, constant)]
+                pub fn name(&self) -> String { String::new() }
+                #[webchannel(property, bindable)]
+                pub fn level(&self) -> i64 { 1 }
+                #[webchannel(signal)]
+                fn changed();
+                #[webchannel(signal)]
+                fn mark_level_changed();
+            }
+        }),
+        [
+            "`bindable` is for a property without a notify signal, and this one has \
+             `notify = changed`: keep one of them",
+            "a `constant` property never changes, so it is not `bindable`: keep one of them",
+            "`mark_level_changed` is the method generated to announce changes of the bindable \
+             property `level`; give this signal another name",
+        ]
+    );
+    assert_expands(quote! {
+        impl T {
+            #[webchannel(property, bindable)]
+            pub fn level(&self) -> i64 { 1 }
+            pub fn set_level(&mut self, level: i64) {}
+        }
+    });
 }
 
 #[test]
@@ -573,7 +608,7 @@ fn unknown_options_list_the_accepted_ones() {
         }),
         "unknown webchannel option `propery`; did you mean `property`? Expected one of: \
          `property`, `signal`, `skip`, `name = \"...\"`, `notify = <signal fn>`, `constant`, \
-         `on_disconnect`"
+         `bindable`, `on_disconnect`"
     );
     assert_eq!(
         error(quote! {
@@ -583,7 +618,7 @@ fn unknown_options_list_the_accepted_ones() {
             }
         }),
         "unknown webchannel option `readonly`; expected one of: `property`, `signal`, `skip`, \
-         `name = \"...\"`, `notify = <signal fn>`, `constant`, `on_disconnect`"
+         `name = \"...\"`, `notify = <signal fn>`, `constant`, `bindable`, `on_disconnect`"
     );
     assert_eq!(
         error(quote! {

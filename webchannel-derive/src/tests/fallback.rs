@@ -157,6 +157,38 @@ fn every_signal_the_code_may_emit_has_an_emitter() {
 }
 
 #[test]
+fn every_bindable_getter_keeps_its_marking_method() {
+    let items = fallback_items(
+        TokenStream::new(),
+        quote! {
+            impl T {
+                #[webchannel(property, bindable, constant)]
+                pub fn level(&self) -> u32 { 1 }
+                #[cfg(feature = "speed")]
+                #[webchannel(property, bindable)]
+                pub fn speed(&self) -> u32 { 1 }
+                #[webchannel(signal)]
+                fn mark_speed_changed();
+            }
+        },
+    );
+    let signals = text(
+        impls_of(&items, "TSignals")
+            .first()
+            .expect("the signals' impl"),
+    );
+    assert!(
+        signals.contains("pub fn mark_level_changed (& self) { }"),
+        "{signals}"
+    );
+    assert_eq!(
+        signals.matches("fn mark_speed_changed").count(),
+        1,
+        "{signals}"
+    );
+}
+
+#[test]
 fn bodiless_fns_taking_self_get_stubs() {
     let items = fallback_items(
         TokenStream::new(),

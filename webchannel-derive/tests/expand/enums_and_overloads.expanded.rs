@@ -35,7 +35,9 @@ const _: () = {
                 -1 => ::core::result::Result::Ok(Self::Below),
                 __webchannel_other => {
                     ::core::result::Result::Err(
-                        <__D::Error as ::webchannel::__private::serde::de::Error>::custom(
+                        ::webchannel::__private::refuse::<
+                            __D::Error,
+                        >(
                             ::core::format_args!(
                                 "{} is not a Mode; expected one of: 0 (Off), 5 (Auto), 6 (Boost), -1 (Below)",
                                 __webchannel_other

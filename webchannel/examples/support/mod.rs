@@ -4,6 +4,7 @@
 
 use std::error::Error;
 
+use axum::Router;
 use tokio::net::TcpListener;
 use webchannel::Channel;
 
@@ -11,7 +12,15 @@ use webchannel::Channel;
 const DEFAULT_ADDRESS: &str = "127.0.0.1:12345";
 
 /// Serves `channel` on the chosen address until Ctrl-C.
+#[allow(dead_code, reason = "not every example serves the plain router")]
 pub(crate) async fn serve(channel: Channel) -> Result<(), Box<dyn Error>> {
+    let app = channel.router();
+    serve_app(&channel, app).await
+}
+
+/// Serves `app`, which routes to `channel` (its router with layers, say), on the chosen
+/// address until Ctrl-C.
+pub(crate) async fn serve_app(channel: &Channel, app: Router) -> Result<(), Box<dyn Error>> {
     let address = listen_address()?;
     let listener = TcpListener::bind(&address).await?;
     println!("listening on ws://{}", listener.local_addr()?);
@@ -21,7 +30,7 @@ pub(crate) async fn serve(channel: Channel) -> Result<(), Box<dyn Error>> {
             std::future::pending::<()>().await;
         }
     };
-    channel.serve(listener, ctrl_c).await?;
+    webchannel::serve(listener, app, channel, ctrl_c).await?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use crate::fanout::audience::Audience;
 use crate::fanout::event::Event;
 use crate::fanout::sessions::Sessions;
 use crate::ids::{ObjectId, SessionId};
+use crate::object::change::Change;
 use crate::object::erased::{ErasedObject, Outlet, SharedFound};
 use crate::object::in_values::Lookup;
 use crate::protocol::Frame;
@@ -236,17 +237,10 @@ impl Outlet for Publication {
         });
     }
 
-    fn notify(
-        &self,
-        object: &Arc<dyn ErasedObject>,
-        signal: usize,
-        args: Frame,
-        objects: SharedFound,
-    ) {
+    fn notify(&self, object: &Arc<dyn ErasedObject>, change: Change, objects: SharedFound) {
         let event = || Event::Notify {
             object: Arc::downgrade(object),
-            signal,
-            args: args.clone(),
+            change: change.clone(),
             objects: objects.clone(),
         };
         if object.core().is_registered() {

@@ -13,6 +13,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
+use http::Extensions;
 use tokio::runtime::Handle;
 
 use crate::channel::Channel;
@@ -65,9 +66,25 @@ impl Channel {
     /// locked object, an `async fn` method) continues on the tokio runtime this is called
     /// in; without one, such a call gets no answer and is logged.
     pub fn direct_session(&self, deliver: impl Fn(Frame) + Send + Sync + 'static) -> DirectSession {
+        self.direct_session_with(Extensions::new(), deliver)
+    }
+
+    /// [`direct_session`](Self::direct_session) for a client its caller knows something
+    /// about (who it is, for example): every call of the session reads `extensions`
+    /// through [`Context::extensions`](crate::Context::extensions).
+    pub fn direct_session_with(
+        &self,
+        extensions: Extensions,
+        deliver: impl Fn(Frame) + Send + Sync + 'static,
+    ) -> DirectSession {
         let shared = Arc::new_cyclic(|shared: &Weak<Shared>| Shared {
             state: Mutex::new(State {
-                session: Session::new(self.clone(), Arc::new(Bell(shared.clone())), None),
+                session: Session::new(
+                    self.clone(),
+                    Arc::new(Bell(shared.clone())),
+                    None,
+                    extensions,
+                ),
                 stalled: false,
                 closed: None,
             }),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use http::Extensions;
 use tokio::sync::Notify;
 use tokio::time::{Sleep, sleep_until, timeout};
 use tracing::Instrument;
@@ -79,12 +80,31 @@ impl Channel {
         I: Stream<Item = Inbound> + Send,
         O: Sink<Outbound> + Send,
     {
+        self.run_session_with(Extensions::new(), incoming, outgoing)
+            .await
+    }
+
+    /// [`run_session`](Self::run_session) for a client the transport knows something
+    /// about: every call of the session reads `extensions` through
+    /// [`Context::extensions`](crate::Context::extensions). The WebSocket transport passes
+    /// the upgrade request's.
+    pub async fn run_session_with<I, O>(
+        &self,
+        extensions: Extensions,
+        incoming: I,
+        outgoing: O,
+    ) -> CloseReason
+    where
+        I: Stream<Item = Inbound> + Send,
+        O: Sink<Outbound> + Send,
+    {
         let bell = Arc::new(Bell::default());
         let pacing = UpdatePacing::new(self.config());
         let session = Session::new(
             self.clone(),
             Arc::clone(&bell) as Arc<dyn Doorbell>,
             Some(pacing),
+            extensions,
         );
         // At debug level: entered on every poll, an enabled span costs a measurable share
         // of a call; the session id is also a field of every event the session logs.

@@ -4,6 +4,7 @@
 use std::sync::Weak;
 
 use crate::ids::ObjectId;
+use crate::object::change::Change;
 use crate::object::erased::{ErasedObject, SharedFound};
 use crate::protocol::Frame;
 use crate::protocol::close::CloseReason;
@@ -13,11 +14,11 @@ pub(crate) enum Event {
     /// A serialized `signal` message, shared by every recipient, with the objects its
     /// arguments refer to (each session announces those it has not seen yet).
     Signal { frame: Frame, objects: SharedFound },
-    /// A property's notify signal fired; `args` is the JSON array of its arguments.
+    /// An object's properties changed: its notify signal fired (with the objects its
+    /// arguments refer to), or a bindable property was marked.
     Notify {
         object: Weak<dyn ErasedObject>,
-        signal: usize,
-        args: Frame,
+        change: Change,
         objects: SharedFound,
     },
     /// An object this session knows was dropped or deregistered.

@@ -39,8 +39,9 @@ pub(crate) struct Mailbox {
 #[derive(Default)]
 struct Queue {
     events: VecDeque<Event>,
-    /// Notify signals waiting, at most one per object and signal: a property's state, not
-    /// its history, is what the session sends, so a newer one replaces an older one.
+    /// Property changes waiting, at most one per object and signal (or marked property): a
+    /// property's state, not its history, is what the session sends, so a newer one
+    /// replaces an older one.
     notifies: Vec<Event>,
     closed: bool,
     /// Whether the doorbell has rung since the session last took the events.
@@ -94,11 +95,12 @@ impl Mailbox {
             return;
         }
         let rings = match &event {
-            Event::Notify { object, signal, .. } => {
+            Event::Notify { object, change, .. } => {
                 let rings = queue.notify_rings;
+                // The object first: it rules out most pending changes in one comparison.
                 let replaced = queue.notifies.iter_mut().find(|pending| {
-                    matches!(pending, Event::Notify { object: known, signal: known_signal, .. }
-                        if *known_signal == *signal && known.ptr_eq(object))
+                    matches!(pending, Event::Notify { object: known, change: known_change, .. }
+                        if known.ptr_eq(object) && known_change.same_as(change))
                 });
                 match replaced {
                     Some(pending) => *pending = event,

@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use crate::protocol::Frame;
+
+use super::change::Change;
 use crate::support::locks::lock;
 
 /// The serializations of one object, valid while its generation stands still.
@@ -34,8 +36,8 @@ struct CachedValue<O: ?Sized> {
 /// A whole `propertyUpdate` message about one object.
 struct CachedUpdate<O: ?Sized> {
     generation: u64,
-    /// The notify signals it reports, with their arguments.
-    signals: Vec<(usize, Frame)>,
+    /// The changes it reports: notify signals with their arguments, marked properties.
+    changes: Vec<Change>,
     frame: Frame,
     objects: Arc<[Weak<O>]>,
 }
@@ -93,36 +95,36 @@ impl<O: ?Sized> ValueCache<O> {
         }
     }
 
-    /// The update reporting exactly `signals`, and the objects it refers to, if still
+    /// The update reporting exactly `changes`, and the objects it refers to, if still
     /// current.
     pub(crate) fn update<'a>(
         &self,
         generation: u64,
-        mut signals: impl Iterator<Item = (usize, &'a Frame)>,
+        mut changes: impl Iterator<Item = &'a Change>,
     ) -> Option<(Frame, Vec<Arc<O>>)> {
         let cached = lock(&self.update);
         let cached = cached.as_ref().filter(|cached| {
             cached.generation == generation
                 && cached
-                    .signals
+                    .changes
                     .iter()
-                    .all(|(signal, args)| signals.next() == Some((*signal, args)))
-                && signals.next().is_none()
+                    .all(|change| changes.next() == Some(change))
+                && changes.next().is_none()
         })?;
         Some((cached.frame.clone(), alive(&cached.objects)?))
     }
 
-    /// Keeps the update `frame` reporting `signals`, built at `generation`.
+    /// Keeps the update `frame` reporting `changes`, built at `generation`.
     pub(crate) fn keep_update(
         &self,
         generation: u64,
-        signals: Vec<(usize, Frame)>,
+        changes: Vec<Change>,
         frame: Frame,
         objects: &[Arc<O>],
     ) {
         *lock(&self.update) = Some(CachedUpdate {
             generation,
-            signals,
+            changes,
             frame,
             objects: weak(objects),
         });

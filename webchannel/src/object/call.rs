@@ -11,7 +11,8 @@ use crate::error::{InvokeError, InvokeErrorKind};
 use crate::protocol::json::JsonBuf;
 
 use super::erased::{Found, collecting};
-use super::meta::MethodMeta;
+use super::meta::{MethodMeta, TypeMeta};
+use super::{js_types, refusal};
 
 /// The arguments of one call, still as JSON, with the method they are meant for.
 #[derive(Debug, Clone, Copy)]
@@ -41,18 +42,16 @@ impl<'a> Args<'a> {
             return serde_json::from_str("null")
                 .map_err(|_| arity_error(self.object, self.method, self.raw.len()));
         };
-        serde_json::from_str(raw.get()).map_err(|error| {
+        refusal::with_reason(|| serde_json::from_str(raw.get())).map_err(|(error, reason)| {
             let param = self.method.params.get(position);
-            let name = param.map_or("?", |param| param.name);
-            let ty = param.map_or("?", |param| param.ty.rust);
-            InvokeError::new(
-                InvokeErrorKind::ArgumentType,
-                format!(
-                    "argument {} ({name}) must be {ty}: {}",
-                    position + 1,
-                    without_position(&error)
-                ),
-            )
+            let at = format!(
+                "{}.{}: argument {} ({})",
+                self.object,
+                self.method.name,
+                position + 1,
+                param.map_or("?", |param| param.name)
+            );
+            value_error(at, param.map(|param| &param.ty), raw, &error, reason)
         })
     }
 
@@ -69,15 +68,80 @@ impl<'a> Args<'a> {
 
 /// The error for a call with the wrong number of arguments.
 pub(crate) fn arity_error(object: &str, method: &MethodMeta, got: usize) -> InvokeError {
-    let expected = method.params.len();
+    let takes = if method.params.is_empty() {
+        "no arguments".to_owned()
+    } else {
+        js_types::parameters(method.params)
+    };
     InvokeError::new(
         InvokeErrorKind::ArgumentCount,
         format!(
-            "{object}.{} takes {expected} argument{}, got {got}",
+            "{object}.{} takes {takes}; got {}",
             method.name,
-            if expected == 1 { "" } else { "s" },
+            arguments(got)
         ),
     )
+}
+
+/// The error for a call by name that fits none of the methods of that name: which
+/// parameters each takes, and what was sent (how many arguments, or, when one of them
+/// takes that many, their types).
+pub(crate) fn overload_error<'a>(
+    object: &str,
+    name: &str,
+    overloads: impl Iterator<Item = &'a MethodMeta>,
+    args: &[&RawValue],
+) -> InvokeError {
+    let overloads: Vec<&MethodMeta> = overloads.collect();
+    let mut takes: Vec<String> = overloads
+        .iter()
+        .map(|method| js_types::parameters(method.params))
+        .collect();
+    let last = takes.pop().unwrap_or_default();
+    let takes = if takes.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", takes.join(", "))
+    };
+    let count_fits = overloads
+        .iter()
+        .any(|method| method.params.len() >= args.len());
+    let (kind, got) = if count_fits {
+        let kinds: Vec<&str> = args.iter().map(|arg| js_types::kind(arg)).collect();
+        (
+            InvokeErrorKind::ArgumentType,
+            format!("({})", kinds.join(", ")),
+        )
+    } else {
+        (InvokeErrorKind::ArgumentCount, arguments(args.len()))
+    };
+    InvokeError::new(kind, format!("{object}.{name} takes {takes}; got {got}"))
+}
+
+fn arguments(count: usize) -> String {
+    format!("{count} argument{}", if count == 1 { "" } else { "s" })
+}
+
+/// The error for a value that does not fit its type, where `at` names it (`calls.add:
+/// argument 1 (a)`): the reason meant for the client when there is one, else what was
+/// expected and what was sent. The Rust type and serde's words go to the log only.
+pub(crate) fn value_error(
+    at: String,
+    ty: Option<&TypeMeta>,
+    raw: &RawValue,
+    error: &serde_json::Error,
+    reason: Option<String>,
+) -> InvokeError {
+    let message = match (reason, ty.and_then(js_types::expected)) {
+        (Some(reason), _) => format!("{at}: {reason}"),
+        (None, Some(expected)) => format!("{at} must be {expected}; got {}", js_types::sent(raw)),
+        (None, None) => format!("{at} is not valid; got {}", js_types::sent(raw)),
+    };
+    InvokeError::new(InvokeErrorKind::ArgumentType, message).with_detail(format!(
+        "{}: {}",
+        ty.map_or("?", |ty| ty.rust),
+        without_position(error)
+    ))
 }
 
 /// A serde_json error without its " at line 1 column N", which means nothing to a caller.
@@ -107,8 +171,9 @@ impl<'a> ValueOut<'a> {
         written.map_err(|error| {
             InvokeError::new(
                 InvokeErrorKind::Serialization,
-                format!("the property value could not be serialized: {error}"),
+                "the property value could not be serialized",
             )
+            .with_detail(error.to_string())
         })
     }
 }

@@ -1,6 +1,7 @@
 //! [`Emitter`]: what generated signal methods emit through. A plain signal is serialized
 //! once and handed, as shared bytes, to the object's [`Outlet`](super::erased::Outlet);
-//! a notify signal marks the object's state as changed and hands over its arguments.
+//! a notify signal marks the object's state as changed and hands over its arguments, and so
+//! does marking a bindable property, without arguments.
 
 use std::fmt;
 use std::sync::Weak;
@@ -9,6 +10,7 @@ use serde::Serialize;
 
 use crate::protocol::json::JsonBuf;
 
+use super::change::Change;
 use super::erased::{ErasedObject, Found, ObjectCore, SharedFound, collecting};
 
 /// Emits the signals of one object. Generated `<Type>Signals` structs wrap one.
@@ -44,12 +46,8 @@ impl Emitter {
             };
             let mut json = JsonBuf::with_capacity(16);
             if let Some(objects) = write_args(&mut json, core, signal, args) {
-                outlet.notify(
-                    &object,
-                    signal,
-                    json.into_frame(),
-                    SharedFound::new(objects),
-                );
+                let change = Change::Signal(signal, json.into_frame());
+                outlet.notify(&object, change, SharedFound::new(objects));
             }
             return;
         }
@@ -69,6 +67,28 @@ impl Emitter {
         }
         json.raw("}");
         outlet.signal(signal, json.into_frame(), SharedFound::new(objects));
+    }
+}
+
+impl Emitter {
+    /// Marks the property at `property` (a position in the type's property list), which
+    /// has no notify signal, as changed: every session that knows the object sends its
+    /// current value when its client is idle. Does nothing once the object is gone.
+    #[doc(hidden)]
+    pub fn mark_changed(&self, property: usize) {
+        let Some(object) = self.0.upgrade() else {
+            return;
+        };
+        let core = object.core();
+        if property >= core.meta().properties.len() {
+            tracing::error!(object = %core.name(), property, "marked a property the object does not have");
+            return;
+        }
+        // The state changed, whatever changed it.
+        core.touch();
+        if let Some(outlet) = core.outlet() {
+            outlet.notify(&object, Change::Property(property), SharedFound::default());
+        }
     }
 }
 

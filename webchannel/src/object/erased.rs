@@ -17,11 +17,13 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::error::{InvokeError, InvokeErrorKind};
-use crate::ids::{ObjectId, SessionId};
+use crate::ids::ObjectId;
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
 
 use super::cache::ValueCache;
+use super::caller::Caller;
+use super::change::Change;
 use super::description::DescriptionTemplate;
 use super::identity::Identity;
 use super::meta::ObjectMeta;
@@ -30,19 +32,18 @@ use super::meta::ObjectMeta;
 pub(crate) trait ErasedObject: Send + Sync + 'static {
     fn core(&self) -> &ObjectCore;
 
-    /// Calls the method at `method`; the caller has checked the argument count.
-    fn invoke(self: Arc<Self>, method: usize, args: &[&RawValue], session: SessionId)
-    -> Invocation;
+    /// Calls the method at `method` for `caller`; the argument count is checked.
+    fn invoke(self: Arc<Self>, method: usize, args: &[&RawValue], caller: &Caller) -> Invocation;
 
     fn write_property(
         self: Arc<Self>,
         property: usize,
         value: &RawValue,
-        session: SessionId,
+        caller: &Caller,
     ) -> Invocation;
 
-    /// Tells the object that `session` has ended, if its type wants to know.
-    fn disconnected(self: Arc<Self>, session: SessionId) -> Option<Invocation>;
+    /// Tells the object that `caller`'s session has ended, if its type wants to know.
+    fn disconnected(self: Arc<Self>, caller: &Caller) -> Option<Invocation>;
 
     /// Appends the current value of the property at `property`, without waiting; objects
     /// the value refers to are added to `found`.
@@ -79,15 +80,10 @@ pub(crate) trait Outlet: Send + Sync + 'static {
     /// Delivers a plain signal's message to the sessions connected to it.
     fn signal(&self, signal: usize, frame: Frame, objects: SharedFound);
 
-    /// The notify signal at `signal` of `object` fired with `args`: every session that
-    /// knows the object notes that its property changed.
-    fn notify(
-        &self,
-        object: &Arc<dyn ErasedObject>,
-        signal: usize,
-        args: Frame,
-        objects: SharedFound,
-    );
+    /// `object`'s properties changed (its notify signal fired, or a bindable property was
+    /// marked): every session that knows the object notes the change. `objects` are those
+    /// a signal's arguments refer to.
+    fn notify(&self, object: &Arc<dyn ErasedObject>, change: Change, objects: SharedFound);
 
     /// The object has gone: every session that knows it is sent `destroyed`.
     fn dropped(&self, object: ObjectId, destroyed: Frame);
@@ -253,8 +249,9 @@ impl Reply {
         let json = json.map_err(|error| {
             InvokeError::new(
                 InvokeErrorKind::Serialization,
-                format!("the result could not be serialized: {error}"),
+                "the result could not be serialized",
             )
+            .with_detail(error.to_string())
         })?;
         Ok(Self { json, objects })
     }

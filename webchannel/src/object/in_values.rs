@@ -1,5 +1,6 @@
-//! Published objects inside values: a [`Handle`] serializes as a `__QObject*__` reference
-//! and deserializes from one, in arguments, results, property values and signal arguments.
+//! Published objects inside values: a [`Handle`] (and an [`AnyHandle`]) serializes as a
+//! `__QObject*__` reference and deserializes from one, in arguments, results, property
+//! values and signal arguments.
 //!
 //! Serialization writes the short reference `{"__QObject*__":true,"id":"<id>"}` and notes
 //! the object; the session that sends the text then adds the object's description where a
@@ -11,13 +12,14 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use serde::de::Error as _;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ids::SessionId;
 
+use super::any_handle::AnyHandle;
 use super::erased::{ErasedObject, note_found};
+use super::refusal::refuse;
 use super::typed::{Handle, Object, Published};
 
 /// Finds the objects a session may refer to by name; the channel implements it.
@@ -59,13 +61,47 @@ pub(crate) fn resolving_for<R>(
     deserialize()
 }
 
+/// The object `id` names, if the session whose arguments are being read may use it.
+pub(crate) fn lookup(id: &str) -> Option<Arc<dyn ErasedObject>> {
+    SCOPE.with(|scope| {
+        let scope = scope.borrow();
+        let scope = scope.as_ref()?;
+        scope.lookup.object_for(scope.session, id)
+    })
+}
+
+/// The object a client's reference names, or the error that tells the client it may not
+/// use it.
+pub(crate) fn referenced<E: serde::de::Error>(id: &str) -> Result<Arc<dyn ErasedObject>, E> {
+    lookup(id).ok_or_else(|| {
+        refuse(format_args!(
+            "no object with id {id:?} is known to this client"
+        ))
+    })
+}
+
+/// Writes the reference to `object` and notes it, so that the session sending the text
+/// describes it to clients that have not seen it.
+fn serialize_reference<S: Serializer>(
+    object: &Arc<dyn ErasedObject>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    note_found(Arc::clone(object));
+    let mut reference = serializer.serialize_map(Some(2))?;
+    reference.serialize_entry("__QObject*__", &true)?;
+    reference.serialize_entry("id", &**object.core().name())?;
+    reference.end()
+}
+
 impl<T: Object> Serialize for Handle<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        note_found(Arc::clone(&self.0) as Arc<dyn ErasedObject>);
-        let mut reference = serializer.serialize_map(Some(2))?;
-        reference.serialize_entry("__QObject*__", &true)?;
-        reference.serialize_entry("id", self.name())?;
-        reference.end()
+        serialize_reference(&(Arc::clone(&self.0) as Arc<dyn ErasedObject>), serializer)
+    }
+}
+
+impl Serialize for AnyHandle {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_reference(&self.0, serializer)
     }
 }
 
@@ -80,27 +116,23 @@ struct Reference {
 impl<'de, T: Object> Deserialize<'de> for Handle<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let reference = Reference::deserialize(deserializer)?;
-        let object = SCOPE
-            .with(|scope| {
-                let scope = scope.borrow();
-                let scope = scope.as_ref()?;
-                scope.lookup.object_for(scope.session, &reference.id)
-            })
-            .ok_or_else(|| {
-                D::Error::custom(format!(
-                    "no object with id {:?} is known to this client",
-                    reference.id
-                ))
-            })?;
+        let object = referenced::<D::Error>(&reference.id)?;
         let type_name = object.core().meta().type_name;
         let any: Arc<dyn Any + Send + Sync> = object.into_any();
         any.downcast::<Published<T>>().map(Handle).map_err(|_| {
-            D::Error::custom(format!(
-                "object {:?} is a {type_name}, not a {}",
+            refuse(format_args!(
+                "object {:?} is of type {type_name}, not {}",
                 reference.id,
                 T::META.type_name
             ))
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyHandle {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let reference = Reference::deserialize(deserializer)?;
+        referenced(&reference.id).map(AnyHandle)
     }
 }
 

@@ -63,14 +63,18 @@ pub struct TypeMeta {
     pub ts: TsType,
 }
 
-/// One property: a getter, optionally a setter, and either a notify signal or `constant`.
+/// One property: a getter, optionally a setter, and a notify signal, `constant`, or
+/// neither (a bindable property, whose changes are announced without a signal).
 #[derive(Debug)]
 pub struct PropertyMeta {
     /// The published (camelCase) name.
     pub name: &'static str,
-    /// Position in [`ObjectMeta::signals`] of the notify signal.
+    /// Position in [`ObjectMeta::signals`] of the notify signal; `None` for a constant or
+    /// a bindable property.
     pub notify: Option<usize>,
-    /// Whether the property never changes.
+    /// Whether the property never changes. A property with neither a notify signal nor
+    /// `constant` is bindable: its changes are marked with the generated
+    /// `mark_<getter>_changed()` and reach clients with an empty `signals` map.
     pub constant: bool,
     /// Whether clients may write it (`setProperty`).
     pub writable: bool,

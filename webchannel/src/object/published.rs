@@ -7,10 +7,10 @@ use std::sync::Arc;
 use serde_json::value::RawValue;
 
 use crate::error::{InvokeError, InvokeErrorKind};
-use crate::ids::SessionId;
 use crate::protocol::json::JsonBuf;
 
 use super::call::{Args, ValueOut};
+use super::caller::Caller;
 use super::erased::{BoxFuture, ErasedObject, Found, Invocation, ObjectCore, ReadError};
 use super::typed::{Context, Handle, Object, Published};
 
@@ -19,12 +19,7 @@ impl<T: Object> ErasedObject for Published<T> {
         Published::core(self)
     }
 
-    fn invoke(
-        self: Arc<Self>,
-        method: usize,
-        args: &[&RawValue],
-        session: SessionId,
-    ) -> Invocation {
+    fn invoke(self: Arc<Self>, method: usize, args: &[&RawValue], caller: &Caller) -> Invocation {
         let Some(meta) = T::META.methods.get(method) else {
             return Invocation::failed(InvokeError::new(
                 InvokeErrorKind::UnknownMethod,
@@ -32,7 +27,7 @@ impl<T: Object> ErasedObject for Published<T> {
             ));
         };
         let handle = Handle(self);
-        let cx = Context::new(handle.clone(), session);
+        let cx = Context::new(handle.clone(), caller.clone());
         let args = Args::new(args, handle.name(), meta);
         T::invoke(&handle, method, args, cx)
     }
@@ -41,16 +36,16 @@ impl<T: Object> ErasedObject for Published<T> {
         self: Arc<Self>,
         property: usize,
         value: &RawValue,
-        session: SessionId,
+        caller: &Caller,
     ) -> Invocation {
         let handle = Handle(self);
-        let cx = Context::new(handle.clone(), session);
+        let cx = Context::new(handle.clone(), caller.clone());
         T::write_property(&handle, property, value, cx)
     }
 
-    fn disconnected(self: Arc<Self>, session: SessionId) -> Option<Invocation> {
+    fn disconnected(self: Arc<Self>, caller: &Caller) -> Option<Invocation> {
         let handle = Handle(self);
-        let cx = Context::new(handle.clone(), session);
+        let cx = Context::new(handle.clone(), caller.clone());
         T::disconnected(&handle, cx)
     }
 

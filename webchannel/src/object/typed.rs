@@ -9,6 +9,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, Weak};
 
+use http::Extensions;
 use serde_json::value::RawValue;
 use tokio::sync::{OwnedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -16,6 +17,7 @@ use crate::error::InvokeError;
 use crate::ids::SessionId;
 
 use super::call::{Args, ValueOut};
+use super::caller::Caller;
 use super::emitter::Emitter;
 use super::erased::{ErasedObject, Invocation, ObjectCore};
 use super::meta::ObjectMeta;
@@ -112,7 +114,11 @@ impl<T: Object> Handle<T> {
     /// and pass it back as an argument.
     ///
     /// The object lives as long as a handle to it does. When the last one is dropped,
-    /// every client that knows it receives its `destroyed` signal.
+    /// every client that knows it receives its `destroyed` signal. As with Qt's
+    /// `deleteLater`, a call in progress on the object keeps it alive until the call is
+    /// answered, and a `destroyed` caused by a call follows that call's response: an object
+    /// may drop the last handle to itself in one of its own methods (see
+    /// [`Context::handle`]).
     pub fn new(object: T) -> Self {
         Self(Published::new(None, object))
     }
@@ -206,17 +212,49 @@ impl<T: Object> fmt::Debug for Handle<T> {
 /// emitted through auto-deref: `cx.user_list_changed()`.
 pub struct Context<T: Object> {
     object: Handle<T>,
-    session: SessionId,
+    caller: Caller,
 }
 
 impl<T: Object> Context<T> {
-    pub(crate) fn new(object: Handle<T>, session: SessionId) -> Self {
-        Self { object, session }
+    pub(crate) fn new(object: Handle<T>, caller: Caller) -> Self {
+        Self { object, caller }
     }
 
     /// The session (one connected client) that made the call.
     pub fn session(&self) -> SessionId {
-        self.session
+        self.caller.session()
+    }
+
+    /// What the calling session was opened with: for a WebSocket, the extensions of the
+    /// HTTP upgrade request, which is where an axum or tower middleware puts what it found
+    /// out about the client (an authenticated user, its address); for an in-memory or
+    /// direct session, what its creator gave (`Channel::connect_in_memory_with`,
+    /// `Channel::direct_session_with`, `Channel::run_session_with`). Empty when there was
+    /// nothing.
+    ///
+    /// ```
+    /// # #[derive(Clone)] struct User { name: String }
+    /// # pub struct Notes;
+    /// # #[webchannel::object]
+    /// # impl Notes {
+    /// /// Refuses callers that no middleware vouched for.
+    /// pub fn whoami(&self, cx: &webchannel::Context<Self>) -> Result<String, String> {
+    ///     let user = cx.extensions().get::<User>().ok_or("not signed in")?;
+    ///     Ok(user.name.clone())
+    /// }
+    /// # }
+    /// ```
+    pub fn extensions(&self) -> &Extensions {
+        self.caller.extensions()
+    }
+
+    /// The object being called (Qt's `this`): return it, carry it in a signal, keep it,
+    /// or compare it with the handles you hold.
+    ///
+    /// An object may drop the last handle to itself during one of its own calls: it lives
+    /// until the call is answered, and clients receive its `destroyed` after the response.
+    pub fn handle(&self) -> &Handle<T> {
+        &self.object
     }
 }
 
@@ -232,7 +270,7 @@ impl<T: Object> fmt::Debug for Context<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
             .field("object", &self.object.name())
-            .field("session", &self.session)
+            .field("session", &self.caller.session())
             .finish()
     }
 }

@@ -10,12 +10,13 @@
 //! the caller's own thread (`DirectSession`). The session does the protocol.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use tokio::time::Instant;
 
 use crate::error::InvokeError;
 use crate::fanout::event::Event;
-use crate::object::erased::{BoxFuture, Invocation, Reply};
+use crate::object::erased::{BoxFuture, ErasedObject, Invocation, Reply};
 use crate::protocol::Frame;
 use crate::protocol::close::CloseReason;
 use crate::support::shrink::ShrinkWhenEmpty;
@@ -53,14 +54,21 @@ pub(super) enum Resolution {
 /// A future the driver awaits, then hands back as [`Input::Resolved`].
 pub(crate) type Awaited = BoxFuture<Resolved>;
 
-/// Where the result of a call goes.
-#[derive(Debug)]
+/// Where the result of a call goes, with the object the call is on.
+///
+/// The object is held until the call is answered: one that loses its last handle during a
+/// call on it (its own method dropping it, or another client's call while this one runs)
+/// lives on until the response is written, as with Qt's `deleteLater`, so its `destroyed`
+/// reaches every client after the responses to the calls it had made on it, never before.
 pub(super) enum ReplyTo {
     /// An `invokeMethod` with this id (as JSON text).
-    Invoke(Box<str>),
+    Invoke {
+        id: Box<str>,
+        object: Arc<dyn ErasedObject>,
+    },
     /// A `setProperty`; failures are logged, success is silent.
     SetProperty {
-        object: std::sync::Arc<str>,
+        object: Arc<dyn ErasedObject>,
         property: usize,
     },
 }

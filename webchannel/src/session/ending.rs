@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::channel::Channel;
-use crate::ids::SessionId;
+use crate::object::caller::Caller;
 use crate::object::erased::Invocation;
 use crate::protocol::close::CloseReason;
 use crate::support::warnings::Complaints;
@@ -13,7 +13,7 @@ use crate::support::warnings::Complaints;
 #[must_use = "the channel's objects are told only by `tell_objects`"]
 pub(crate) struct Ending {
     channel: Channel,
-    session: SessionId,
+    caller: Caller,
 }
 
 impl Ending {
@@ -21,10 +21,11 @@ impl Ending {
     /// that were not logged one by one.
     pub(super) fn new(
         channel: &Channel,
-        session: SessionId,
+        caller: &Caller,
         reason: CloseReason,
         complaints: &Complaints,
     ) -> Self {
+        let session = caller.session();
         let unlogged = complaints.unlogged();
         if unlogged > 0 {
             tracing::warn!(
@@ -43,15 +44,15 @@ impl Ending {
         }
         Self {
             channel: channel.clone(),
-            session,
+            caller: caller.clone(),
         }
     }
 
     /// Runs the disconnect hooks of every registered object that has one, waiting for
-    /// each in turn.
+    /// each in turn; their context has the session's extensions still.
     pub(crate) async fn tell_objects(self) {
         for object in self.channel.objects() {
-            let Some(mut invocation) = Arc::clone(&object).disconnected(self.session) else {
+            let Some(mut invocation) = Arc::clone(&object).disconnected(&self.caller) else {
                 continue;
             };
             let result = loop {

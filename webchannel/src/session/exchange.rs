@@ -17,7 +17,7 @@ impl Doorbell for Unattended {
 
 /// A session of `channel` that sends property updates as soon as its client is idle.
 pub(super) fn new_session(channel: Channel) -> Session {
-    Session::new(channel, Arc::new(Unattended), None)
+    Session::new(channel, Arc::new(Unattended), None, http::Extensions::new())
 }
 
 /// Feeds `text` to the session and returns every frame it produced, parsed.

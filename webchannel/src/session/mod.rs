@@ -17,6 +17,7 @@ mod updates;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Weak};
 
+use http::Extensions;
 use serde_json::value::RawValue;
 use tokio::time::Instant;
 
@@ -27,6 +28,7 @@ use crate::fanout::event::Event;
 use crate::fanout::mailbox::{Doorbell, Mailbox};
 use crate::fanout::sessions::Attached;
 use crate::ids::{ObjectId, SessionId};
+use crate::object::caller::Caller;
 use crate::object::erased::{ErasedObject, Invocation, Reply, SharedFound};
 use crate::object::in_values;
 use crate::object::meta::DESTROYED_SIGNAL;
@@ -69,6 +71,8 @@ struct Outgoing {
 /// One client's protocol state.
 pub(crate) struct Session {
     id: SessionId,
+    /// The session as its calls see it: its id and what it was opened with.
+    caller: Caller,
     channel: Channel,
     mailbox: Arc<Mailbox>,
     idle: bool,
@@ -96,15 +100,22 @@ pub(crate) struct Session {
     notify_rings: bool,
     /// What the session reports of its traffic.
     traffic: Traffic,
+    /// Whether the events taken now were caused by the call being concluded.
+    concluding: bool,
+    /// `destroyed` messages of objects the call being concluded dropped: they follow its
+    /// response.
+    destroyed_after_answer: Vec<Frame>,
 }
 
 impl Session {
-    /// A session of `channel`, whose mailbox rings `doorbell`. Property updates are paced
-    /// by `pacing`, or go out as soon as the client is idle without one.
+    /// A session of `channel`, whose mailbox rings `doorbell`, opened with `extensions`
+    /// (which its calls read). Property updates are paced by `pacing`, or go out as soon
+    /// as the client is idle without one.
     pub(crate) fn new(
         channel: Channel,
         doorbell: Arc<dyn Doorbell>,
         pacing: Option<UpdatePacing>,
+        extensions: Extensions,
     ) -> Self {
         let Attached {
             id,
@@ -113,6 +124,7 @@ impl Session {
         } = channel.shared().sessions.attach(doorbell);
         Self {
             id,
+            caller: Caller::new(id, extensions),
             channel,
             mailbox,
             idle: false,
@@ -131,6 +143,8 @@ impl Session {
             awaiting: false,
             notify_rings: true,
             traffic: Traffic::new(activity),
+            concluding: false,
+            destroyed_after_answer: Vec::new(),
         }
     }
 
@@ -195,7 +209,7 @@ impl Session {
     /// Ends the session for `reason`: logs how it ended, and gives what tells the
     /// channel's objects.
     pub(crate) fn end(&self, reason: CloseReason) -> Ending {
-        Ending::new(&self.channel, self.id, reason, &self.complaints)
+        Ending::new(&self.channel, &self.caller, reason, &self.complaints)
     }
 
     /// After an input: waits for what output is held on, sends or schedules property
@@ -273,9 +287,7 @@ impl Session {
                 self.proceed(reply, invocation)
             }
             Resolution::Completed(reply, result) => {
-                // Signals emitted by the call go out before its response.
-                self.deliver();
-                self.answer(reply, result);
+                self.conclude(reply, result);
                 None
             }
             Resolution::Readable => {
@@ -366,10 +378,9 @@ impl Session {
             }),
             Event::Notify {
                 object,
-                signal,
-                args,
+                change,
                 objects,
-            } => self.pending.record(object, signal, args, objects),
+            } => self.pending.record(object, change, objects),
             Event::Destroyed { object, frame } => self.forget(object, frame),
             // Every step looks for updates to send.
             Event::UpdatesReleased => {}
@@ -408,7 +419,8 @@ impl Session {
             return None;
         }
         match self.pending.write_update(self.id) {
-            Ok((text, objects)) => {
+            Ok(None) => None,
+            Ok(Some((text, objects))) => {
                 self.idle = false;
                 if let Some(pacing) = &mut self.pacing {
                     let sessions = self.channel.session_count();
@@ -445,17 +457,21 @@ impl Session {
     }
 
     fn invoke(&mut self, invoke: Invoke<'_>) -> Option<Work> {
-        let reply = ReplyTo::Invoke(invoke.id.as_json().into());
+        let id = invoke.id.as_json();
         match resolve::method(&self.channel, self.id, &invoke) {
             Ok((object, method)) => {
                 let invocation =
                     in_values::resolving_for(self.channel.shared().clone(), self.id, || {
-                        object.invoke(method, &invoke.args, self.id)
+                        Arc::clone(&object).invoke(method, &invoke.args, &self.caller)
                     });
+                let reply = ReplyTo::Invoke {
+                    id: id.into(),
+                    object,
+                };
                 self.proceed(reply, invocation)
             }
             Err(error) => {
-                self.answer(reply, Err(error));
+                self.respond(id, Err(error));
                 None
             }
         }
@@ -464,9 +480,7 @@ impl Session {
     fn proceed(&mut self, reply: ReplyTo, invocation: Invocation) -> Option<Work> {
         match invocation {
             Invocation::Ready(result) => {
-                // Signals emitted by the call go out before its response, as with Qt.
-                self.deliver();
-                self.answer(reply, result);
+                self.conclude(reply, result);
                 None
             }
             Invocation::Locking(future) => Some(Work::Locking { reply, future }),
@@ -474,12 +488,34 @@ impl Session {
         }
     }
 
+    /// Ends a call: what it caused, then its response. Signals it emitted go out before
+    /// the response, as with Qt; the `destroyed` of objects it dropped go out after it, as
+    /// with Qt's `deleteLater`, so that a client never loses an object before the response
+    /// of the call that let it go.
+    fn conclude(&mut self, reply: ReplyTo, result: Result<Reply, InvokeError>) {
+        self.concluding = true;
+        self.deliver();
+        self.concluding = false;
+        self.answer(reply, result);
+        for destroyed in std::mem::take(&mut self.destroyed_after_answer) {
+            self.send(Outgoing {
+                text: destroyed,
+                objects: SharedFound::default(),
+            });
+        }
+    }
+
+    /// Answers a call; only then is the object it was made on let go (see [`ReplyTo`]).
     fn answer(&mut self, reply: ReplyTo, result: Result<Reply, InvokeError>) {
         match reply {
-            ReplyTo::Invoke(id) => self.respond(&id, result),
+            ReplyTo::Invoke { id, object } => {
+                self.respond(&id, result);
+                drop(object);
+            }
             ReplyTo::SetProperty { object, property } => {
                 if let Err(error) = result {
-                    complain!(self.complaints, session = %self.id, %object, property, %error, "setProperty failed; nothing changed");
+                    let object = object.core().name();
+                    complain!(self.complaints, session = %self.id, %object, property, %error, detail = error.detail(), "setProperty failed; nothing changed");
                 }
             }
         }
@@ -558,13 +594,13 @@ impl Session {
             complain!(self.complaints, session = %self.id, object = %core.name(), property = meta.name, "setProperty of a read-only property");
             return None;
         }
+        let invocation = in_values::resolving_for(self.channel.shared().clone(), self.id, || {
+            Arc::clone(&object).write_property(position, value, &self.caller)
+        });
         let reply = ReplyTo::SetProperty {
-            object: Arc::clone(core.name()),
+            object,
             property: position,
         };
-        let invocation = in_values::resolving_for(self.channel.shared().clone(), self.id, || {
-            Arc::clone(&object).write_property(position, value, self.id)
-        });
         self.proceed(reply, invocation)
     }
 
@@ -626,6 +662,10 @@ impl Session {
         self.pending.forget(object);
         self.subscriptions
             .retain(|(subscribed, _, _)| *subscribed != object);
+        if self.concluding {
+            self.destroyed_after_answer.push(destroyed);
+            return;
+        }
         self.send(Outgoing {
             text: destroyed,
             objects: SharedFound::default(),

@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use crate::channel::Channel;
 use crate::error::{InvokeError, InvokeErrorKind};
 use crate::ids::SessionId;
-use crate::object::call::arity_error;
+use crate::object::call::{arity_error, overload_error};
 use crate::object::erased::ErasedObject;
 use crate::object::meta::{MethodMeta, ObjectMeta, TypeMeta};
 use crate::protocol::message::{self, Invoke, MethodRef};
@@ -37,15 +37,24 @@ pub(super) fn method(
                 format!("{name} has no method with index {index}"),
             )
         })?,
-        MethodRef::Name(method) => best_overload(meta, method, &invoke.args).ok_or_else(|| {
-            InvokeError::new(
-                InvokeErrorKind::UnknownMethod,
-                format!(
-                    "{name} has no method named {:?}",
-                    message::abbreviate(method)
-                ),
-            )
-        })?,
+        MethodRef::Name(method) => {
+            let (position, fit) = best_overload(meta, method, &invoke.args).ok_or_else(|| {
+                InvokeError::new(
+                    InvokeErrorKind::UnknownMethod,
+                    format!(
+                        "{name} has no method named {:?}",
+                        message::abbreviate(method)
+                    ),
+                )
+            })?;
+            // Overloads that all refuse the arguments: say what each takes. (A single
+            // method's own errors say which argument is wrong.)
+            if fit >= MISMATCH && meta.methods_named(method).nth(1).is_some() {
+                let overloads = meta.methods_named(method).map(|at| &meta.methods[at]);
+                return Err(overload_error(name, method, overloads, &invoke.args));
+            }
+            position
+        }
     };
     let method = &meta.methods[position];
     if invoke.args.len() > method.params.len() {
@@ -54,10 +63,12 @@ pub(super) fn method(
     Ok((object, position))
 }
 
-/// The method named `name` that the arguments fit best; the first declared among equals.
-pub(crate) fn best_overload(meta: &ObjectMeta, name: &str, args: &[&RawValue]) -> Option<usize> {
+/// The method named `name` that the arguments fit best (the first declared among
+/// equals), with how badly they fit it: [`MISMATCH`] or more when they do not.
+fn best_overload(meta: &ObjectMeta, name: &str, args: &[&RawValue]) -> Option<(usize, u32)> {
     meta.methods_named(name)
-        .min_by_key(|&position| (score(&meta.methods[position], args), position))
+        .map(|position| (position, score(&meta.methods[position], args)))
+        .min_by_key(|&(position, score)| (score, position))
 }
 
 /// How badly `args` fit `method`: 0 is a perfect fit.
@@ -241,7 +252,7 @@ mod tests {
 
     fn pick(args: &str) -> Option<usize> {
         let args: Vec<&RawValue> = serde_json::from_str(args).expect("test arguments are JSON");
-        best_overload(&META, "add", &args)
+        best_overload(&META, "add", &args).map(|(position, _)| position)
     }
 
     #[test]
@@ -270,6 +281,32 @@ mod tests {
             pick(r#"[true, false, true]"#)
         );
         assert_eq!(pick("[]"), Some(4));
+    }
+
+    #[test]
+    fn a_call_that_fits_no_overload_is_told_every_one() {
+        let error = |args: &str| {
+            let args: Vec<&RawValue> = serde_json::from_str(args).expect("test arguments are JSON");
+            let overloads = META.methods_named("add").map(|at| &META.methods[at]);
+            let error = overload_error("calc", "add", overloads, &args);
+            (error.kind(), error.message().to_owned())
+        };
+        let takes = "calc.add takes (a: integer, b: integer), (a: number, b: number), \
+                     (a: string, b: string), (values: array) or (value: any, note: string | null)";
+        assert_eq!(
+            error("[1, 2, 3]"),
+            (
+                InvokeErrorKind::ArgumentCount,
+                format!("{takes}; got 3 arguments")
+            )
+        );
+        assert_eq!(
+            error(r#"[true, "x"]"#),
+            (
+                InvokeErrorKind::ArgumentType,
+                format!("{takes}; got (boolean, string)")
+            )
+        );
     }
 
     #[test]

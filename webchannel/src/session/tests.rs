@@ -341,15 +341,15 @@ fn calls_that_cannot_run_are_answered_without_data_and_with_a_reason() {
         ),
         (
             r#"{"type":6,"object":"thermostat","method":"raise","args":[1,2],"id":4}"#,
-            "thermostat.raise takes 1 argument, got 2",
+            "thermostat.raise takes (by: integer); got 2 arguments",
         ),
         (
             r#"{"type":6,"object":"thermostat","method":"raise","args":["x"],"id":5}"#,
-            "argument 1 (by) must be i64: invalid type: string \"x\", expected i64",
+            "thermostat.raise: argument 1 (by) must be an integer from -2^63 to 2^63-1; got \"x\"",
         ),
         (
             r#"{"type":6,"object":"thermostat","method":"raise","args":[],"id":6}"#,
-            "thermostat.raise takes 1 argument, got 0",
+            "thermostat.raise takes (by: integer); got 0 arguments",
         ),
         (
             r#"{"type":6,"object":"thermostat","method":"raise","args":{"by":1},"id":7}"#,

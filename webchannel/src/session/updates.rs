@@ -7,6 +7,7 @@ use std::sync::{Arc, Weak};
 use crate::channel::Channel;
 use crate::error::{InvokeError, InvokeErrorKind};
 use crate::ids::{ObjectId, SessionId};
+use crate::object::change::Change;
 use crate::object::erased::{ErasedObject, Found, ReadError, Reply, SharedFound};
 use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
@@ -19,8 +20,9 @@ pub(super) struct PendingUpdates(Vec<PendingUpdate>);
 struct PendingUpdate {
     id: ObjectId,
     object: Weak<dyn ErasedObject>,
-    /// Notify signal positions, with the arguments of their last emission.
-    signals: Vec<(usize, Frame, SharedFound)>,
+    /// Notify signals with the arguments of their last emission, and marked properties,
+    /// each once, with the objects the arguments refer to.
+    changes: Vec<(Change, SharedFound)>,
 }
 
 impl PendingUpdates {
@@ -32,12 +34,11 @@ impl PendingUpdates {
         self.0.clear();
     }
 
-    /// Records that a notify signal fired; only its last arguments are kept.
+    /// Records a change; of a signal, only its last arguments are kept.
     pub(super) fn record(
         &mut self,
         object: Weak<dyn ErasedObject>,
-        signal: usize,
-        args: Frame,
+        change: Change,
         objects: SharedFound,
     ) {
         let Some(id) = object.upgrade().map(|object| object.core().id()) else {
@@ -49,19 +50,19 @@ impl PendingUpdates {
                 self.0.push(PendingUpdate {
                     id,
                     object,
-                    signals: Vec::new(),
+                    changes: Vec::new(),
                 });
                 let last = self.0.len() - 1;
                 &mut self.0[last]
             }
         };
         match update
-            .signals
+            .changes
             .iter_mut()
-            .find(|(known, ..)| *known == signal)
+            .find(|(known, _)| known.same_as(&change))
         {
-            Some(last) => *last = (signal, args, objects),
-            None => update.signals.push((signal, args, objects)),
+            Some(last) => *last = (change, objects),
+            None => update.changes.push((change, objects)),
         }
     }
 
@@ -70,18 +71,19 @@ impl PendingUpdates {
         self.0.retain(|update| update.id != object);
     }
 
-    /// The `propertyUpdate` message for every pending change, with current values; on
-    /// success the pending changes are gone. On a locked object, nothing changes.
+    /// The `propertyUpdate` message for every pending change, with current values, or
+    /// nothing when every changed object has gone since; on success the pending changes are
+    /// gone. On a locked object, nothing changes.
     pub(super) fn write_update(
         &mut self,
         session: SessionId,
-    ) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
+    ) -> Result<Option<(Frame, Found)>, Arc<dyn ErasedObject>> {
         if let [update] = self.0.as_slice()
             && let Some(object) = update.object.upgrade()
         {
             let written = shared_update(&object, update, session)?;
             self.0.clear();
-            return Ok(written);
+            return Ok(Some(written));
         }
         let mut json = JsonBuf::with_capacity(256);
         let mut found = Found::new();
@@ -100,7 +102,9 @@ impl PendingUpdates {
         }
         json.raw("]}");
         self.0.clear();
-        Ok((json.into_frame(), found))
+        // An object dropped after changing (its `destroyed` is on its way) leaves nothing
+        // to say.
+        Ok((!first).then(|| (json.into_frame(), found)))
     }
 }
 
@@ -113,13 +117,8 @@ fn shared_update(
 ) -> Result<(Frame, Found), Arc<dyn ErasedObject>> {
     let core = object.core();
     let generation = core.cache().generation();
-    let signals = || {
-        update
-            .signals
-            .iter()
-            .map(|(signal, args, _)| (*signal, args))
-    };
-    if let Some(cached) = core.cache().update(generation, signals()) {
+    let changes = || update.changes.iter().map(|(change, _)| change);
+    if let Some(cached) = core.cache().update(generation, changes()) {
         return Ok(cached);
     }
     let mut json = JsonBuf::with_capacity(256);
@@ -128,9 +127,12 @@ fn shared_update(
     write_object_update(&mut json, &mut found, object, update, session)?;
     json.raw("]}");
     let frame = json.into_frame();
-    let signals = signals().map(|(signal, args)| (signal, args.clone()));
-    core.cache()
-        .keep_update(generation, signals.collect(), frame.clone(), &found);
+    core.cache().keep_update(
+        generation,
+        changes().cloned().collect(),
+        frame.clone(),
+        &found,
+    );
     Ok((frame, found))
 }
 
@@ -146,10 +148,16 @@ fn write_object_update(
     json.raw("{\"object\":")
         .string(core.name())
         .raw(",\"signals\":{");
-    for (position, (signal, args, objects)) in update.signals.iter().enumerate() {
-        if position > 0 {
+    let mut first = true;
+    for (change, objects) in &update.changes {
+        // A marked property has no signal to list: `signals` may stay empty.
+        let Change::Signal(signal, args) = change else {
+            continue;
+        };
+        if !first {
             json.raw(",");
         }
+        first = false;
         json.raw("\"")
             .number(u64::from(core.meta().signal_index(*signal)))
             .raw("\":")
@@ -159,10 +167,11 @@ fn write_object_update(
     json.raw("},\"properties\":{");
     let mut first = true;
     for (property, meta) in core.meta().properties.iter().enumerate() {
-        let notified = meta
-            .notify
-            .is_some_and(|notify| update.signals.iter().any(|(signal, ..)| *signal == notify));
-        if !notified {
+        let changed = update
+            .changes
+            .iter()
+            .any(|(change, _)| change.concerns(property, meta.notify));
+        if !changed {
             continue;
         }
         if !first {
@@ -220,7 +229,9 @@ pub(super) fn write_response(
                 InvokeErrorKind::Failed => {
                     tracing::debug!(%session, %error, "call failed");
                 }
-                _ => complain!(complaints, %session, %error, "call refused"),
+                _ => {
+                    complain!(complaints, %session, %error, detail = error.detail(), "call refused");
+                }
             }
             json.raw(",\"error\":").string(error.message());
             Found::new()

@@ -172,12 +172,12 @@ fn passing_the_wrong_object_or_an_unknown_id_is_refused() {
     let wrong_type = call(&mut session, "list", "titleOf", json!([{"id": "list"}]));
     assert_eq!(
         wrong_type["error"],
-        "argument 1 (item) must be Handle<Item>: object \"list\" is a List, not a Item"
+        "list.titleOf: argument 1 (item): object \"list\" is of type List, not Item"
     );
     let unknown = call(&mut session, "list", "titleOf", json!([{"id": "{nope}"}]));
     assert_eq!(
         unknown["error"],
-        "argument 1 (item) must be Handle<Item>: no object with id \"{nope}\" is known to this client"
+        "list.titleOf: argument 1 (item): no object with id \"{nope}\" is known to this client"
     );
 }
 
@@ -265,12 +265,13 @@ fn dropping_the_last_handle_sends_destroyed_and_frees_bookkeeping() {
     let remove =
         json!({"type": 6, "object": "list", "method": "remove", "args": [{"id": id}], "id": 5});
     let frames = exchange(&mut owner, &remove.to_string());
-    // Dropped during the call, so its `destroyed` precedes the call's response.
+    // Dropped during the call: its `destroyed` follows the call's response, as with Qt's
+    // `deleteLater`.
     assert_eq!(
         frames,
         vec![
-            json!({"type": 1, "object": id, "signal": 0}),
             json!({"type": 10, "id": 5, "data": true}),
+            json!({"type": 1, "object": id, "signal": 0}),
         ]
     );
     bystander.deliver();

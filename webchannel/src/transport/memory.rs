@@ -3,6 +3,7 @@
 //! Like a WebSocket client, the transport answers the session's pings by itself.
 
 use futures_util::{sink, stream};
+use http::Extensions;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -24,6 +25,13 @@ pub struct MemoryClient {
 impl Channel {
     /// Connects an in-memory client; the session runs on the current tokio runtime.
     pub fn connect_in_memory(&self) -> MemoryClient {
+        self.connect_in_memory_with(Extensions::new())
+    }
+
+    /// [`connect_in_memory`](Self::connect_in_memory) for a client the test says
+    /// something about (who it is, for example): every call of the session reads
+    /// `extensions` through [`Context::extensions`](crate::Context::extensions).
+    pub fn connect_in_memory_with(&self, extensions: Extensions) -> MemoryClient {
         let (to_server, incoming) = mpsc::unbounded_channel();
         let (outgoing, from_server) = mpsc::unbounded_channel();
         let channel = self.clone();
@@ -47,7 +55,9 @@ impl Channel {
             let incoming = stream::unfold(incoming, |mut incoming| async move {
                 incoming.recv().await.map(|inbound| (inbound, incoming))
             });
-            channel.run_session(incoming, outgoing).await
+            channel
+                .run_session_with(extensions, incoming, outgoing)
+                .await
         });
         MemoryClient {
             to_server: Some(to_server),

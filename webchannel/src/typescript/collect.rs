@@ -8,12 +8,15 @@
 //! type only for its name, without a place to put what else it needs.
 
 use std::cell::RefCell;
+use std::path::PathBuf;
 
 use ts_rs::{Config, TS, TypeVisitor};
 
+use crate::object::any_handle::AnyHandle;
 use crate::object::meta::{Declarations, EnumMeta, ObjectMeta};
 use crate::object::ts_probe::{TsKnown, TsProbe};
 use crate::object::typed::{Handle, Object};
+use crate::object::variant::Variant;
 
 thread_local! {
     /// The objects named by a `Handle` while [`Declarations::type_of`] runs.
@@ -110,6 +113,75 @@ impl<T: Object> TS for Handle<T> {
 
     fn inline(config: &Config) -> String {
         <Self as TS>::name(config)
+    }
+}
+
+/// Any published object, as `AnyHandle` is: every object's interface has what this one
+/// asks for.
+impl TS for AnyHandle {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+
+    fn name(_: &Config) -> String {
+        "PublishedObject".to_owned()
+    }
+
+    fn inline(config: &Config) -> String {
+        <Self as TS>::name(config)
+    }
+
+    fn docs() -> Option<String> {
+        Some("/** Any published object (Qt's `QObject*`). */\n".to_owned())
+    }
+
+    fn decl(_: &Config) -> String {
+        "interface PublishedObject {\n    /** Emitted when the object is gone. */\n    \
+         readonly destroyed: Signal<[]>;\n}"
+            .to_owned()
+    }
+
+    fn decl_concrete(config: &Config) -> String {
+        <Self as TS>::decl(config)
+    }
+
+    fn output_path() -> Option<PathBuf> {
+        Some(PathBuf::from("PublishedObject.ts"))
+    }
+}
+
+/// JSON whose nodes may be published objects, as `Variant` is.
+impl TS for Variant {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+
+    fn name(_: &Config) -> String {
+        "Variant".to_owned()
+    }
+
+    fn inline(config: &Config) -> String {
+        <Self as TS>::name(config)
+    }
+
+    fn docs() -> Option<String> {
+        Some("/** Any JSON value, whose nodes may be published objects. */\n".to_owned())
+    }
+
+    fn decl(_: &Config) -> String {
+        "type Variant = null | boolean | number | string | Array<Variant> | \
+         { [key in string]?: Variant } | PublishedObject;"
+            .to_owned()
+    }
+
+    fn decl_concrete(config: &Config) -> String {
+        <Self as TS>::decl(config)
+    }
+
+    fn visit_dependencies(visitor: &mut impl TypeVisitor) {
+        visitor.visit::<AnyHandle>();
+    }
+
+    fn output_path() -> Option<PathBuf> {
+        Some(PathBuf::from("Variant.ts"))
     }
 }
 

@@ -20,7 +20,10 @@
 //! uses the type's `TS` implementation where there is one and writes `unknown` where there
 //! is none. Every object therefore keeps compiling whatever its types are, and gets the
 //! precise TypeScript type of every type that can give one. 64-bit integers are `number`
-//! (they arrive as JSON numbers); a [`Handle<T>`](crate::Handle) is `T`'s interface.
+//! (they arrive as JSON numbers); a [`Handle<T>`](crate::Handle) is `T`'s interface, an
+//! [`AnyHandle`](crate::AnyHandle) is `PublishedObject` (what every object's interface
+//! has), and a [`Variant`](crate::Variant) is `Variant`, JSON that may hold
+//! `PublishedObject`s.
 //!
 //! ```
 //! use webchannel::Channel;

@@ -5,7 +5,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use webchannel::{Channel, Context, Handle};
+use webchannel::{AnyHandle, Channel, Context, Extensions, Handle, Variant};
+
+/// Who opened a session.
+#[derive(Clone)]
+pub struct Owner(String);
 
 /// A mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, webchannel::Enum)]
@@ -51,6 +55,22 @@ impl Lamp {
         self.level
     }
 
+    /// Who opened the calling session.
+    pub fn owner(&self, cx: &Context<Self>) -> Option<String> {
+        cx.extensions().get::<Owner>().map(|owner| owner.0.clone())
+    }
+
+    /// A bindable property.
+    #[webchannel(property, bindable)]
+    pub fn brightness(&self) -> i64 {
+        self.level * 10
+    }
+
+    /// Any object, in a free-form value.
+    pub fn wrap(&self, object: AnyHandle) -> Variant {
+        Variant::from(object)
+    }
+
     /// Emitted when the level changes.
     #[webchannel(signal)]
     fn level_changed();
@@ -71,9 +91,14 @@ async fn main() {
     assert_eq!(answers.len(), 1);
     assert_eq!(answers[0].as_str(), r#"{"type":10,"id":1,"data":1}"#);
 
-    let mut client = channel.connect_in_memory();
+    let mut owned = Extensions::new();
+    owned.insert(Owner("ada".to_owned()));
+    let mut client = channel.connect_in_memory_with(owned);
     client.send(r#"{"type":6,"object":"lamp","method":"later","args":[],"id":2}"#);
     let answer = client.recv().await.expect("an answer");
     assert_eq!(answer.as_str(), r#"{"type":10,"id":2,"data":0}"#);
+    client.send(r#"{"type":6,"object":"lamp","method":"owner","args":[],"id":3}"#);
+    let answer = client.recv().await.expect("an answer");
+    assert_eq!(answer.as_str(), r#"{"type":10,"id":3,"data":"ada"}"#);
     println!("answered without the default features");
 }

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use webchannel::{Channel, Config, RegisterError, WebSocketRequest};
 
 use crate::objects::{
-    Calculator, Calendar, Control, Factory, Fan, Gates, Gauge, Lobby, Overloads, SignalSource,
-    Values, Worker,
+    Calculator, Calendar, Control, Dial, Factory, Fan, Gates, Gauge, Lobby, Overloads,
+    SignalSource, Values, Worker,
 };
 
 /// Longest room name accepted: test names with a counter, never more.
@@ -84,11 +84,13 @@ fn build(settings: &RoomSettings) -> Result<Channel, RegisterError> {
     channel.register("values", Values::default())?;
     channel.register("calendar", Calendar::default())?;
     channel.register("fan", Fan::default())?;
-    channel.register("factory", Factory::new(props.clone(), other_props.clone()))?;
     let gates = Arc::new(Gates::default());
+    let factory = Factory::new(props.clone(), other_props.clone(), Arc::clone(&gates));
+    channel.register("factory", factory)?;
     channel.register("worker", Worker::new(Arc::clone(&gates)))?;
     channel.register("lobby", Lobby::default())?;
-    let control = Control::new(channel.clone(), props, other_props, signals, gates);
+    let dial = channel.register("dial", Dial::default())?;
+    let control = Control::new(channel.clone(), props, other_props, signals, dial, gates);
     channel.register("control", control)?;
     Ok(channel)
 }

@@ -1,6 +1,7 @@
 //! Properties: a `pub fn name(&self) -> T` getter marked
-//! `#[webchannel(property, notify = signal_fn)]` or `#[webchannel(property, constant)]`
-//! ([`notify`]), and perhaps a `set_<name>` setter in the same impl ([`setter`]).
+//! `#[webchannel(property, notify = signal_fn)]`, `#[webchannel(property, bindable)]` or
+//! `#[webchannel(property, constant)]` ([`notify`]), and perhaps a `set_<name>` setter in
+//! the same impl ([`setter`]).
 
 mod notify;
 mod setter;
@@ -35,6 +36,7 @@ pub(super) fn check_properties(
             errors.about_fn(index);
             let ty = check_getter(&f.sig, errors);
             let notify = notify::check_change_signal(f, &ty, signals, &fn_names, errors);
+            let mark = notify::check_mark(f, signals, errors);
             Property {
                 getter: f.sig.ident.clone(),
                 name: published_name(&f.sig.ident, &f.options),
@@ -42,6 +44,7 @@ pub(super) fn check_properties(
                 ty,
                 notify,
                 constant: f.options.constant.is_some(),
+                mark,
                 setter: None,
             }
         })

@@ -1,11 +1,13 @@
-//! How a property's changes reach clients: `constant`, or `notify = signal_fn` naming a
-//! signal declared in the same impl, compiled under the property's `#[cfg]`s, carrying
-//! nothing or the new value.
+//! How a property's changes reach clients: `notify = signal_fn` naming a signal declared
+//! in the same impl, compiled under the property's `#[cfg]`s, carrying nothing or the new
+//! value; `bindable`, without a signal, through the generated `mark_<getter>_changed()`;
+//! or never, `constant`. One of the three.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{Ident, Type};
 
+use crate::attr::mark_method;
 use crate::display::type_text;
 use crate::errors::Errors;
 use crate::model::{FnInput, Signal};
@@ -22,6 +24,21 @@ pub(super) fn check_change_signal(
     errors: &mut Errors,
 ) -> Option<usize> {
     let options = &f.options;
+    if let (Some(notify), Some(bindable)) = (&options.notify, options.bindable) {
+        errors.at(
+            bindable,
+            format_args!(
+                "`bindable` is for a property without a notify signal, and this one has \
+                 `notify = {notify}`: keep one of them"
+            ),
+        );
+    }
+    if let (Some(_), Some(bindable)) = (options.constant, options.bindable) {
+        errors.at(
+            bindable,
+            "a `constant` property never changes, so it is not `bindable`: keep one of them",
+        );
+    }
     match (&options.notify, options.constant) {
         (Some(_), Some(constant)) => {
             errors.at(
@@ -30,14 +47,15 @@ pub(super) fn check_change_signal(
             );
             None
         }
-        (None, None) if !options.malformed => {
+        (None, None) if options.bindable.is_none() && !options.malformed => {
+            let getter = f.sig.ident.unraw();
             errors.at(
                 options.property.unwrap_or_else(|| f.sig.ident.span()),
                 format_args!(
-                    "a property needs a change signal or `constant`: \
-                     `#[webchannel(property, notify = {}_changed)]` or \
-                     `#[webchannel(property, constant)]`",
-                    f.sig.ident.unraw()
+                    "a property needs a change signal, `bindable` or `constant`: \
+                     `#[webchannel(property, notify = {getter}_changed)]`, \
+                     `#[webchannel(property, bindable)]` (changes announced with \
+                     `mark_{getter}_changed()`) or `#[webchannel(property, constant)]`"
                 ),
             );
             None
@@ -45,6 +63,25 @@ pub(super) fn check_change_signal(
         (Some(signal), None) => check_notify(f, signal, ty, signals, fn_names, errors),
         (None, _) => None,
     }
+}
+
+/// For a `bindable` property, the generated method that marks it changed, unless a signal
+/// already has its name (an error at the signal).
+pub(super) fn check_mark(f: &FnInput, signals: &[Signal], errors: &mut Errors) -> Option<Ident> {
+    f.options.bindable?;
+    let getter = f.sig.ident.unraw().to_string();
+    let name = mark_method(&getter);
+    if let Some(signal) = signals.iter().find(|signal| signal.ident.unraw() == name) {
+        errors.at(
+            signal.ident.span(),
+            format_args!(
+                "`{name}` is the method generated to announce changes of the bindable \
+                 property `{getter}`; give this signal another name"
+            ),
+        );
+        return None;
+    }
+    Some(Ident::new(&name, f.sig.ident.span()))
 }
 
 /// `notify = signal`: the signal's position when it is declared.

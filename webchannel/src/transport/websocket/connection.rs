@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use futures_util::stream;
+use http::Extensions;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::timeout;
 
@@ -18,8 +19,9 @@ use super::writer::{FrameWriter, Replies};
 /// How long the server reads on after sending its Close frame, for the client's answer.
 const CLOSE_DRAIN: Duration = Duration::from_secs(1);
 
-/// Runs a session on an upgraded connection, then closes it properly.
-pub(super) async fn serve_connection<Io>(channel: Channel, io: Io)
+/// Runs a session on an upgraded connection, opened with the upgrade request's
+/// `extensions`, then closes it properly.
+pub(super) async fn serve_connection<Io>(channel: Channel, io: Io, extensions: Extensions)
 where
     Io: AsyncRead + AsyncWrite + Send + 'static,
 {
@@ -59,7 +61,9 @@ where
         };
         Some((inbound, (reader, replies)))
     });
-    let reason = channel.run_session(incoming, &mut writer).await;
+    let reason = channel
+        .run_session_with(extensions, incoming, &mut writer)
+        .await;
     let server_closes = reason.close_code();
     if let Some(code) = server_closes {
         writer.close_with(code, reason.as_str());

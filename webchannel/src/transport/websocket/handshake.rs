@@ -8,7 +8,7 @@ use axum::http::header::{
     SEC_WEBSOCKET_VERSION, UPGRADE,
 };
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode};
+use axum::http::{Extensions, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
@@ -20,10 +20,15 @@ use crate::channel::Channel;
 /// A request to open a WebSocket, as an axum extractor. Take it as
 /// `Option<WebSocketRequest>` to serve something else (a page) on the same route to
 /// requests that are not upgrades; a malformed upgrade request is refused either way.
+///
+/// It keeps the request's extensions, where middleware put what it found out about the
+/// client (an authenticated user, for example): every call of the session reads them
+/// through [`Context::extensions`](crate::Context::extensions).
 pub struct WebSocketRequest {
     on_upgrade: OnUpgrade,
     key: HeaderValue,
     origin_headers: OriginHeaders,
+    extensions: Extensions,
 }
 
 /// Why a request cannot become a WebSocket.
@@ -104,6 +109,7 @@ impl<S: Send + Sync> FromRequestParts<S> for WebSocketRequest {
             on_upgrade,
             key,
             origin_headers: OriginHeaders::of(&parts.headers),
+            extensions: parts.extensions.clone(),
         })
     }
 }
@@ -181,9 +187,12 @@ impl Channel {
         let accept = tungstenite::handshake::derive_accept_key(request.key.as_bytes());
         let channel = self.clone();
         let on_upgrade = request.on_upgrade;
+        let extensions = request.extensions;
         tokio::spawn(async move {
             match on_upgrade.await {
-                Ok(upgraded) => serve_connection(channel, TokioIo::new(upgraded)).await,
+                Ok(upgraded) => {
+                    serve_connection(channel, TokioIo::new(upgraded), extensions).await;
+                }
                 Err(error) => tracing::debug!(%error, "the WebSocket upgrade did not complete"),
             }
         });

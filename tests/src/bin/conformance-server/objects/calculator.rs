@@ -44,6 +44,12 @@ impl Calculator {
         present.then(|| "here".to_owned())
     }
 
+    /// A result JSON cannot hold (a map whose keys are pairs): the call fails, and the
+    /// client is not told serde's reason.
+    pub fn unserializable(&self) -> std::collections::HashMap<(i64, i64), i64> {
+        std::collections::HashMap::from([((1, 2), 3)])
+    }
+
     /// Panics: the call fails, the server goes on.
     #[allow(clippy::panic)]
     pub fn explode(&self) -> i64 {

@@ -1,12 +1,14 @@
 //! `Control` (published as `control`): what Qt's tests do from the server side, callable
 //! by the suite: hold and release property updates, register and deregister objects while
-//! clients are connected, change or emit on other objects from outside their calls, and
-//! open the gates `worker` calls wait at.
+//! clients are connected, change or emit on other objects from outside their calls (the
+//! gauges' notify properties, the dial's bindable one), and open the gates `worker` calls
+//! wait at.
 
 use std::sync::Arc;
 
 use webchannel::{Channel, Handle};
 
+use super::dial::Dial;
 use super::gates::Gates;
 use super::gauge::Gauge;
 use super::signal_source::SignalSource;
@@ -18,6 +20,7 @@ pub(crate) struct Control {
     props: Handle<Gauge>,
     other_props: Handle<Gauge>,
     signals: Handle<SignalSource>,
+    dial: Handle<Dial>,
     gates: Arc<Gates>,
 }
 
@@ -27,6 +30,7 @@ impl Control {
         props: Handle<Gauge>,
         other_props: Handle<Gauge>,
         signals: Handle<SignalSource>,
+        dial: Handle<Dial>,
         gates: Arc<Gates>,
     ) -> Self {
         Self {
@@ -34,6 +38,7 @@ impl Control {
             props,
             other_props,
             signals,
+            dial,
             gates,
         }
     }
@@ -82,6 +87,12 @@ impl Control {
             }
         }
         times
+    }
+
+    /// Sets the dial's level from outside its calls, and marks the change.
+    pub async fn set_dial(&self, level: i64) {
+        self.dial.write().await.store(level);
+        self.dial.mark_level_changed();
     }
 
     /// Opens gate `name` once: one `worker` call waiting there (now or later) goes on.

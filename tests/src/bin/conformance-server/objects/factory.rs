@@ -2,14 +2,20 @@
 //! them alone, in lists and in options; holds them in properties (a list, an option, a
 //! map) and signals; takes them back as arguments, alone or embedded in lists and
 //! structs; and drops them, which sends `destroyed` to the clients that know them. Its
-//! `otherObject` property refers to a registered object.
+//! `otherObject` property refers to a registered object. It also keeps `Item`s, which can
+//! let themselves go, and takes and gives objects of any type (`AnyHandle`) and free-form
+//! values with objects inside (`Variant`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
-use webchannel::{Context, Handle};
+use serde_json::json;
+use webchannel::{AnyHandle, Context, Handle, Variant};
 
+use super::gates::Gates;
 use super::gauge::Gauge;
+use super::item::{Item, Shelf};
 use super::widget::Widget;
 
 /// An object embedded in a struct argument: `{"obj": <widget>, "label": "..."}`.
@@ -30,11 +36,13 @@ pub(crate) struct Factory {
     first: Handle<Gauge>,
     second: Handle<Gauge>,
     pointing_at_second: bool,
+    items: Arc<Shelf>,
 }
 
 impl Factory {
-    /// A factory whose `otherObject` switches between `first` and `second`.
-    pub(crate) fn new(first: Handle<Gauge>, second: Handle<Gauge>) -> Self {
+    /// A factory whose `otherObject` switches between `first` and `second`, and whose
+    /// items wait at `gates`.
+    pub(crate) fn new(first: Handle<Gauge>, second: Handle<Gauge>, gates: Arc<Gates>) -> Self {
         Self {
             kept: Vec::new(),
             private: Vec::new(),
@@ -43,6 +51,7 @@ impl Factory {
             first,
             second,
             pointing_at_second: false,
+            items: Shelf::new(gates),
         }
     }
 }
@@ -127,6 +136,46 @@ impl Factory {
         }
         cx.widgets_changed();
         before != self.kept.len() + self.private.len()
+    }
+
+    /// A new item, kept until it lets itself go.
+    pub fn create_item(&self, name: String) -> Handle<Item> {
+        self.items.put(name)
+    }
+
+    /// The kept item called `name`, if any: how other clients get to know an item.
+    pub async fn find_item(&self, name: String) -> Option<Handle<Item>> {
+        self.items.find(&name).await
+    }
+
+    /// What the server knows of any object: `"<name> registered|created <type>"`.
+    pub fn describe(&self, object: AnyHandle) -> String {
+        let how = match object.registered_name() {
+            Some(_) => "registered",
+            None => "created",
+        };
+        format!("{} {how} {}", object.name(), object.type_name())
+    }
+
+    /// The name of a widget; `null` for an object of another type.
+    pub async fn widget_name(&self, object: AnyHandle) -> Option<String> {
+        let widget = object.downcast::<Widget>().ok()?;
+        Some(widget.read().await.name_text().to_owned())
+    }
+
+    /// The value, back, with every object in it resolved and sent back as that object.
+    pub fn echo(&self, value: Variant) -> Variant {
+        value
+    }
+
+    /// Free-form data holding a new widget (kept) and the first gauge.
+    pub fn bundle(&mut self, name: String, cx: &Context<Self>) -> Variant {
+        let widget = Handle::new(Widget::new(name));
+        self.kept.push(widget.clone());
+        cx.widgets_changed();
+        Variant::from(json!({"count": self.kept.len()}))
+            .with("widget", widget)
+            .with("gauge", self.first.clone())
     }
 
     /// Every kept widget.

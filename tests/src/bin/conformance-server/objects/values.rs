@@ -16,6 +16,15 @@ pub(crate) struct Person {
     scores: BTreeMap<String, i64>,
 }
 
+/// A shape, told apart by its fields (an untagged enum, whose serde error is about serde
+/// itself and never reaches a client).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Shape {
+    Circle { radius: f64 },
+    Square { side: f64 },
+}
+
 /// Echoes and classifies values, and holds one of any kind.
 pub(crate) struct Values {
     anything: Value,
@@ -76,6 +85,14 @@ impl Values {
             age: 36,
             email: None,
             scores: BTreeMap::from([("chess".to_owned(), 1200), ("go".to_owned(), -3)]),
+        }
+    }
+
+    /// The area of a shape.
+    pub fn area(&self, shape: Shape) -> f64 {
+        match shape {
+            Shape::Circle { radius } => std::f64::consts::PI * radius * radius,
+            Shape::Square { side } => side * side,
         }
     }
 
