@@ -1,10 +1,12 @@
 //! When the keep-alive drops a user, on tokio's paused clock: a client that never answers
-//! `keepAlive` is dropped within the bound the README gives, and a slow client that
-//! answers everything in order, later than the grace after each `keepAlive`, is not.
+//! `keepAlive`, or stops answering anything, is dropped within the bound the README gives,
+//! and a slow client that answers everything in order, later than the grace after each
+//! `keepAlive`, is not.
 //!
 //! Clients are scripted over `Channel::run_session`: each handles what the server writes
 //! strictly in order, at a cost per frame, and answers pings in that order too, as a
-//! JavaScript client's WebSocket does.
+//! JavaScript client's WebSocket does. Its connection may take a while to write each frame,
+//! as a slow link does.
 
 use std::time::Duration;
 
@@ -26,13 +28,20 @@ struct Behaviour {
     /// Time spent on every frame the server sends, before the next.
     cost: Duration,
     answers_keep_alive: bool,
+    /// Once logged in, takes every frame and does nothing with it, pings included: a
+    /// client whose page froze, or a peer gone silent whose socket still accepts data.
+    paused: bool,
+    /// Time its connection takes to write each frame to it.
+    link: Duration,
 }
 
 impl Behaviour {
-    /// Answers everything at once.
+    /// Answers everything at once, over a connection that writes at once.
     const PROMPT: Self = Self {
         cost: Duration::ZERO,
         answers_keep_alive: true,
+        paused: false,
+        link: Duration::ZERO,
     };
 }
 
@@ -53,7 +62,8 @@ impl Client {
     async fn log_in(channel: &Channel, name: &str, behaviour: Behaviour) -> Self {
         let (to_session, incoming) = mpsc::unbounded_channel();
         let (outgoing, mut from_session) = mpsc::unbounded_channel::<Outbound>();
-        let outgoing = sink::unfold(outgoing, |outgoing, outbound: Outbound| async move {
+        let outgoing = sink::unfold(outgoing, move |outgoing, outbound: Outbound| async move {
+            sleep(behaviour.link).await;
             outgoing.send(outbound).map_err(|_| Closed)?;
             Ok::<_, Closed>(outgoing)
         });
@@ -96,6 +106,9 @@ impl Client {
         let name = name.to_owned();
         tokio::spawn(async move {
             while let Some(outbound) = from_session.recv().await {
+                if behaviour.paused {
+                    continue;
+                }
                 sleep(behaviour.cost).await;
                 let frame = match outbound {
                     Outbound::Ping => {
@@ -175,6 +188,45 @@ async fn a_silent_client_is_dropped_within_the_bound_after_the_keep_alive() {
         "not dropped within the bound"
     );
     assert!(logged_in(&chat, "answers").await);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_paused_client_is_dropped_within_the_bound_once_its_queue_is_written() {
+    let started = Instant::now();
+    let (channel, chat) = chat();
+    let link = Duration::from_millis(100);
+    let paused = Behaviour {
+        paused: true,
+        link,
+        ..Behaviour::PROMPT
+    };
+    let mut talker = Client::log_in(&channel, "talker", Behaviour::PROMPT).await;
+    let _paused = Client::log_in(&channel, "paused", paused).await;
+
+    // Half a second before the round, a backlog of 20 messages that the paused client's
+    // connection takes 2 s to write: its keepAlive and the ping behind it are written
+    // 1.7 s after the round starts. It never answered anything, so its answer lag is nil
+    // and its deadline is that plus the grace.
+    let emitted = started + KEEP_ALIVE.interval;
+    sleep_until(emitted - Duration::from_millis(500)).await;
+    const BACKLOG: u32 = 20;
+    for n in 0..BACKLOG {
+        talker.call("sendMessage", json!(["talker", format!("backlog {n}")]));
+    }
+    let queued = (BACKLOG + 2) * link - Duration::from_millis(500);
+    let deadline = emitted + queued + KEEP_ALIVE.grace;
+    sleep_until(deadline - Duration::from_millis(1)).await;
+    assert!(
+        logged_in(&chat, "paused").await,
+        "dropped before its keepAlive had been written for the grace"
+    );
+    sleep_until(deadline + KEEP_ALIVE.sweep_period()).await;
+    sleep(Duration::from_millis(1)).await;
+    assert!(
+        !logged_in(&chat, "paused").await,
+        "not dropped within interval + queued frames + grace + one sweep"
+    );
+    assert!(logged_in(&chat, "talker").await);
 }
 
 #[tokio::test(start_paused = true)]
