@@ -7,16 +7,18 @@
 //! drops a user that still owes a round when
 //!
 //! ```text
-//! now > max(reached + answer_lag, last_heard) + grace
+//! now > max(reached + max(answer_lag, backlog × time_per_frame), last_heard) + grace
 //! ```
 //!
 //! where `reached` is when everything queued for its client up to the `keepAlive` had
 //! been written to the connection, `answer_lag` how long the client has lately taken to
-//! answer frames (a `propertyUpdate` with `idle`, a ping with a pong), and `last_heard`
-//! when it last sent anything: a client busy working through a backlog in order keeps
-//! proving it is there. A user whose `keepAlive` has not been written yet is left to the
-//! runtime's own limits on a client that does not read (write timeout, queue limit: the
-//! connection closes, and the user is logged out at once).
+//! answer frames (a `propertyUpdate` with `idle`, a ping with a pong), `backlog` the
+//! frames up to the `keepAlive` it had not shown it read and `time_per_frame` how long it
+//! has lately taken per frame (so a client whose backlog just grew is given the time to
+//! read it), and `last_heard` when it last sent anything: a client busy working through a
+//! backlog in order keeps proving it is there. A user whose `keepAlive` has not been
+//! written yet is left to the runtime's own limits on a client that does not read (write
+//! timeout, queue limit: the connection closes, and the user is logged out at once).
 
 use std::time::Duration;
 
@@ -63,12 +65,11 @@ impl KeepAlive {
         checkpoint: &Checkpoint,
         now: Instant,
     ) -> bool {
-        let Some(reached) = activity.reached(checkpoint) else {
+        let Some(read) = activity.expected_read(checkpoint) else {
             return false;
         };
-        let could_answer = reached + activity.answer_lag();
-        let heard = activity.last_heard().unwrap_or(reached);
-        now > could_answer.max(heard) + self.grace
+        let heard = activity.last_heard().unwrap_or(read);
+        now > read.max(heard) + self.grace
     }
 
     /// Runs the keep-alive rounds and sweeps for `chat`, published on `channel`, until
@@ -109,6 +110,8 @@ impl KeepAlive {
                         reached_ago = ?activity.reached(checkpoint).map(|at| now - at),
                         heard_ago = ?activity.last_heard().map(|at| now - at),
                         answer_lag = ?activity.answer_lag(),
+                        backlog = ?activity.backlog(checkpoint),
+                        time_per_frame = ?activity.time_per_frame(),
                         "keep-alive overdue"
                     );
                 }

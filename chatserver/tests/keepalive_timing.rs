@@ -143,6 +143,13 @@ impl Client {
             .expect("the session reads");
     }
 
+    /// Sends `count` chat messages as `user`, labelled `label 0`, `label 1`, ...
+    fn say(&mut self, user: &str, label: &str, count: usize) {
+        for n in 0..count {
+            self.call("sendMessage", json!([user, format!("{label} {n}")]));
+        }
+    }
+
     fn call(&mut self, method: &str, args: Value) {
         self.next_id += 1;
         self.send(json!({"type": 6, "object": "chatserver", "method": method, "args": args, "id": self.next_id}));
@@ -154,6 +161,18 @@ fn chat() -> (Channel, Handle<ChatServer>) {
     let chat = chatserver::publish(&channel).expect("fresh channel");
     tokio::spawn(KEEP_ALIVE.run(channel.clone(), chat.clone()));
     (channel, chat)
+}
+
+/// A room with a prompt `talker` and a `slow` client that spends `cost` on every frame.
+async fn talker_and_slow(cost: Duration) -> (Channel, Handle<ChatServer>, Client, Client) {
+    let (channel, chat) = chat();
+    let slow = Behaviour {
+        cost,
+        ..Behaviour::PROMPT
+    };
+    let talker = Client::log_in(&channel, "talker", Behaviour::PROMPT).await;
+    let slow = Client::log_in(&channel, "slow", slow).await;
+    (channel, chat, talker, slow)
 }
 
 async fn logged_in(chat: &Handle<ChatServer>, user: &str) -> bool {
@@ -210,9 +229,7 @@ async fn a_paused_client_is_dropped_within_the_bound_once_its_queue_is_written()
     let emitted = started + KEEP_ALIVE.interval;
     sleep_until(emitted - Duration::from_millis(500)).await;
     const BACKLOG: u32 = 20;
-    for n in 0..BACKLOG {
-        talker.call("sendMessage", json!(["talker", format!("backlog {n}")]));
-    }
+    talker.say("talker", "backlog", BACKLOG as usize);
     let queued = (BACKLOG + 2) * link - Duration::from_millis(500);
     let deadline = emitted + queued + KEEP_ALIVE.grace;
     sleep_until(deadline - Duration::from_millis(1)).await;
@@ -232,18 +249,10 @@ async fn a_paused_client_is_dropped_within_the_bound_once_its_queue_is_written()
 #[tokio::test(start_paused = true)]
 async fn a_slow_client_that_answers_in_order_after_the_grace_is_kept() {
     let started = Instant::now();
-    let (channel, chat) = chat();
     // Half a second per frame, behind a steady backlog of seven: every answer, the
     // keepAlive's included, comes about 3.5 s after it was written, later than the grace.
-    let slow = Behaviour {
-        cost: Duration::from_millis(500),
-        ..Behaviour::PROMPT
-    };
-    let mut talker = Client::log_in(&channel, "talker", Behaviour::PROMPT).await;
-    let _slow = Client::log_in(&channel, "slow", slow).await;
-    for n in 0..6 {
-        talker.call("sendMessage", json!(["talker", format!("backlog {n}")]));
-    }
+    let (channel, chat, mut talker, _slow) = talker_and_slow(Duration::from_millis(500)).await;
+    talker.say("talker", "backlog", 6);
     // Another login: the user list reaches the slow client behind its backlog, and its
     // idle tells the server how long it takes.
     let _late = Client::log_in(&channel, "late", Behaviour::PROMPT).await;
@@ -262,5 +271,31 @@ async fn a_slow_client_that_answers_in_order_after_the_grace_is_kept() {
     }
     for user in ["talker", "late"] {
         assert!(logged_in(&chat, user).await, "{user} was dropped");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_whose_backlog_just_grew_is_given_the_time_to_read_it() {
+    let started = Instant::now();
+    // A tenth of a second per frame. Its lag so far is well within the grace...
+    let (channel, chat, mut talker, _slow) = talker_and_slow(Duration::from_millis(100)).await;
+    sleep(Duration::from_secs(5)).await;
+    talker.say("talker", "early", 5);
+    // ...and this user-list update, behind five messages, shows its pace: its idle comes
+    // 0.6 s after it was written.
+    let _late = Client::log_in(&channel, "late", Behaviour::PROMPT).await;
+
+    // Just before the round, 40 messages: the keepAlive reaches it 4 s after it was
+    // written, far beyond its lag and the grace, but at the pace it has shown.
+    let emitted = started + KEEP_ALIVE.interval;
+    sleep_until(emitted - Duration::from_millis(100)).await;
+    talker.say("talker", "burst", 40);
+    while Instant::now() < emitted + 2 * KEEP_ALIVE.interval {
+        sleep(KEEP_ALIVE.sweep_period()).await;
+        assert!(
+            logged_in(&chat, "slow").await,
+            "the slow client was dropped at {:?}",
+            started.elapsed()
+        );
     }
 }

@@ -180,3 +180,40 @@ async fn a_session_that_ended_has_no_activity_and_a_newer_one_knows_older_checkp
     assert!(activity.reached(&before).is_some());
     assert_eq!(activity.reached(&channel.checkpoint()), None);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_checkpoint_knows_the_frames_the_client_had_not_shown_it_read() {
+    let (channel, beacon, mut session, activity) = setup();
+    // The setup's ping is answered: the client has read everything so far.
+    let _ = session.handle(Input::Pong);
+    for _ in 0..4 {
+        beacon.flashed();
+    }
+    let first = channel.checkpoint();
+    let _ = session.handle(Input::Mail);
+    assert_eq!(write_all(&mut session), (4, true));
+    let written = Instant::now();
+    assert_eq!(activity.backlog(&first), Some(4));
+
+    // Its pong shows the client read those four in two seconds: half a second a frame.
+    advance(Duration::from_secs(2)).await;
+    let _ = session.handle(Input::Pong);
+    assert_eq!(activity.time_per_frame(), Duration::from_millis(500));
+    assert_eq!(
+        activity.expected_read(&first),
+        Some(written + Duration::from_secs(2))
+    );
+
+    // Ten more, of which it has shown nothing: expected five seconds after they are written.
+    for _ in 0..10 {
+        beacon.flashed();
+    }
+    let second = channel.checkpoint();
+    let _ = session.handle(Input::Mail);
+    assert_eq!(write_all(&mut session), (10, true));
+    assert_eq!(activity.backlog(&second), Some(10));
+    assert_eq!(
+        activity.expected_read(&second),
+        Some(Instant::now() + Duration::from_secs(5))
+    );
+}
