@@ -25,7 +25,8 @@ struct Cli {
 
     /// How long a client has to answer a keep-alive before its user is dropped, counted
     /// from when the keep-alive could have reached it (written to its connection, plus
-    /// the time it has lately taken to answer) or from the last thing it sent.
+    /// what its recent answers show it needs to read what was ahead of it) or from the
+    /// last thing it sent.
     #[arg(long, default_value = "2s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     keep_alive_grace: Duration,
 
