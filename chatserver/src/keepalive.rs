@@ -1,25 +1,24 @@
 //! The keep-alive: every `interval` the server asks clients to answer (`keepAlive`), as
-//! Qt's example does, and drops the users that do not — timing each from when the
-//! question could have reached its client, not from when it was asked.
+//! Qt's example does, and drops the users that do not — judging each by what its client
+//! did after the question was written to it, not by when it was asked.
 //!
 //! A round emits `keepAlive` and takes a checkpoint behind it. Every user that has not
-//! answered an earlier round owes this one. A sweep every `grace / 4` (at least 50 ms)
-//! drops a user that still owes a round when
+//! answered an earlier round owes this one. The channel probes busy clients with pings
+//! every `grace / 4` (see [`KeepAlive::probe_interval`]): a client that reads in order
+//! answers each once it has read the frames before it, so its pongs keep coming while it
+//! works through a backlog, however far behind, and the first pong to a ping written after
+//! the `keepAlive` shows it has read it. A sweep every `grace / 4` (at least 50 ms) drops a
+//! user that still owes a round when either
 //!
-//! ```text
-//! now > max(reached + max(answer_lag, backlog × time_per_frame), last_heard) + grace
-//! ```
+//! - `now > max(written, last_heard) + grace`: its client has sent nothing, not even a
+//!   pong, for the grace since the `keepAlive` was written to its connection (a silent or
+//!   paused peer), or
+//! - `now > read + grace`: a pong showed at `read` that it had read the `keepAlive`, and
+//!   it has not answered since (a client that does not answer keep-alives).
 //!
-//! where `reached` is when everything queued for its client up to the `keepAlive` had
-//! been written to the connection, `answer_lag` how long the client has lately taken to
-//! answer frames (a `propertyUpdate` with `idle`, a ping with a pong), `backlog` the
-//! frames up to the `keepAlive` it had not shown it read and `time_per_frame` how long it
-//! has lately taken per frame (so a client whose backlog just grew is given the time to
-//! read it), and `last_heard` when it last sent anything: a client busy working through a
-//! backlog in order keeps proving it is there. A user whose `keepAlive` has not been
-//! written yet is left to the runtime's own limits on a client that does not read (write
-//! timeout, queue limit: the connection closes, and the user is logged out at once).
-
+//! A user whose `keepAlive` has not been written yet is left to the runtime's own limits
+//! on a client that does not read (write timeout, queue limit: the connection closes, and
+//! the user is logged out at once).
 use std::time::Duration;
 
 use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
@@ -56,6 +55,13 @@ impl KeepAlive {
         (self.grace / 4).max(MIN_SWEEP_PERIOD)
     }
 
+    /// How often the channel should probe busy clients with pings
+    /// ([`Config::probe_interval`](webchannel::Config::probe_interval)): a quarter of the
+    /// grace, so that a client reading a backlog in order is heard from well within it.
+    pub fn probe_interval(&self) -> Duration {
+        self.grace / 4
+    }
+
     /// Whether a user whose session shows `activity` and who owes the round emitted
     /// before `checkpoint` is overdue at `now`. Never while the `keepAlive` has not been
     /// written to the client: the runtime's limits end a connection that does not read.
@@ -65,11 +71,17 @@ impl KeepAlive {
         checkpoint: &Checkpoint,
         now: Instant,
     ) -> bool {
-        let Some(read) = activity.expected_read(checkpoint) else {
+        let Some(written) = activity.reached(checkpoint) else {
             return false;
         };
-        let heard = activity.last_heard().unwrap_or(read);
-        now > read.max(heard) + self.grace
+        let heard = activity
+            .last_heard()
+            .map_or(written, |heard| heard.max(written));
+        let silent = now > heard + self.grace;
+        let unanswered = activity
+            .read(checkpoint)
+            .is_some_and(|read| now > read + self.grace);
+        silent || unanswered
     }
 
     /// Runs the keep-alive rounds and sweeps for `chat`, published on `channel`, until
@@ -109,9 +121,7 @@ impl KeepAlive {
                         %session,
                         reached_ago = ?activity.reached(checkpoint).map(|at| now - at),
                         heard_ago = ?activity.last_heard().map(|at| now - at),
-                        answer_lag = ?activity.answer_lag(),
-                        backlog = ?activity.backlog(checkpoint),
-                        time_per_frame = ?activity.time_per_frame(),
+                        read_ago = ?activity.read(checkpoint).map(|at| now - at),
                         "keep-alive overdue"
                     );
                 }

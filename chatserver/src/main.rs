@@ -23,10 +23,9 @@ struct Cli {
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     keep_alive_interval: Duration,
 
-    /// How long a client has to answer a keep-alive before its user is dropped, counted
-    /// from when the keep-alive could have reached it (written to its connection, plus
-    /// what its recent answers show it needs to read what was ahead of it) or from the
-    /// last thing it sent.
+    /// How long a client has to answer a keep-alive before its user is dropped: counted
+    /// from when the keep-alive was written to its connection or the client last sent
+    /// anything (pongs included), and from when a pong showed it had read the keep-alive.
     #[arg(long, default_value = "2s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     keep_alive_grace: Duration,
 

@@ -31,7 +31,13 @@ pub async fn serve(
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let channel = Channel::with_config(settings.channel);
+    // The keep-alive judges clients by their pongs: busy ones are probed, unless the
+    // settings choose otherwise.
+    let mut config = settings.channel;
+    config
+        .probe_interval
+        .get_or_insert(settings.keep_alive.probe_interval());
+    let channel = Channel::with_config(config);
     let chat = publish(&channel).map_err(io::Error::other)?;
     let keep_alive = tokio::spawn(settings.keep_alive.run(channel.clone(), chat));
 

@@ -1,13 +1,16 @@
 //! When the keep-alive drops a user, on tokio's paused clock: a client that never answers
 //! `keepAlive`, or stops answering anything, is dropped within the bound the README gives,
 //! and a slow client that answers everything in order, later than the grace after each
-//! `keepAlive`, is not.
+//! `keepAlive` or far behind, is not.
 //!
-//! Clients are scripted over `Channel::run_session`: each handles what the server writes
-//! strictly in order, at a cost per frame, and answers pings in that order too, as a
-//! JavaScript client's WebSocket does. Its connection may take a while to write each frame,
-//! as a slow link does.
+//! Clients are scripted over `Channel::run_session` on a channel that probes busy clients,
+//! as the chat server's does: each handles what the server writes strictly in order, at a
+//! cost per text frame, and answers pings in that order too, echoing them, as a JavaScript
+//! client's WebSocket does. Its connection may take a while to write each frame, as a slow
+//! link does.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chatserver::{ChatServer, KeepAlive};
@@ -15,7 +18,7 @@ use futures_util::{sink, stream};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep, sleep_until};
-use webchannel::{Channel, Handle, Inbound, Outbound};
+use webchannel::{Channel, Config, Handle, Inbound, Outbound};
 
 const KEEP_ALIVE: KeepAlive = KeepAlive {
     interval: Duration::from_secs(10),
@@ -54,6 +57,10 @@ struct Closed;
 struct Client {
     to_session: mpsc::UnboundedSender<Inbound>,
     next_id: u64,
+    /// Text frames it has handled since it logged in.
+    handled: Arc<AtomicUsize>,
+    /// When it handled its latest `keepAlive`.
+    keep_alive_read: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Client {
@@ -76,6 +83,8 @@ impl Client {
         let mut client = Self {
             to_session,
             next_id: 0,
+            handled: Arc::default(),
+            keep_alive_read: Arc::default(),
         };
         client.send(json!({"type": 3, "id": 0}));
         let signals = loop {
@@ -84,7 +93,7 @@ impl Client {
                     let init: Value = serde_json::from_str(frame.as_str()).expect("JSON");
                     break init["data"]["chatserver"]["signals"].clone();
                 }
-                Some(Outbound::Ping) => client.pong(),
+                Some(Outbound::Ping(echoed)) => client.pong(echoed),
                 None => panic!("the session ended during init"),
             }
         };
@@ -103,21 +112,27 @@ impl Client {
         client.call("login", json!([name]));
 
         let answers = client.to_session.clone();
+        let handled = Arc::clone(&client.handled);
+        let keep_alive_read = Arc::clone(&client.keep_alive_read);
         let name = name.to_owned();
         tokio::spawn(async move {
             while let Some(outbound) = from_session.recv().await {
                 if behaviour.paused {
                     continue;
                 }
-                sleep(behaviour.cost).await;
                 let frame = match outbound {
-                    Outbound::Ping => {
-                        let _ = answers.send(Inbound::Pong);
+                    Outbound::Ping(echoed) => {
+                        let _ = answers.send(Inbound::Pong(Some(echoed)));
                         continue;
                     }
                     Outbound::Text(frame) => frame,
                 };
+                sleep(behaviour.cost).await;
+                handled.fetch_add(1, Ordering::Relaxed);
                 let frame: Value = serde_json::from_str(frame.as_str()).expect("JSON");
+                if frame["type"] == 1 && frame["signal"] == keep_alive {
+                    *keep_alive_read.lock().expect("not poisoned") = Some(Instant::now());
+                }
                 let answer = match frame["type"].as_u64() {
                     Some(2) => json!({"type": 4}),
                     Some(1) if frame["signal"] == keep_alive && behaviour.answers_keep_alive => {
@@ -137,9 +152,9 @@ impl Client {
             .expect("the session reads");
     }
 
-    fn pong(&self) {
+    fn pong(&self, echoed: u64) {
         self.to_session
-            .send(Inbound::Pong)
+            .send(Inbound::Pong(Some(echoed)))
             .expect("the session reads");
     }
 
@@ -157,7 +172,8 @@ impl Client {
 }
 
 fn chat() -> (Channel, Handle<ChatServer>) {
-    let channel = Channel::new();
+    let config = Config::default().with_probe_interval(Some(KEEP_ALIVE.probe_interval()));
+    let channel = Channel::with_config(config);
     let chat = chatserver::publish(&channel).expect("fresh channel");
     tokio::spawn(KEEP_ALIVE.run(channel.clone(), chat.clone()));
     (channel, chat)
@@ -180,33 +196,58 @@ async fn logged_in(chat: &Handle<ChatServer>, user: &str) -> bool {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_silent_client_is_dropped_within_the_bound_after_the_keep_alive() {
+async fn a_client_that_answers_pings_but_not_keep_alive_is_dropped_a_grace_after_reading_it() {
     let started = Instant::now();
     let (channel, chat) = chat();
-    let silent = Behaviour {
+    let mute = Behaviour {
         answers_keep_alive: false,
+        cost: Duration::from_millis(120),
         ..Behaviour::PROMPT
     };
-    let _answers = Client::log_in(&channel, "answers", Behaviour::PROMPT).await;
-    let _silent = Client::log_in(&channel, "silent", silent).await;
+    let mut talker = Client::log_in(&channel, "talker", Behaviour::PROMPT).await;
+    let mute = Client::log_in(&channel, "mute", mute).await;
 
-    // The first keepAlive goes out after one interval and is written at once; the silent
-    // client answers its ping at once (its lag is nil), so its deadline is the grace, and
-    // the first sweep after it drops it.
-    let emitted = started + KEEP_ALIVE.interval;
-    sleep_until(emitted + KEEP_ALIVE.grace - Duration::from_millis(1)).await;
+    // The talker writes ten messages a second, the mute client reads eight: it falls
+    // behind, and reads the keepAlive seconds after it was written, pongs coming all the
+    // while. It is dropped a grace after the pong behind the keepAlive.
+    let mut n = 0;
+    let mut read = None;
+    while Instant::now() < started + 2 * KEEP_ALIVE.interval {
+        talker.call("sendMessage", json!(["talker", format!("chatter {n}")]));
+        n += 1;
+        sleep(Duration::from_millis(100)).await;
+        let logged_in = logged_in(&chat, "mute").await;
+        let now = Instant::now();
+        if read.is_none() {
+            read = *mute.keep_alive_read.lock().expect("not poisoned");
+        }
+        let Some(read) = read else {
+            assert!(
+                logged_in,
+                "dropped before it read the keepAlive, at {:?}",
+                started.elapsed()
+            );
+            continue;
+        };
+        if now < read + KEEP_ALIVE.grace {
+            assert!(
+                logged_in,
+                "dropped less than the grace after it read the keepAlive"
+            );
+        } else if now > read + KEEP_ALIVE.grace + Duration::from_secs(1) {
+            assert!(
+                !logged_in,
+                "not dropped within the grace and a second after it read it"
+            );
+        }
+    }
+    let read = read.expect("the keepAlive was read");
     assert!(
-        logged_in(&chat, "silent").await,
-        "dropped before its deadline"
+        read > started + KEEP_ALIVE.interval + KEEP_ALIVE.grace,
+        "the keepAlive was read {:?} after the start: not late enough to tell the rules apart",
+        read - started
     );
-    sleep_until(emitted + KEEP_ALIVE.grace + KEEP_ALIVE.sweep_period()).await;
-    // The sweep at that very instant may run after this task: give it a step.
-    sleep(Duration::from_millis(1)).await;
-    assert!(
-        !logged_in(&chat, "silent").await,
-        "not dropped within the bound"
-    );
-    assert!(logged_in(&chat, "answers").await);
+    assert!(logged_in(&chat, "talker").await);
 }
 
 #[tokio::test(start_paused = true)]
@@ -275,27 +316,29 @@ async fn a_slow_client_that_answers_in_order_after_the_grace_is_kept() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_client_whose_backlog_just_grew_is_given_the_time_to_read_it() {
+async fn a_client_that_falls_far_behind_but_reads_in_order_is_kept() {
     let started = Instant::now();
-    // A tenth of a second per frame. Its lag so far is well within the grace...
-    let (channel, chat, mut talker, _slow) = talker_and_slow(Duration::from_millis(100)).await;
-    sleep(Duration::from_secs(5)).await;
-    talker.say("talker", "early", 5);
-    // ...and this user-list update, behind five messages, shows its pace: its idle comes
-    // 0.6 s after it was written.
-    let _late = Client::log_in(&channel, "late", Behaviour::PROMPT).await;
-
-    // Just before the round, 40 messages: the keepAlive reaches it 4 s after it was
-    // written, far beyond its lag and the grace, but at the pace it has shown.
-    let emitted = started + KEEP_ALIVE.interval;
-    sleep_until(emitted - Duration::from_millis(100)).await;
-    talker.say("talker", "burst", 40);
-    while Instant::now() < emitted + 2 * KEEP_ALIVE.interval {
-        sleep(KEEP_ALIVE.sweep_period()).await;
-        assert!(
-            logged_in(&chat, "slow").await,
-            "the slow client was dropped at {:?}",
-            started.elapsed()
-        );
+    // The talker writes ten messages a second; the slow client reads a bit over eight
+    // (120 ms each), so it falls ever further behind: 12 s after a minute.
+    let (_channel, chat, mut talker, slow) = talker_and_slow(Duration::from_millis(120)).await;
+    let end = started + Duration::from_secs(70);
+    let mut sent = 0;
+    while Instant::now() < end {
+        talker.call("sendMessage", json!(["talker", format!("steady {sent}")]));
+        sent += 1;
+        sleep(Duration::from_millis(100)).await;
+        if sent % 5 == 0 {
+            assert!(
+                logged_in(&chat, "slow").await,
+                "the slow client was dropped at {:?}",
+                started.elapsed()
+            );
+        }
     }
+    let behind = sent - slow.handled.load(Ordering::Relaxed);
+    assert!(
+        behind >= 90,
+        "the slow client was only {behind} frames (of 120 ms) behind"
+    );
+    assert!(logged_in(&chat, "slow").await);
 }

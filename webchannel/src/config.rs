@@ -51,6 +51,14 @@ pub struct Config {
     /// How long a client has to answer a ping (with a pong, or anything else) before it
     /// counts as gone: close code 1008. Default 20 s.
     pub pong_timeout: Duration,
+    /// While a client has been written frames since the last ping, send it a ping at most
+    /// this often, each carrying the latest [`Checkpoint`](crate::Checkpoint) ahead of it:
+    /// an in-order client's pongs then keep coming while it works through a backlog,
+    /// however far behind, and each shows how far it has read (see
+    /// [`SessionActivity`](crate::SessionActivity)). For applications that judge whether
+    /// clients are still there, such as a keep-alive. Costs a ping per interval per busy
+    /// client. `None` (the default) sends none.
+    pub probe_interval: Option<Duration>,
     /// How many connections [`serve`](crate::serve) holds at once, WebSocket or not.
     /// Beyond it, a newcomer's request is answered with HTTP 503. Default 20,000 (raise
     /// the process's open-file limit to match, `ulimit -n`).
@@ -103,6 +111,7 @@ impl Default for Config {
             message_rate: MessageRate::new(2_000, 4_000),
             ping_interval: Duration::from_secs(30),
             pong_timeout: Duration::from_secs(20),
+            probe_interval: None,
             max_connections: 20_000,
             handshake_timeout: Duration::from_secs(10),
             allowed_origins: Vec::new(),
@@ -160,6 +169,12 @@ impl Config {
     pub fn with_ping(mut self, interval: Duration, timeout: Duration) -> Self {
         self.ping_interval = interval;
         self.pong_timeout = timeout;
+        self
+    }
+
+    /// Sets [`Config::probe_interval`]; `None` sends no probes.
+    pub fn with_probe_interval(mut self, interval: Option<Duration>) -> Self {
+        self.probe_interval = interval;
         self
     }
 

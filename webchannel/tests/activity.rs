@@ -1,19 +1,19 @@
 //! What the runtime knows about each session's traffic (`Channel::checkpoint`,
 //! `Channel::session_activity`), through both drivers: a task between a stream and a sink
-//! whose writes take as long as a test says, and a `DirectSession`. Time is tokio's paused
-//! clock.
+//! whose writes take as long as a test says, on a channel that probes busy clients with
+//! pings or one that does not, and a `DirectSession`. Time is tokio's paused clock.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{sink, stream};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep};
 use webchannel::{
-    Channel, Checkpoint, CloseReason, Context, DirectSession, Handle, Inbound, Outbound,
+    Channel, Checkpoint, CloseReason, Config, Context, DirectSession, Handle, Inbound, Outbound,
     SessionActivity, SessionId,
 };
 
@@ -52,8 +52,16 @@ const IDLE: &str = r#"{"type":4}"#;
 const CONNECT_FLASHED: &str = r#"{"type":7,"object":"probe","signal":2}"#;
 const HELLO: &str = r#"{"type":6,"object":"probe","method":"hello","args":[],"id":1}"#;
 
+/// How often the probing channel pings a busy client.
+const PROBE_INTERVAL: Duration = Duration::from_millis(500);
+
+/// A channel that probes busy clients, with the test object.
 fn setup() -> (Channel, Handle<Probe>) {
-    let channel = Channel::new();
+    with_config(Config::default().with_probe_interval(Some(PROBE_INTERVAL)))
+}
+
+fn with_config(config: Config) -> (Channel, Handle<Probe>) {
+    let channel = Channel::with_config(config);
     let probe = channel
         .register("probe", Probe::default())
         .expect("fresh channel");
@@ -156,13 +164,21 @@ impl Transport {
         last_caller(probe).await
     }
 
-    /// Answers pings until `checkpoint`'s has been answered.
+    /// Answers pings until `checkpoint` has been reached.
     async fn pong_until_reached(&mut self, activity: &SessionActivity, checkpoint: Checkpoint) {
+        settle().await;
         while activity.reached(&checkpoint).is_none() {
-            if self.next().await == Outbound::Ping {
-                self.to_session.send(Inbound::Pong).expect("reading");
+            if let Outbound::Ping(echoed) = self.next().await {
+                self.pong(echoed);
             }
+            settle().await;
         }
+    }
+
+    fn pong(&self, echoed: u64) {
+        self.to_session
+            .send(Inbound::Pong(Some(echoed)))
+            .expect("reading");
     }
 
     /// A connected, started client of `channel` whose session has reached a first
@@ -188,10 +204,20 @@ impl Transport {
     }
 }
 
+/// The number a checkpoint's pings carry.
+fn number(checkpoint: &Checkpoint) -> u64 {
+    format!("{checkpoint:?}")
+        .trim_start_matches("Checkpoint(")
+        .trim_end_matches(')')
+        .parse()
+        .expect("a checkpoint's number")
+}
+
 #[tokio::test(start_paused = true)]
-async fn a_checkpoint_is_reached_when_the_write_before_it_completes_and_a_ping_follows() {
+async fn a_checkpoint_is_reached_when_the_write_before_it_completes_and_a_probe_shows_it_read() {
     let (channel, probe) = setup();
     let (mut client, _, activity) = Transport::started(&channel, &probe).await;
+    sleep(PROBE_INTERVAL).await;
     client.set_write_delay(Duration::from_secs(5));
 
     let taken = Instant::now();
@@ -200,34 +226,64 @@ async fn a_checkpoint_is_reached_when_the_write_before_it_completes_and_a_ping_f
     sleep(Duration::from_secs(1)).await;
     assert_eq!(activity.reached(&checkpoint), None, "still writing");
     assert_eq!(client.next_text().await["signal"], 2);
-    assert_eq!(client.next().await, Outbound::Ping);
+    // The probe right behind the frame carries the checkpoint.
+    assert_eq!(client.next().await, Outbound::Ping(number(&checkpoint)));
     settle().await;
     let reached = activity.reached(&checkpoint).expect("written");
     assert_about(reached - taken, Duration::from_secs(5));
+    assert_eq!(activity.read(&checkpoint), None);
 
-    // The client's pong arrives 3 s after the ping was written.
+    // The client's pong arrives 3 s later: it read that far then.
     sleep(Duration::from_secs(3)).await;
-    client.to_session.send(Inbound::Pong).expect("reading");
+    client.pong(number(&checkpoint));
     settle().await;
-    assert_about(activity.answer_lag(), Duration::from_secs(3));
+    assert_eq!(activity.read(&checkpoint), Some(Instant::now()));
     assert_eq!(activity.last_heard(), Some(Instant::now()));
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_idle_is_timed_from_when_the_property_update_was_written() {
+async fn a_busy_client_is_probed_at_most_every_interval_and_an_idle_one_not_at_all() {
     let (channel, probe) = setup();
-    let (mut client, _, activity) = Transport::started(&channel, &probe).await;
-    assert_eq!(activity.answer_lag(), Duration::ZERO);
+    let (mut client, _, _activity) = Transport::started(&channel, &probe).await;
+    sleep(PROBE_INTERVAL).await;
+    let mut pings = Vec::new();
+    // Ten flashes a second for two seconds: four or five probes, half a second apart.
+    for _ in 0..20 {
+        probe.flashed();
+        sleep(Duration::from_millis(100)).await;
+        while let Ok(outbound) = client.from_session.try_recv() {
+            if let Outbound::Ping(echoed) = outbound {
+                pings.push(Instant::now());
+                client.pong(echoed);
+            }
+        }
+    }
+    assert!((4..=5).contains(&pings.len()), "{} probes", pings.len());
+    for pair in pings.windows(2) {
+        assert!(pair[1] - pair[0] >= PROBE_INTERVAL, "{pings:?}");
+    }
+    // Nothing written since the last: no more probes.
+    sleep(Duration::from_millis(600)).await;
+    while let Ok(outbound) = client.from_session.try_recv() {
+        assert!(matches!(outbound, Outbound::Ping(_)), "{outbound:?}");
+    }
+    let quiet = tokio::time::timeout(Duration::from_secs(20), client.next()).await;
+    assert!(quiet.is_err(), "pinged an idle client: {quiet:?}");
+}
 
-    probe.write().await.level = 7;
-    probe.level_changed();
-    let update = client.next_text().await;
-    assert_eq!(update["type"], 2, "{update}");
-    sleep(Duration::from_millis(1500)).await;
-    client.send(IDLE);
+#[tokio::test(start_paused = true)]
+async fn without_probes_a_checkpoint_sends_no_ping() {
+    let (channel, probe) = with_config(Config::default());
+    let (mut client, _, activity) = Transport::started(&channel, &probe).await;
+    probe.flashed();
+    let checkpoint = channel.checkpoint();
+    assert_eq!(client.next_text().await["signal"], 2);
     settle().await;
-    assert_about(activity.answer_lag(), Duration::from_millis(1500));
-    assert_eq!(activity.last_heard(), Some(Instant::now()));
+    assert_eq!(activity.reached(&checkpoint), Some(Instant::now()));
+    // Nothing more until the liveness ping after 30 s of silence.
+    let quiet = tokio::time::timeout(Duration::from_secs(29), client.next()).await;
+    assert!(quiet.is_err(), "pinged: {quiet:?}");
+    assert_eq!(activity.read(&checkpoint), None);
 }
 
 #[tokio::test(start_paused = true)]
@@ -275,16 +331,6 @@ async fn a_direct_session_reaches_a_checkpoint_once_its_callback_took_what_came_
     let delivered = std::mem::take(&mut *frames.lock().expect("not poisoned"));
     assert_eq!(delivered.len(), 1, "{delivered:?}");
     assert_eq!(delivered[0]["signal"], 2);
-
-    // A property update handed over now and answered 2 s later.
-    probe.write().await.level = 1;
-    probe.level_changed();
-    sleep(Duration::from_secs(2)).await;
-    client.receive(IDLE);
-    assert_eq!(activity.answer_lag(), Duration::from_secs(2));
-    assert_eq!(
-        frames.lock().expect("not poisoned")[0]["type"],
-        json!(2),
-        "the update went out"
-    );
+    // No pings: nothing shows what the client read.
+    assert_eq!(activity.read(&checkpoint), None);
 }

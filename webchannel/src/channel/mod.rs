@@ -96,20 +96,20 @@ impl Channel {
     }
 
     /// Places a [`Checkpoint`] in every session's output, behind everything emitted to it
-    /// before this call (signals, `destroyed`, responses), in order with them; right
-    /// behind it a WebSocket session sends a ping, so that an in-order client's pong shows
-    /// when it got there. Each session's [`SessionActivity::reached`] then tells when its
-    /// output up to the mark had been written.
+    /// before this call (signals, `destroyed`, responses), in order with them. Each
+    /// session's [`SessionActivity::reached`] then tells when its output up to the mark had
+    /// been written, and, with [`Config::probe_interval`](crate::Config::probe_interval)
+    /// set, [`SessionActivity::read`] when the client's pong showed it had read that far.
     ///
     /// This is what a keep-alive needs to count its grace from when its question could
     /// have reached each client: emit the question, then take a checkpoint. A checkpoint
-    /// costs each session an event and a ping, nothing per frame.
+    /// costs each session an event, nothing per frame.
     pub fn checkpoint(&self) -> Checkpoint {
         Checkpoint(self.shared.sessions.checkpoint())
     }
 
     /// What is known about the traffic of `session` (when it was last heard from, which
-    /// checkpoints it reached, how long it takes to answer); `None` once it has ended.
+    /// checkpoints it reached and read); `None` once it has ended.
     pub fn session_activity(&self, session: SessionId) -> Option<SessionActivity> {
         self.shared.sessions.activity(session).map(SessionActivity)
     }

@@ -201,7 +201,7 @@ impl Shared {
         for frame in state.session.transmit() {
             (self.deliver)(frame);
         }
-        state.session.written(false);
+        state.session.written();
     }
 
     /// Handles whatever waits (messages, events) until nothing does or someone else holds

@@ -33,8 +33,10 @@ pub enum Inbound {
     Text(Frame),
     /// A binary frame (not part of the protocol); its length.
     Binary(usize),
-    /// The answer to an [`Outbound::Ping`].
-    Pong,
+    /// A pong: the answer to an [`Outbound::Ping`], with the number it carried if the
+    /// payload was eight bytes (big-endian); `None` for anything else (a client's own
+    /// ping also shows it is there).
+    Pong(Option<u64>),
     /// The transport refused what the client sent (too big, not UTF-8, ...); the
     /// session ends with this reason.
     Refused(CloseReason),
@@ -45,8 +47,9 @@ pub enum Inbound {
 pub enum Outbound {
     /// A text frame: one JSON message.
     Text(Frame),
-    /// A liveness probe; the client's answer arrives as [`Inbound::Pong`].
-    Ping,
+    /// A ping carrying this number as its eight-byte big-endian payload; the client's
+    /// answer arrives as [`Inbound::Pong`] with it.
+    Ping(u64),
 }
 
 /// The task's doorbell: the mailbox rings it, the loop awaits it.
@@ -65,7 +68,7 @@ enum Woken<'a> {
     Input(Input<'a>),
     /// The client sent something: a message for the session, or only a pong.
     Heard(Option<Input<'a>>),
-    /// A ping is due.
+    /// A ping (or a probe) is due.
     Ping,
 }
 
@@ -133,7 +136,11 @@ struct Limits {
 impl Limits {
     fn new(config: &Config) -> Self {
         Self {
-            liveness: Liveness::new(config.ping_interval, config.pong_timeout),
+            liveness: Liveness::new(
+                config.ping_interval,
+                config.pong_timeout,
+                config.probe_interval,
+            ),
             #[cfg(feature = "server")]
             budget: MessageBudget::new(config.message_rate),
             write_timeout: config.write_timeout,
@@ -214,7 +221,7 @@ where
                 match message {
                     Inbound::Text(frame) => Woken::Heard(Some(Input::Message(text.insert(frame).as_str()))),
                     Inbound::Binary(len) => Woken::Heard(Some(Input::Binary(len))),
-                    Inbound::Pong => Woken::Heard(Some(Input::Pong)),
+                    Inbound::Pong(echoed) => Woken::Heard(Some(Input::Pong(echoed))),
                     Inbound::Refused(_) => Woken::Heard(None),
                 }
             }
@@ -224,6 +231,7 @@ where
                     limits.liveness.pinged();
                     Woken::Ping
                 }
+                Due::Probe => Woken::Ping,
                 Due::Gone => break CloseReason::Unresponsive,
             },
         };
@@ -252,11 +260,14 @@ where
         }
         text = None;
         let frames = session.transmit();
-        // A checkpoint's mark among the frames asks for a ping too.
-        let ping = ping || frames.wants_ping();
-        if ping || heard || !frames.is_empty() {
+        let any = !frames.is_empty();
+        let ping = ping || limits.liveness.probe_now(any);
+        if ping || heard || any || frames.reaches_checkpoint() {
             match timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())).await {
-                Ok(Ok(())) => session.written(ping),
+                Ok(Ok(())) => {
+                    session.written();
+                    limits.liveness.wrote(any, ping);
+                }
                 Ok(Err(_)) => break CloseReason::TransportFailed,
                 Err(_) => break CloseReason::Stalled,
             }
@@ -276,11 +287,12 @@ async fn write<O: Sink<Outbound>>(
     ping: bool,
     mut outgoing: Pin<&mut O>,
 ) -> Result<(), O::Error> {
+    let carried = ping.then(|| frames.ping());
     for frame in frames {
         outgoing.feed(Outbound::Text(frame)).await?;
     }
-    if ping {
-        outgoing.feed(Outbound::Ping).await?;
+    if let Some(carried) = carried {
+        outgoing.feed(Outbound::Ping(carried)).await?;
     }
     outgoing.flush().await
 }

@@ -1,8 +1,7 @@
 //! [`SessionActivity`]: what the runtime knows about one session's traffic — when its
 //! client last sent anything, when the output before each [`Checkpoint`] had been written
-//! to it and how much of that it had not yet shown it read, and how long it takes to
-//! answer — kept in atomics that the session writes and anyone holding the channel reads,
-//! without a lock.
+//! to it, and when its pongs showed it had read that far — kept in atomics that the
+//! session writes and anyone holding the channel reads, without a lock.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,11 +11,6 @@ use tokio::time::Instant;
 
 /// How many of its latest checkpoints a session remembers exactly.
 const REMEMBERED: u64 = 4;
-
-/// The answer lag and the time per frame are the largest samples of the current window of
-/// this length and the one before: of the last 30 to 60 seconds. Long enough to span several keep-alive rounds of
-/// a login storm, short enough that a client slow once is not given its slack for long.
-const LAG_WINDOW: Duration = Duration::from_secs(30);
 
 /// A mark [`Channel::checkpoint`](crate::Channel::checkpoint) placed in every session's
 /// output, behind everything emitted before it; ask a session's [`SessionActivity`] when
@@ -56,84 +50,28 @@ impl SessionActivity {
     /// another channel mean nothing here.
     pub fn reached(&self, checkpoint: &Checkpoint) -> Option<Instant> {
         let activity = &self.0;
-        match self.slot(checkpoint)? {
-            Slot::BeforeStart => Some(activity.started),
-            Slot::Remembered(n) => {
-                activity.instant(activity.reached_slot(n).load(Ordering::Relaxed))
-            }
-        }
+        activity.at(&activity.reached, &activity.latest_reached, checkpoint)
     }
 
-    /// How long this client has lately taken to answer the frames that ask for an answer
-    /// — a `propertyUpdate` (answered by `idle`) and a ping (answered by a pong) — from
-    /// when the frame was written to when the answer arrived: the largest such time of
-    /// the last 30 to 60 seconds, zero without one. A client that was slow a moment ago
-    /// is expected to be slow now; one that stopped answering stops adding to it.
-    pub fn answer_lag(&self) -> Duration {
-        self.0.lags(Instant::now()).0
-    }
-
-    /// How long this client has lately taken per frame: for each answer, its lag divided
-    /// by the frames it had to read first (those up to the question that it had not shown
-    /// it read when the question was written); the largest of the last 30 to 60 seconds.
-    pub fn time_per_frame(&self) -> Duration {
-        self.0.lags(Instant::now()).1
-    }
-
-    /// How many frames up to `checkpoint`'s mark the client had not shown it read (by
-    /// answering something written after them) when the mark was written; `None` while it
-    /// has not been. Exact and approximate like [`reached`](Self::reached).
-    pub fn backlog(&self, checkpoint: &Checkpoint) -> Option<u64> {
-        let slot = self.slot(checkpoint)?;
-        Some(match slot {
-            Slot::BeforeStart => 0,
-            Slot::Remembered(n) => self.0.backlog_slot(n).load(Ordering::Relaxed),
-        })
-    }
-
-    /// When a client that reads in order, as fast as it lately has, can be expected to
-    /// have read everything before `checkpoint`: when that had been written, plus the
-    /// longer of its [`answer_lag`](Self::answer_lag) and the time its
-    /// [`backlog`](Self::backlog) takes at its [`time_per_frame`](Self::time_per_frame).
-    /// `None` while it has not been written.
-    pub fn expected_read(&self, checkpoint: &Checkpoint) -> Option<Instant> {
-        let reached = self.reached(checkpoint)?;
-        let backlog = self.backlog(checkpoint)?;
-        let (answer_lag, per_frame) = self.0.lags(Instant::now());
-        let backlog_time = per_frame.saturating_mul(u32::try_from(backlog).unwrap_or(u32::MAX));
-        Some(reached + answer_lag.max(backlog_time))
-    }
-
-    fn slot(&self, checkpoint: &Checkpoint) -> Option<Slot> {
+    /// When the client showed it had read everything before `checkpoint`: its pong to the
+    /// first ping written after that arrived. `None` while none has; always `None` where
+    /// no pings are sent (a [`DirectSession`](crate::DirectSession), a channel without
+    /// [`Config::probe_interval`](crate::Config::probe_interval) whose client was not
+    /// quiet long enough for a liveness ping). A client answers a ping once it has read
+    /// the frames before it if it reads in order, as WebSocket clients do.
+    ///
+    /// Exact and approximate like [`reached`](Self::reached): for an old checkpoint, a
+    /// later time than it was read.
+    pub fn read(&self, checkpoint: &Checkpoint) -> Option<Instant> {
         let activity = &self.0;
-        let wanted = checkpoint.0;
-        if wanted <= activity.joined_after {
-            return Some(Slot::BeforeStart);
-        }
-        let latest = activity.latest.load(Ordering::Acquire);
-        if wanted > latest {
-            return None;
-        }
-        Some(Slot::Remembered(
-            wanted.max(latest.saturating_sub(REMEMBERED - 1)),
-        ))
+        activity.at(&activity.read, &activity.latest_read, checkpoint)
     }
-}
-
-/// Where what a session knows of a checkpoint it has reached is.
-enum Slot {
-    /// Taken before the session started: nothing of its output came before it.
-    BeforeStart,
-    /// Kept under this checkpoint's number (an older one's under the oldest remembered).
-    Remembered(u64),
 }
 
 impl std::fmt::Debug for SessionActivity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionActivity")
             .field("last_heard", &self.last_heard())
-            .field("answer_lag", &self.answer_lag())
-            .field("time_per_frame", &self.time_per_frame())
             .finish_non_exhaustive()
     }
 }
@@ -146,17 +84,13 @@ pub(crate) struct Activity {
     joined_after: u64,
     last_heard: AtomicU64,
     /// The latest checkpoint reached.
-    latest: AtomicU64,
+    latest_reached: AtomicU64,
     /// When each of the latest checkpoints was reached, checkpoint `n` at `n % REMEMBERED`.
     reached: [AtomicU64; REMEMBERED as usize],
-    /// The backlog of each of the latest checkpoints, in the same slots.
-    backlog: [AtomicU64; REMEMBERED as usize],
-    /// The window the maxima below belong to, counted from `started`.
-    lag_window: AtomicU64,
-    lag_current: AtomicU64,
-    lag_previous: AtomicU64,
-    per_frame_current: AtomicU64,
-    per_frame_previous: AtomicU64,
+    /// The latest checkpoint the client showed it read.
+    latest_read: AtomicU64,
+    /// When it showed it read each of the latest ones, in the same slots.
+    read: [AtomicU64; REMEMBERED as usize],
 }
 
 impl Activity {
@@ -166,14 +100,10 @@ impl Activity {
             started: Instant::now(),
             joined_after,
             last_heard: AtomicU64::new(0),
-            latest: AtomicU64::new(joined_after),
+            latest_reached: AtomicU64::new(joined_after),
             reached: Default::default(),
-            backlog: Default::default(),
-            lag_window: AtomicU64::new(0),
-            lag_current: AtomicU64::new(0),
-            lag_previous: AtomicU64::new(0),
-            per_frame_current: AtomicU64::new(0),
-            per_frame_previous: AtomicU64::new(0),
+            latest_read: AtomicU64::new(joined_after),
+            read: Default::default(),
         }
     }
 
@@ -182,74 +112,57 @@ impl Activity {
         self.last_heard.store(self.encode(now), Ordering::Relaxed);
     }
 
-    /// Everything before checkpoint `n` had been written at `now`, `backlog` frames of it
-    /// not shown read by the client. Checkpoints reach a session in order.
-    pub(crate) fn reached(&self, n: u64, now: Instant, backlog: u64) {
-        if n <= self.latest.load(Ordering::Relaxed) {
+    /// The latest checkpoint reached.
+    pub(crate) fn latest_reached(&self) -> u64 {
+        self.latest_reached.load(Ordering::Relaxed)
+    }
+
+    /// Everything before checkpoint `n` had been written at `now`. Checkpoints reach a
+    /// session in order.
+    pub(crate) fn reached(&self, n: u64, now: Instant) {
+        self.note(&self.reached, &self.latest_reached, n, now);
+    }
+
+    /// The client showed at `now` that it read everything before checkpoint `n` (and so
+    /// before every earlier one). Never past the latest checkpoint reached: what a client
+    /// claims beyond it is not believed.
+    pub(crate) fn read_up_to(&self, n: u64, now: Instant) {
+        let n = n.min(self.latest_reached());
+        self.note(&self.read, &self.latest_read, n, now);
+    }
+
+    /// Notes `now` for every checkpoint after `latest` up to `n` (those the slots still
+    /// remember), then makes `n` the latest.
+    fn note(&self, slots: &[AtomicU64], latest: &AtomicU64, n: u64, now: Instant) {
+        let known = latest.load(Ordering::Relaxed);
+        if n <= known {
             return;
         }
-        self.reached_slot(n)
-            .store(self.encode(now), Ordering::Relaxed);
-        self.backlog_slot(n).store(backlog, Ordering::Relaxed);
-        self.latest.store(n, Ordering::Release);
-    }
-
-    /// The client answered, at `now`, a frame written `lag` before, with `backlog` frames
-    /// up to it that it had not shown it read.
-    pub(crate) fn answered(&self, lag: Duration, backlog: u64, now: Instant) {
-        let window = self.window(now);
-        let known = self.lag_window.load(Ordering::Relaxed);
-        if window != known {
-            let follows = window == known + 1;
-            for (current, previous) in [
-                (&self.lag_current, &self.lag_previous),
-                (&self.per_frame_current, &self.per_frame_previous),
-            ] {
-                let carried = if follows {
-                    current.load(Ordering::Relaxed)
-                } else {
-                    0
-                };
-                previous.store(carried, Ordering::Relaxed);
-                current.store(0, Ordering::Relaxed);
-            }
-            self.lag_window.store(window, Ordering::Release);
+        let at = self.encode(now);
+        for m in (known + 1).max(n.saturating_sub(REMEMBERED - 1))..=n {
+            slot(slots, m).store(at, Ordering::Relaxed);
         }
-        let lag = nanos(lag);
-        self.lag_current.fetch_max(lag, Ordering::Relaxed);
-        self.per_frame_current
-            .fetch_max(lag / backlog.max(1), Ordering::Relaxed);
+        latest.store(n, Ordering::Release);
     }
 
-    /// The answer lag and the time per frame at `now`.
-    fn lags(&self, now: Instant) -> (Duration, Duration) {
-        let known = self.lag_window.load(Ordering::Acquire);
-        let largest = |current: &AtomicU64, previous: &AtomicU64| {
-            let current = current.load(Ordering::Relaxed);
-            let previous = previous.load(Ordering::Relaxed);
-            Duration::from_nanos(match self.window(now).saturating_sub(known) {
-                0 => current.max(previous),
-                1 => current,
-                _ => 0,
-            })
-        };
-        (
-            largest(&self.lag_current, &self.lag_previous),
-            largest(&self.per_frame_current, &self.per_frame_previous),
-        )
-    }
-
-    fn reached_slot(&self, n: u64) -> &AtomicU64 {
-        // The remainder is below `REMEMBERED`, a valid index.
-        &self.reached[(n % REMEMBERED) as usize]
-    }
-
-    fn backlog_slot(&self, n: u64) -> &AtomicU64 {
-        &self.backlog[(n % REMEMBERED) as usize]
-    }
-
-    fn window(&self, now: Instant) -> u64 {
-        nanos(now.saturating_duration_since(self.started)) / nanos(LAG_WINDOW)
+    /// What `slots` hold for `checkpoint`, up to `latest`.
+    fn at(
+        &self,
+        slots: &[AtomicU64],
+        latest: &AtomicU64,
+        checkpoint: &Checkpoint,
+    ) -> Option<Instant> {
+        let wanted = checkpoint.0;
+        if wanted <= self.joined_after {
+            // Taken before the session started: nothing of its output came before it.
+            return Some(self.started);
+        }
+        let latest = latest.load(Ordering::Acquire);
+        if wanted > latest {
+            return None;
+        }
+        let remembered = wanted.max(latest.saturating_sub(REMEMBERED - 1));
+        self.instant(slot(slots, remembered).load(Ordering::Relaxed))
     }
 
     fn encode(&self, at: Instant) -> u64 {
@@ -260,6 +173,12 @@ impl Activity {
         let after = encoded.checked_sub(1)?;
         Some(self.started + Duration::from_nanos(after))
     }
+}
+
+/// The slot of checkpoint `n`.
+fn slot(slots: &[AtomicU64], n: u64) -> &AtomicU64 {
+    // The remainder is below `REMEMBERED`, the length of every slot array.
+    &slots[(n % REMEMBERED) as usize]
 }
 
 /// A duration in nanoseconds; about 584 years fit.
@@ -297,7 +216,7 @@ mod tests {
         assert_eq!(activity.reached(&Checkpoint(3)), None);
         for n in 3..=9 {
             tokio::time::advance(seconds(1)).await;
-            activity.0.reached(n, Instant::now(), n);
+            activity.0.reached(n, Instant::now());
         }
         let at = |n: u64| started + seconds(n - 2);
         for n in 6..=9 {
@@ -310,62 +229,30 @@ mod tests {
         // Older ones: the oldest remembered, by which they had been reached too.
         assert_eq!(activity.reached(&Checkpoint(3)), Some(at(6)));
         assert_eq!(activity.reached(&Checkpoint(10)), None);
-        // So are their backlogs.
-        assert_eq!(activity.backlog(&Checkpoint(8)), Some(8));
-        assert_eq!(activity.backlog(&Checkpoint(3)), Some(6));
-        assert_eq!(activity.backlog(&Checkpoint(2)), Some(0));
-        assert_eq!(activity.backlog(&Checkpoint(10)), None);
         // A mark seen twice changes nothing.
-        activity.0.reached(9, Instant::now() + seconds(5), 0);
+        activity.0.reached(9, Instant::now() + seconds(5));
         assert_eq!(activity.reached(&Checkpoint(9)), Some(at(9)));
-        assert_eq!(activity.backlog(&Checkpoint(9)), Some(9));
     }
 
     #[tokio::test(start_paused = true)]
-    async fn answer_lag_is_the_largest_recent_sample_and_decays() {
+    async fn a_pong_shows_every_checkpoint_up_to_its_ping_read() {
+        let started = Instant::now();
         let activity = record(0);
-        assert_eq!(activity.answer_lag(), Duration::ZERO);
-        activity.0.answered(seconds(3), 1, Instant::now());
-        activity.0.answered(seconds(1), 1, Instant::now());
-        assert_eq!(activity.answer_lag(), seconds(3));
-        // In the next window the old maximum still counts...
-        tokio::time::advance(LAG_WINDOW).await;
-        activity.0.answered(seconds(2), 1, Instant::now());
-        assert_eq!(activity.answer_lag(), seconds(3));
-        // ...one window later only the newer samples do...
-        tokio::time::advance(LAG_WINDOW).await;
-        assert_eq!(activity.answer_lag(), seconds(2));
-        // ...and without samples, nothing does.
-        tokio::time::advance(LAG_WINDOW).await;
-        assert_eq!(activity.answer_lag(), Duration::ZERO);
-        activity.0.answered(seconds(1), 1, Instant::now());
-        assert_eq!(activity.answer_lag(), seconds(1));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_checkpoint_is_expected_read_after_its_backlog_at_the_recent_pace() {
-        let activity = record(0);
-        // Two seconds to get through 20 frames: 100 ms a frame; a second for a lone frame.
-        activity.0.answered(seconds(2), 20, Instant::now());
-        activity.0.answered(seconds(1), 0, Instant::now());
-        assert_eq!(activity.time_per_frame(), Duration::from_secs(1));
-        assert_eq!(activity.answer_lag(), seconds(2));
-        let written = Instant::now();
-        activity.0.reached(1, written, 5);
-        assert_eq!(
-            activity.expected_read(&Checkpoint(1)),
-            Some(written + seconds(5))
-        );
-        // A short backlog waits the answer lag.
-        activity.0.reached(2, written, 1);
-        assert_eq!(
-            activity.expected_read(&Checkpoint(2)),
-            Some(written + seconds(2))
-        );
-        assert_eq!(activity.expected_read(&Checkpoint(3)), None);
-        // Samples age out with the answer lag.
-        tokio::time::advance(LAG_WINDOW * 2).await;
-        assert_eq!(activity.time_per_frame(), Duration::ZERO);
-        assert_eq!(activity.expected_read(&Checkpoint(1)), Some(written));
+        for n in 1..=3 {
+            activity.0.reached(n, started);
+        }
+        tokio::time::advance(seconds(1)).await;
+        activity.0.read_up_to(2, Instant::now());
+        assert_eq!(activity.read(&Checkpoint(1)), Some(started + seconds(1)));
+        assert_eq!(activity.read(&Checkpoint(2)), Some(started + seconds(1)));
+        assert_eq!(activity.read(&Checkpoint(3)), None);
+        // A claim past what was written counts only up to it.
+        tokio::time::advance(seconds(1)).await;
+        activity.0.read_up_to(40, Instant::now());
+        assert_eq!(activity.read(&Checkpoint(3)), Some(started + seconds(2)));
+        assert_eq!(activity.read(&Checkpoint(4)), None);
+        // An older pong changes nothing.
+        activity.0.read_up_to(1, Instant::now() + seconds(5));
+        assert_eq!(activity.read(&Checkpoint(1)), Some(started + seconds(1)));
     }
 }

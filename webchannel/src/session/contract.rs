@@ -21,14 +21,16 @@ use crate::protocol::Frame;
 use crate::protocol::close::CloseReason;
 use crate::support::shrink::ShrinkWhenEmpty;
 
+use super::traffic::Traffic;
+
 /// What a driver hands its session.
 pub(crate) enum Input<'a> {
     /// One text message from the client.
     Message(&'a str),
     /// A binary frame (not part of the protocol) of this length; it is only logged.
     Binary(usize),
-    /// The client answered a ping.
-    Pong,
+    /// The client answered a ping; what it echoed, if the ping was the session's.
+    Pong(Option<u64>),
     /// The mailbox rang: take what arrived.
     Mail,
     /// One event, handed over as it happened, while the session had nothing queued.
@@ -93,7 +95,7 @@ pub(crate) struct Step {
 /// capacity left over from a burst, so an idle session stays small.
 pub(crate) struct Transmit<'a> {
     pub(super) frames: &'a mut VecDeque<Frame>,
-    pub(super) ping: bool,
+    pub(super) traffic: &'a Traffic,
 }
 
 impl Transmit<'_> {
@@ -102,11 +104,17 @@ impl Transmit<'_> {
         self.frames.is_empty()
     }
 
-    /// Whether a ping should follow these frames: a checkpoint's mark is among them or
-    /// right behind them, and the client's pong will show when it got there. Transports
-    /// without pings ignore it.
-    pub(crate) fn wants_ping(&self) -> bool {
-        self.ping
+    /// Whether writing these frames reaches a checkpoint's mark, even if there are none:
+    /// the driver should write (flush) and say so.
+    pub(crate) fn reaches_checkpoint(&self) -> bool {
+        self.traffic.passed()
+    }
+
+    /// What a ping written after these frames carries, for the client to echo: the
+    /// latest checkpoint whose mark is ahead of it. Its pong then shows the client read
+    /// that far.
+    pub(crate) fn ping(&self) -> u64 {
+        self.traffic.ping()
     }
 }
 

@@ -165,8 +165,8 @@ impl Session {
                 complain!(self.complaints, session = %self.id, len, "dropped a binary frame; the protocol uses text frames");
                 None
             }
-            Input::Pong => {
-                self.traffic.pong();
+            Input::Pong(echoed) => {
+                self.traffic.pong(echoed);
                 None
             }
             Input::Mail => {
@@ -191,19 +191,19 @@ impl Session {
     /// The frames to write to the client, in order.
     #[inline]
     pub(crate) fn transmit(&mut self) -> Transmit<'_> {
-        let ping = self.traffic.transmitting(self.output.len());
+        self.traffic.transmitting(self.output.len());
         Transmit {
             frames: &mut self.output,
-            ping,
+            traffic: &self.traffic,
         }
     }
 
     /// What [`transmit`](Self::transmit) gave has been written to the transport (a write
-    /// completed, or a callback took it), and a ping after it if `pinged`: checkpoints
-    /// behind those frames are reached, and answers to them are timed from now.
+    /// completed, or a callback took it), with the ping that may follow it: checkpoints
+    /// behind those frames are reached.
     #[inline]
-    pub(crate) fn written(&mut self, pinged: bool) {
-        self.traffic.written(pinged);
+    pub(crate) fn written(&mut self) {
+        self.traffic.written();
     }
 
     /// Ends the session for `reason`: logs how it ended, and gives what tells the
@@ -335,7 +335,6 @@ impl Session {
             Request::Init { id } => self.init(id.as_json().into()),
             Request::Idle => {
                 self.idle = true;
-                self.traffic.idle();
                 None
             }
             Request::Debug { text } => {
@@ -430,7 +429,6 @@ impl Session {
                     text,
                     objects: SharedFound::new(objects),
                 });
-                self.traffic.update(self.output.len() + self.held.len());
                 None
             }
             Err(busy) => Some(Work::Wait(busy.readable())),

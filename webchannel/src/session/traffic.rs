@@ -1,19 +1,14 @@
 //! [`Traffic`]: what a session reports to its activity record — when the client was heard
-//! from, when the output up to each checkpoint had been written, and how long the client
-//! took to answer a `propertyUpdate` or a ping.
+//! from, when the output up to each checkpoint had been written, and which checkpoints its
+//! pongs showed it had read past.
 //!
-//! Points of interest in the output (a checkpoint's mark, the end of a `propertyUpdate`)
-//! are counted in frames still ahead of them, so that frames carry nothing extra and a
-//! session without points does no work per frame: the counts change only when frames are
-//! handed to the driver, and the driver says when those have been written. When the client
-//! was last heard from is only of use measured against a checkpoint, so it is stamped from
-//! the session's first one on: a channel that takes none reads no clock per message.
-//!
-//! Every point also has a position, the number of frames handed out up to it. An answer
-//! shows that the client has read up to its question's position; the frames between the
-//! position it had shown before and the question's are what it got through in the answer's
-//! lag. That gives its time per frame, and a checkpoint's backlog (the frames ahead of
-//! the mark it has not shown it read) says how far behind the mark it may be.
+//! A checkpoint's mark in the output is counted in frames still ahead of it, so that
+//! frames carry nothing extra and a session without marks does no work per frame: the
+//! counts change only when frames are handed to the driver, and the driver says when those
+//! have been written. A ping carries the latest checkpoint whose mark is ahead of it; the
+//! client's pong echoes it, once an in-order client has read that far. When the client was
+//! last heard from is only of use measured against a checkpoint, so it is stamped from the
+//! session's first one on: a channel that takes none reads no clock per message.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -22,45 +17,21 @@ use tokio::time::Instant;
 
 use crate::fanout::activity::Activity;
 
-/// A frame that asks for an answer (a `propertyUpdate`, a ping), written and not answered
-/// yet.
-#[derive(Clone, Copy)]
-struct Question {
-    written: Instant,
-    /// Frames handed out up to it.
-    position: u64,
-    /// Frames up to it the client had not shown it read when it was written.
-    backlog: u64,
-}
-
 /// A checkpoint's mark in the output.
 struct Mark {
     checkpoint: u64,
     /// Frames ahead of the mark not handed to the driver yet (zero once they have been,
     /// until the driver says they were written).
     ahead: usize,
-    /// Frames handed out up to the mark.
-    position: u64,
 }
 
 /// One session's report of its traffic.
 pub(super) struct Traffic {
     activity: Arc<Activity>,
-    /// Frames handed to the driver so far.
-    handed: u64,
-    /// The position up to which the client has shown it read: its latest answer's question's.
-    shown_read: u64,
     /// Checkpoint marks in output order.
     marks: VecDeque<Mark>,
-    /// The frames not handed to the driver yet up to the end of the latest
-    /// `propertyUpdate`, and its position, until the driver says it was written.
-    update_ahead: Option<(usize, u64)>,
-    /// The latest `propertyUpdate`, written, until the client answers it.
-    update_written: Option<Question>,
-    /// The oldest unanswered ping (a pong answers every ping before it).
-    ping_written: Option<Question>,
-    /// Whether a point (a mark, the end of an update) has had all frames ahead of it
-    /// handed out, and waits for the driver to say they were written.
+    /// Whether a mark has had all frames ahead of it handed out, and waits for the driver
+    /// to say they were written.
     passed: bool,
     /// Whether frames from the client are stamped: once a checkpoint has reached the
     /// session.
@@ -71,12 +42,7 @@ impl Traffic {
     pub(super) fn new(activity: Arc<Activity>) -> Self {
         Self {
             activity,
-            handed: 0,
-            shown_read: 0,
             marks: VecDeque::new(),
-            update_ahead: None,
-            update_written: None,
-            ping_written: None,
             passed: false,
             stamps_heard: false,
         }
@@ -91,27 +57,13 @@ impl Traffic {
         }
     }
 
-    /// The client answered a ping.
-    pub(super) fn pong(&mut self) {
+    /// The client answered a ping; `echoed` is what the pong carried, if it was ours.
+    pub(super) fn pong(&self, echoed: Option<u64>) {
         let now = Instant::now();
         self.activity.heard(now);
-        if let Some(question) = self.ping_written.take() {
-            self.answered(question, now);
+        if let Some(checkpoint) = echoed {
+            self.activity.read_up_to(checkpoint, now);
         }
-    }
-
-    /// The client said it is idle: the answer to the latest `propertyUpdate`, if one waits
-    /// for it.
-    pub(super) fn idle(&mut self) {
-        if let Some(question) = self.update_written.take() {
-            self.answered(question, Instant::now());
-        }
-    }
-
-    fn answered(&mut self, question: Question, now: Instant) {
-        self.shown_read = self.shown_read.max(question.position);
-        self.activity
-            .answered(now - question.written, question.backlog, now);
     }
 
     /// The mark of checkpoint `n`, behind the `ahead` frames the session has not handed
@@ -121,76 +73,61 @@ impl Traffic {
         self.marks.push_back(Mark {
             checkpoint: n,
             ahead,
-            position: self.handed + ahead as u64,
         });
     }
 
-    /// A `propertyUpdate` is the last of the `ahead` frames not handed out yet.
-    pub(super) fn update(&mut self, ahead: usize) {
-        self.update_ahead = Some((ahead, self.handed + ahead as u64));
-    }
-
-    /// `frames` frames are handed to the driver; true when a checkpoint's mark is among
-    /// them or right behind them, so that a ping should follow.
-    // Called for every write: without points it is one branch where it is called.
+    /// `frames` frames are handed to the driver.
+    // Called for every write: without marks it is one branch where it is called.
     #[inline]
-    pub(super) fn transmitting(&mut self, frames: usize) -> bool {
-        self.handed += frames as u64;
-        if self.update_ahead.is_none() && self.marks.is_empty() {
-            return false;
+    pub(super) fn transmitting(&mut self, frames: usize) {
+        if !self.marks.is_empty() {
+            self.count_down(frames);
         }
-        self.count_down(frames)
     }
 
-    fn count_down(&mut self, frames: usize) -> bool {
-        if let Some((ahead, _)) = &mut self.update_ahead {
-            *ahead = ahead.saturating_sub(frames);
-            self.passed |= *ahead == 0;
-        }
-        let mut ping = false;
+    fn count_down(&mut self, frames: usize) {
         for mark in &mut self.marks {
             mark.ahead = mark.ahead.saturating_sub(frames);
-            ping |= mark.ahead == 0;
+            self.passed |= mark.ahead == 0;
         }
-        self.passed |= ping;
-        ping
     }
 
-    /// What was handed to the driver has been written, and a ping after it if `pinged`.
+    /// What a ping written after the frames handed out so far carries: the latest
+    /// checkpoint whose mark is ahead of it.
+    pub(super) fn ping(&self) -> u64 {
+        // Marks are in order, and those all of whose frames were handed out come first.
+        self.marks
+            .iter()
+            .take_while(|mark| mark.ahead == 0)
+            .last()
+            .map_or_else(|| self.activity.latest_reached(), |mark| mark.checkpoint)
+    }
+
+    /// Whether a mark has had all frames ahead of it handed out and waits for them to be
+    /// written.
+    pub(super) fn passed(&self) -> bool {
+        self.passed
+    }
+
+    /// What was handed to the driver has been written.
     // Called for every write, as `transmitting` is.
     #[inline]
-    pub(super) fn written(&mut self, pinged: bool) {
-        if pinged || self.passed {
-            self.note_written(pinged);
+    pub(super) fn written(&mut self) {
+        if self.passed {
+            self.note_written();
         }
     }
 
-    fn note_written(&mut self, pinged: bool) {
+    fn note_written(&mut self) {
         self.passed = false;
         let now = Instant::now();
-        if pinged && self.ping_written.is_none() {
-            self.ping_written = Some(self.question(now, self.handed));
-        }
-        if let Some((0, position)) = self.update_ahead {
-            self.update_ahead = None;
-            self.update_written = Some(self.question(now, position));
-        }
         while let Some(mark) = self.marks.front().filter(|mark| mark.ahead == 0) {
-            let backlog = mark.position.saturating_sub(self.shown_read);
-            self.activity.reached(mark.checkpoint, now, backlog);
+            self.activity.reached(mark.checkpoint, now);
             self.marks.pop_front();
         }
         if self.marks.is_empty() {
             // Checkpoints are rare: between them, hold no buffer.
             self.marks = VecDeque::new();
-        }
-    }
-
-    fn question(&self, written: Instant, position: u64) -> Question {
-        Question {
-            written,
-            position,
-            backlog: position.saturating_sub(self.shown_read),
         }
     }
 }

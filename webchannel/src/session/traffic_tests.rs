@@ -1,6 +1,7 @@
 //! What a session reports of its traffic, without I/O: a checkpoint is reached once the
-//! output before it has been written, answers are timed from when their question was
-//! written, and every frame from the client is heard. Time is tokio's paused clock.
+//! output before it has been written, a ping carries the latest checkpoint ahead of it and
+//! its echo shows the client read that far, and every frame from the client is heard.
+//! Time is tokio's paused clock.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use tokio::time::{Instant, advance};
 use super::Session;
 use super::contract::Input;
 use super::exchange::ready_session;
-use crate::{Channel, Handle, SessionActivity};
+use crate::{Channel, Checkpoint, Handle, SessionActivity};
 
 #[derive(Default)]
 struct Beacon {
@@ -47,28 +48,32 @@ fn setup() -> (Channel, Handle<Beacon>, Session, SessionActivity) {
     let _ = session.handle(Input::Message(CONNECT_FLASHED));
     channel.checkpoint();
     let _ = session.handle(Input::Mail);
-    write_all(&mut session);
+    let _ = write_all(&mut session);
     let activity = channel
         .session_activity(session.id())
         .expect("the session is connected");
     (channel, beacon, session, activity)
 }
 
-/// What a driver does: takes the frames (and whether a ping should follow them), writes
+/// What a driver does: takes the frames and what a ping after them would carry, writes
 /// them, says so.
-fn write_all(session: &mut Session) -> (usize, bool) {
-    let frames = session.transmit();
-    let ping = frames.wants_ping();
-    let written = (frames.count(), ping);
-    session.written(ping);
+fn write_all(session: &mut Session) -> (usize, u64) {
+    let written = take_frames(session);
+    session.written();
     written
 }
 
-/// Takes the frames without saying they were written yet.
-fn take_frames(session: &mut Session) -> (usize, bool) {
+/// Takes the frames (and what a ping after them would carry) without saying they were
+/// written yet.
+fn take_frames(session: &mut Session) -> (usize, u64) {
     let frames = session.transmit();
-    let ping = frames.wants_ping();
+    let ping = frames.ping();
     (frames.count(), ping)
+}
+
+/// The number a checkpoint's pings carry.
+fn number(checkpoint: &Checkpoint) -> u64 {
+    checkpoint.0
 }
 
 #[tokio::test(start_paused = true)]
@@ -81,60 +86,48 @@ async fn a_checkpoint_is_reached_when_the_output_before_it_has_been_written() {
     assert_eq!(activity.reached(&checkpoint), None);
 
     advance(Duration::from_secs(1)).await;
-    // Both signals go in one batch, the mark between them: a ping follows.
-    assert_eq!(take_frames(&mut session), (2, true));
+    // Both signals go in one batch, the mark between them: a ping after them carries it.
+    assert_eq!(take_frames(&mut session), (2, number(&checkpoint)));
     assert_eq!(activity.reached(&checkpoint), None, "taken is not written");
     advance(Duration::from_secs(1)).await;
-    session.written(true);
+    session.written();
     assert_eq!(activity.reached(&checkpoint), Some(Instant::now()));
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_mark_with_nothing_ahead_asks_for_a_ping_alone() {
-    let (channel, _beacon, mut session, activity) = setup();
-    let checkpoint = channel.checkpoint();
+async fn a_ping_carries_the_latest_checkpoint_ahead_of_it_and_its_echo_shows_it_read() {
+    let (channel, beacon, mut session, activity) = setup();
+    let first = channel.checkpoint();
+    for _ in 0..3 {
+        beacon.flashed();
+    }
+    let second = channel.checkpoint();
     let _ = session.handle(Input::Mail);
-    assert_eq!(write_all(&mut session), (0, true));
-    assert_eq!(activity.reached(&checkpoint), Some(Instant::now()));
-    // Nothing more to report: no frames, no ping.
-    assert_eq!(write_all(&mut session), (0, false));
-}
-
-#[tokio::test(start_paused = true)]
-async fn an_idle_answers_the_property_update_and_times_it_from_its_write() {
-    let (_channel, beacon, mut session, activity) = setup();
-    assert_eq!(activity.answer_lag(), Duration::ZERO);
-    beacon.try_write().expect("unlocked").level = 3;
-    beacon.level_changed();
-    // The client is idle: the update goes out at once.
-    let _ = session.handle(Input::Mail);
-    advance(Duration::from_secs(1)).await;
-    assert_eq!(write_all(&mut session), (1, false));
-    advance(Duration::from_millis(2500)).await;
-    let _ = session.handle(Input::Message(IDLE));
-    assert_eq!(activity.answer_lag(), Duration::from_millis(2500));
+    // Nothing ahead of the first mark, three frames ahead of the second.
+    let frames = session.transmit();
+    assert_eq!(frames.ping(), number(&second));
+    drop(frames);
+    session.written();
+    assert_eq!(activity.read(&first), None);
+    advance(Duration::from_secs(2)).await;
+    let _ = session.handle(Input::Pong(Some(number(&first))));
+    assert_eq!(activity.read(&first), Some(Instant::now()));
+    assert_eq!(
+        activity.read(&second),
+        None,
+        "only up to what the ping carried"
+    );
     assert_eq!(activity.last_heard(), Some(Instant::now()));
-    // Another idle answers nothing.
-    advance(Duration::from_secs(5)).await;
-    let _ = session.handle(Input::Message(IDLE));
-    assert_eq!(activity.answer_lag(), Duration::from_millis(2500));
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_pong_answers_the_oldest_unanswered_ping() {
-    let (_channel, _beacon, mut session, activity) = setup();
-    session.written(true);
+    // A pong that carries nothing of ours is heard, and shows nothing read.
     advance(Duration::from_secs(1)).await;
-    session.written(true);
-    advance(Duration::from_secs(1)).await;
-    let _ = session.handle(Input::Pong);
-    assert_eq!(activity.answer_lag(), Duration::from_secs(2));
+    let _ = session.handle(Input::Pong(None));
     assert_eq!(activity.last_heard(), Some(Instant::now()));
-    // A pong without a ping is heard, not timed.
-    advance(Duration::from_secs(7)).await;
-    let _ = session.handle(Input::Pong);
-    assert_eq!(activity.answer_lag(), Duration::from_secs(2));
-    assert_eq!(activity.last_heard(), Some(Instant::now()));
+    assert_eq!(activity.read(&second), None);
+    // One that claims more than was written counts up to what was.
+    let third = channel.checkpoint();
+    let _ = session.handle(Input::Pong(Some(number(&third) + 10)));
+    assert_eq!(activity.read(&second), Some(Instant::now()));
+    assert_eq!(activity.read(&third), None);
 }
 
 #[tokio::test(start_paused = true)]
@@ -179,41 +172,4 @@ async fn a_session_that_ended_has_no_activity_and_a_newer_one_knows_older_checkp
     // Nothing of the newer session's output came before it.
     assert!(activity.reached(&before).is_some());
     assert_eq!(activity.reached(&channel.checkpoint()), None);
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_checkpoint_knows_the_frames_the_client_had_not_shown_it_read() {
-    let (channel, beacon, mut session, activity) = setup();
-    // The setup's ping is answered: the client has read everything so far.
-    let _ = session.handle(Input::Pong);
-    for _ in 0..4 {
-        beacon.flashed();
-    }
-    let first = channel.checkpoint();
-    let _ = session.handle(Input::Mail);
-    assert_eq!(write_all(&mut session), (4, true));
-    let written = Instant::now();
-    assert_eq!(activity.backlog(&first), Some(4));
-
-    // Its pong shows the client read those four in two seconds: half a second a frame.
-    advance(Duration::from_secs(2)).await;
-    let _ = session.handle(Input::Pong);
-    assert_eq!(activity.time_per_frame(), Duration::from_millis(500));
-    assert_eq!(
-        activity.expected_read(&first),
-        Some(written + Duration::from_secs(2))
-    );
-
-    // Ten more, of which it has shown nothing: expected five seconds after they are written.
-    for _ in 0..10 {
-        beacon.flashed();
-    }
-    let second = channel.checkpoint();
-    let _ = session.handle(Input::Mail);
-    assert_eq!(write_all(&mut session), (10, true));
-    assert_eq!(activity.backlog(&second), Some(10));
-    assert_eq!(
-        activity.expected_read(&second),
-        Some(Instant::now() + Duration::from_secs(5))
-    );
 }

@@ -43,9 +43,9 @@ impl Channel {
                 |(outgoing, pong), outbound: Outbound| async move {
                     match outbound {
                         Outbound::Text(frame) => outgoing.send(frame).map_err(|_| Disconnected)?,
-                        Outbound::Ping => {
+                        Outbound::Ping(number) => {
                             if let Some(to_server) = pong.upgrade() {
-                                let _ = to_server.send(Inbound::Pong);
+                                let _ = to_server.send(Inbound::Pong(Some(number)));
                             }
                         }
                     }

@@ -46,9 +46,9 @@ where
             Ok(Received::Binary(len)) => Inbound::Binary(len),
             Ok(Received::Ping(payload)) => {
                 replies.pong(payload);
-                Inbound::Pong
+                Inbound::Pong(None)
             }
-            Ok(Received::Pong) => Inbound::Pong,
+            Ok(Received::Pong(echoed)) => Inbound::Pong(echoed),
             Ok(Received::Close(payload)) => {
                 // The closing handshake: echo the client's code.
                 replies.close(payload);

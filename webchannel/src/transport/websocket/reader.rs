@@ -20,7 +20,8 @@ pub(super) enum Received {
     Binary(usize),
     /// A ping and its payload, to be echoed in the pong.
     Ping(Bytes),
-    Pong,
+    /// A pong and the number its payload holds, if it is eight bytes.
+    Pong(Option<u64>),
     /// A Close frame and its payload (code and reason, or empty), to be echoed.
     Close(Bytes),
 }
@@ -207,7 +208,11 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     ) -> Result<Option<Received>, ReadError> {
         match header.opcode {
             OpCode::Control(Control::Ping) => Ok(Some(Received::Ping(payload.freeze()))),
-            OpCode::Control(Control::Pong) => Ok(Some(Received::Pong)),
+            OpCode::Control(Control::Pong) => Ok(Some(Received::Pong(
+                <[u8; 8]>::try_from(&payload[..])
+                    .ok()
+                    .map(u64::from_be_bytes),
+            ))),
             OpCode::Control(Control::Close) => close(payload.freeze()).map(Some),
             OpCode::Control(Control::Reserved(_)) | OpCode::Data(Data::Reserved(_)) => {
                 Err(ReadError::Protocol)

@@ -197,7 +197,10 @@ impl<W: AsyncWrite + Unpin> Sink<Outbound> for FrameWriter<W> {
     fn start_send(self: Pin<&mut Self>, item: Outbound) -> io::Result<()> {
         let frame = match item {
             Outbound::Text(text) => Pending::new(OpCode::Data(Data::Text), text.into_bytes()),
-            Outbound::Ping => Pending::new(OpCode::Control(Control::Ping), Bytes::new()),
+            Outbound::Ping(number) => Pending::new(
+                OpCode::Control(Control::Ping),
+                Bytes::copy_from_slice(&number.to_be_bytes()),
+            ),
         };
         self.get_mut().push(frame);
         Ok(())
@@ -245,13 +248,15 @@ mod tests {
         let bytes = written(
             vec![
                 Outbound::Text(Frame::from("hi")),
-                Outbound::Ping,
+                Outbound::Ping(7),
                 Outbound::Text(Frame::from("x".repeat(300))),
             ],
             4096,
         )
         .await;
-        let mut expected = vec![0x81, 2, b'h', b'i', 0x89, 0, 0x81, 126, 1, 44];
+        let mut expected = vec![
+            0x81, 2, b'h', b'i', 0x89, 8, 0, 0, 0, 0, 0, 0, 0, 7, 0x81, 126, 1, 44,
+        ];
         expected.extend(std::iter::repeat_n(b'x', 300));
         assert_eq!(bytes, expected);
     }
