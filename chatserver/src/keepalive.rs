@@ -10,9 +10,11 @@
 //! the `keepAlive` shows it has read it. A sweep every `grace / 4` (at least 50 ms) drops a
 //! user that still owes a round when either
 //!
-//! - `now > max(written, last_heard) + grace`: its client has sent nothing, not even a
-//!   pong, for the grace since the `keepAlive` was written to its connection (a silent or
-//!   paused peer), or
+//! - `now > max(written, last_heard) + longest_wait + grace`: its client has sent
+//!   nothing, not even a pong, since the `keepAlive` was written to its connection, for
+//!   longer than it has lately kept a ping waiting plus the grace (a silent or paused
+//!   peer; a client whose process serves many connections in turn is silent between its
+//!   turns, and has shown how long), or
 //! - `now > read + grace`: a pong showed at `read` that it had read the `keepAlive`, and
 //!   it has not answered since (a client that does not answer keep-alives).
 //!
@@ -77,7 +79,7 @@ impl KeepAlive {
         let heard = activity
             .last_heard()
             .map_or(written, |heard| heard.max(written));
-        let silent = now > heard + self.grace;
+        let silent = now > heard + activity.longest_wait() + self.grace;
         let unanswered = activity
             .read(checkpoint)
             .is_some_and(|read| now > read + self.grace);
@@ -122,6 +124,7 @@ impl KeepAlive {
                         reached_ago = ?activity.reached(checkpoint).map(|at| now - at),
                         heard_ago = ?activity.last_heard().map(|at| now - at),
                         read_ago = ?activity.read(checkpoint).map(|at| now - at),
+                        longest_wait = ?activity.longest_wait(),
                         "keep-alive overdue"
                     );
                 }

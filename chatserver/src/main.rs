@@ -25,7 +25,8 @@ struct Cli {
 
     /// How long a client has to answer a keep-alive before its user is dropped: counted
     /// from when the keep-alive was written to its connection or the client last sent
-    /// anything (pongs included), and from when a pong showed it had read the keep-alive.
+    /// anything (pongs included), plus the longest it lately kept a ping waiting; and from
+    /// when a pong showed it had read the keep-alive.
     #[arg(long, default_value = "2s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     keep_alive_grace: Duration,
 

@@ -264,9 +264,9 @@ async fn a_paused_client_is_dropped_within_the_bound_once_its_queue_is_written()
     let _paused = Client::log_in(&channel, "paused", paused).await;
 
     // Half a second before the round, a backlog of 20 messages that the paused client's
-    // connection takes 2 s to write: its keepAlive and the ping behind it are written
-    // 1.7 s after the round starts. It never answered anything, so its answer lag is nil
-    // and its deadline is that plus the grace.
+    // connection takes 2 s to write: with the probe behind them, its keepAlive is written
+    // 1.7 s after the round starts. It has sent nothing since it paused, so its deadline
+    // is that plus the grace.
     let emitted = started + KEEP_ALIVE.interval;
     sleep_until(emitted - Duration::from_millis(500)).await;
     const BACKLOG: u32 = 20;

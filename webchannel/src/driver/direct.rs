@@ -201,7 +201,7 @@ impl Shared {
         for frame in state.session.transmit() {
             (self.deliver)(frame);
         }
-        state.session.written();
+        state.session.written(false);
     }
 
     /// Handles whatever waits (messages, events) until nothing does or someone else holds

@@ -265,7 +265,7 @@ where
         if ping || heard || any || frames.reaches_checkpoint() {
             match timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())).await {
                 Ok(Ok(())) => {
-                    session.written();
+                    session.written(ping);
                     limits.liveness.wrote(any, ping);
                 }
                 Ok(Err(_)) => break CloseReason::TransportFailed,

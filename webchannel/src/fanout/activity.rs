@@ -1,7 +1,8 @@
 //! [`SessionActivity`]: what the runtime knows about one session's traffic — when its
-//! client last sent anything, when the output before each [`Checkpoint`] had been written
-//! to it, and when its pongs showed it had read that far — kept in atomics that the
-//! session writes and anyone holding the channel reads, without a lock.
+//! client last sent anything, how long it has lately kept a ping waiting before it did,
+//! when the output before each [`Checkpoint`] had been written to it, and when its pongs
+//! showed it had read that far — kept in atomics that the session writes and anyone
+//! holding the channel reads, without a lock.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,6 +12,11 @@ use tokio::time::Instant;
 
 /// How many of its latest checkpoints a session remembers exactly.
 const REMEMBERED: u64 = 4;
+
+/// The longest wait is the largest of the current window of this length and the one
+/// before: of the last 30 to 60 seconds. Long enough to span several keep-alive rounds,
+/// short enough that a client slow once is not given its slack for long.
+const WAIT_WINDOW: Duration = Duration::from_secs(30);
 
 /// A mark [`Channel::checkpoint`](crate::Channel::checkpoint) placed in every session's
 /// output, behind everything emitted before it; ask a session's [`SessionActivity`] when
@@ -36,6 +42,15 @@ impl SessionActivity {
     /// that takes none reads no clock per message); pongs are always kept.
     pub fn last_heard(&self) -> Option<Instant> {
         self.0.instant(self.0.last_heard.load(Ordering::Relaxed))
+    }
+
+    /// The longest the client has lately (in the last 30 to 60 seconds) kept the server
+    /// waiting: from writing it a ping to hearing anything from it. Zero without pings. A
+    /// client whose process is busy elsewhere (one event loop shared by many connections)
+    /// is silent that long between its turns, however promptly it reads when its turn
+    /// comes; a silent peer stops adding to it.
+    pub fn longest_wait(&self) -> Duration {
+        self.0.longest_wait(Instant::now())
     }
 
     /// When everything emitted to this session before `checkpoint` had been written to its
@@ -72,6 +87,7 @@ impl std::fmt::Debug for SessionActivity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionActivity")
             .field("last_heard", &self.last_heard())
+            .field("longest_wait", &self.longest_wait())
             .finish_non_exhaustive()
     }
 }
@@ -91,6 +107,10 @@ pub(crate) struct Activity {
     latest_read: AtomicU64,
     /// When it showed it read each of the latest ones, in the same slots.
     read: [AtomicU64; REMEMBERED as usize],
+    /// The window the waits below belong to, counted from `started`.
+    wait_window: AtomicU64,
+    wait_current: AtomicU64,
+    wait_previous: AtomicU64,
 }
 
 impl Activity {
@@ -104,7 +124,42 @@ impl Activity {
             reached: Default::default(),
             latest_read: AtomicU64::new(joined_after),
             read: Default::default(),
+            wait_window: AtomicU64::new(0),
+            wait_current: AtomicU64::new(0),
+            wait_previous: AtomicU64::new(0),
         }
+    }
+
+    /// The client, written a ping `wait` before `now`, was heard from at `now`.
+    pub(crate) fn waited(&self, wait: Duration, now: Instant) {
+        let window = self.window(now);
+        let known = self.wait_window.load(Ordering::Relaxed);
+        if window != known {
+            let carried = if window == known + 1 {
+                self.wait_current.load(Ordering::Relaxed)
+            } else {
+                0
+            };
+            self.wait_previous.store(carried, Ordering::Relaxed);
+            self.wait_current.store(0, Ordering::Relaxed);
+            self.wait_window.store(window, Ordering::Release);
+        }
+        self.wait_current.fetch_max(nanos(wait), Ordering::Relaxed);
+    }
+
+    fn longest_wait(&self, now: Instant) -> Duration {
+        let known = self.wait_window.load(Ordering::Acquire);
+        let current = self.wait_current.load(Ordering::Relaxed);
+        let previous = self.wait_previous.load(Ordering::Relaxed);
+        Duration::from_nanos(match self.window(now).saturating_sub(known) {
+            0 => current.max(previous),
+            1 => current,
+            _ => 0,
+        })
+    }
+
+    fn window(&self, now: Instant) -> u64 {
+        nanos(now.saturating_duration_since(self.started)) / nanos(WAIT_WINDOW)
     }
 
     /// The client sent something at `now`.
@@ -254,5 +309,24 @@ mod tests {
         // An older pong changes nothing.
         activity.0.read_up_to(1, Instant::now() + seconds(5));
         assert_eq!(activity.read(&Checkpoint(1)), Some(started + seconds(1)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_longest_wait_is_the_largest_recent_one_and_decays() {
+        let activity = record(0);
+        assert_eq!(activity.longest_wait(), Duration::ZERO);
+        activity.0.waited(seconds(3), Instant::now());
+        activity.0.waited(seconds(1), Instant::now());
+        assert_eq!(activity.longest_wait(), seconds(3));
+        // In the next window the old maximum still counts...
+        tokio::time::advance(WAIT_WINDOW).await;
+        activity.0.waited(seconds(2), Instant::now());
+        assert_eq!(activity.longest_wait(), seconds(3));
+        // ...one window later only the newer ones do...
+        tokio::time::advance(WAIT_WINDOW).await;
+        assert_eq!(activity.longest_wait(), seconds(2));
+        // ...and without any, nothing does.
+        tokio::time::advance(WAIT_WINDOW).await;
+        assert_eq!(activity.longest_wait(), Duration::ZERO);
     }
 }

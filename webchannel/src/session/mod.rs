@@ -199,11 +199,11 @@ impl Session {
     }
 
     /// What [`transmit`](Self::transmit) gave has been written to the transport (a write
-    /// completed, or a callback took it), with the ping that may follow it: checkpoints
-    /// behind those frames are reached.
+    /// completed, or a callback took it), and a ping after it if `pinged`: checkpoints
+    /// behind those frames are reached, and the client's next frame ends the wait.
     #[inline]
-    pub(crate) fn written(&mut self) {
-        self.traffic.written();
+    pub(crate) fn written(&mut self, pinged: bool) {
+        self.traffic.written(pinged);
     }
 
     /// Ends the session for `reason`: logs how it ended, and gives what tells the

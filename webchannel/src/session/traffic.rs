@@ -36,6 +36,8 @@ pub(super) struct Traffic {
     /// Whether frames from the client are stamped: once a checkpoint has reached the
     /// session.
     stamps_heard: bool,
+    /// When the first ping written since the client was last heard from was written.
+    waiting_since: Option<Instant>,
 }
 
 impl Traffic {
@@ -45,22 +47,30 @@ impl Traffic {
             marks: VecDeque::new(),
             passed: false,
             stamps_heard: false,
+            waiting_since: None,
         }
     }
 
     /// The client sent something.
     // Called for every message: without checkpoints it is one branch where it is called.
     #[inline]
-    pub(super) fn heard(&self) {
-        if self.stamps_heard {
-            self.activity.heard(Instant::now());
+    pub(super) fn heard(&mut self) {
+        if self.stamps_heard || self.waiting_since.is_some() {
+            self.note_heard(Instant::now());
+        }
+    }
+
+    fn note_heard(&mut self, now: Instant) {
+        self.activity.heard(now);
+        if let Some(since) = self.waiting_since.take() {
+            self.activity.waited(now - since, now);
         }
     }
 
     /// The client answered a ping; `echoed` is what the pong carried, if it was ours.
-    pub(super) fn pong(&self, echoed: Option<u64>) {
+    pub(super) fn pong(&mut self, echoed: Option<u64>) {
         let now = Instant::now();
-        self.activity.heard(now);
+        self.note_heard(now);
         if let Some(checkpoint) = echoed {
             self.activity.read_up_to(checkpoint, now);
         }
@@ -109,18 +119,23 @@ impl Traffic {
         self.passed
     }
 
-    /// What was handed to the driver has been written.
+    /// What was handed to the driver has been written, and a ping after it if `pinged`.
     // Called for every write, as `transmitting` is.
     #[inline]
-    pub(super) fn written(&mut self) {
-        if self.passed {
-            self.note_written();
+    pub(super) fn written(&mut self, pinged: bool) {
+        if self.passed || (pinged && self.waiting_since.is_none()) {
+            self.note_written(pinged);
         }
     }
 
-    fn note_written(&mut self) {
-        self.passed = false;
+    fn note_written(&mut self, pinged: bool) {
         let now = Instant::now();
+        if pinged {
+            self.waiting_since.get_or_insert(now);
+        }
+        if !std::mem::take(&mut self.passed) {
+            return;
+        }
         while let Some(mark) = self.marks.front().filter(|mark| mark.ahead == 0) {
             self.activity.reached(mark.checkpoint, now);
             self.marks.pop_front();

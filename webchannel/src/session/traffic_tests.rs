@@ -59,7 +59,7 @@ fn setup() -> (Channel, Handle<Beacon>, Session, SessionActivity) {
 /// them, says so.
 fn write_all(session: &mut Session) -> (usize, u64) {
     let written = take_frames(session);
-    session.written();
+    session.written(false);
     written
 }
 
@@ -90,7 +90,7 @@ async fn a_checkpoint_is_reached_when_the_output_before_it_has_been_written() {
     assert_eq!(take_frames(&mut session), (2, number(&checkpoint)));
     assert_eq!(activity.reached(&checkpoint), None, "taken is not written");
     advance(Duration::from_secs(1)).await;
-    session.written();
+    session.written(false);
     assert_eq!(activity.reached(&checkpoint), Some(Instant::now()));
 }
 
@@ -107,7 +107,7 @@ async fn a_ping_carries_the_latest_checkpoint_ahead_of_it_and_its_echo_shows_it_
     let frames = session.transmit();
     assert_eq!(frames.ping(), number(&second));
     drop(frames);
-    session.written();
+    session.written(false);
     assert_eq!(activity.read(&first), None);
     advance(Duration::from_secs(2)).await;
     let _ = session.handle(Input::Pong(Some(number(&first))));
@@ -172,4 +172,21 @@ async fn a_session_that_ended_has_no_activity_and_a_newer_one_knows_older_checkp
     // Nothing of the newer session's output came before it.
     assert!(activity.reached(&before).is_some());
     assert_eq!(activity.reached(&channel.checkpoint()), None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_wait_runs_from_the_first_ping_since_the_client_was_heard_to_its_next_frame() {
+    let (_channel, _beacon, mut session, activity) = setup();
+    let _ = session.handle(Input::Message(IDLE));
+    session.written(true);
+    advance(Duration::from_secs(1)).await;
+    // A second ping does not restart the wait.
+    session.written(true);
+    advance(Duration::from_secs(2)).await;
+    let _ = session.handle(Input::Message(IDLE));
+    assert_eq!(activity.longest_wait(), Duration::from_secs(3));
+    // Heard without a ping in between: no wait.
+    advance(Duration::from_secs(9)).await;
+    let _ = session.handle(Input::Pong(None));
+    assert_eq!(activity.longest_wait(), Duration::from_secs(3));
 }
