@@ -28,10 +28,18 @@ struct Cli {
     keep_alive_grace: Duration,
 
     /// Also admit browser pages from this origin (for example https://chat.example.org;
-    /// "*" admits every page). Repeat for more. Clients that send no Origin, pages opened
-    /// from a file (Origin null) and the server's own pages are always admitted.
+    /// "null" admits pages opened from a file, such as Qt's HTML ChatClient, and with them
+    /// sandboxed frames of any site; "*" admits every page). Repeat for more. Clients that
+    /// send no Origin and the server's own pages are always admitted.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allowed_origins: Vec<String>,
+
+    /// Also answer to this host name (for example chat.example.org; .example.org admits
+    /// every name under it), besides localhost and IP addresses: pages reached at other
+    /// names are refused, so that a site cannot rebind its own name to this server (DNS
+    /// rebinding). Repeat for more.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
 
     /// Most connections served at once; beyond them newcomers get HTTP 503.
     #[arg(long, default_value_t = Config::default().max_connections, value_name = "N")]
@@ -173,6 +181,9 @@ async fn run(cli: Cli) -> ExitCode {
         ));
     for origin in cli.allowed_origins {
         channel = channel.allow_origin(origin);
+    }
+    for host in cli.allowed_hosts {
+        channel = channel.allow_host(host);
     }
     let settings = Settings {
         keep_alive: KeepAlive {

@@ -59,11 +59,21 @@ pub struct Config {
     /// that has not become a WebSocket by then is closed (after answering a request in
     /// progress). Default 10 s.
     pub handshake_timeout: Duration,
-    /// Origins, besides the defaults, whose pages may open a WebSocket, such as
-    /// `https://chat.example.org`. The defaults admit clients that send no `Origin`
-    /// (everything but browsers), pages of the server's own origin, and `null` (a page
-    /// opened from a file). Anything else is refused with HTTP 403; `"*"` admits all.
+    /// Origins, besides the server's own, whose pages may open a WebSocket, such as
+    /// `https://chat.example.org`; `"null"` admits pages opened from a file (and, with
+    /// them, sandboxed frames of any site), `"*"` admits every page. Clients that send
+    /// no `Origin` (everything but browsers) are always admitted, and so are the server's
+    /// own pages (an `http` or `https` origin that is the `Host` the request was sent
+    /// to, if [`allowed_hosts`](Self::allowed_hosts) trusts that host). Anything else is
+    /// refused with HTTP 403.
     pub allowed_origins: Vec<String>,
+    /// Host names, besides `localhost`, names under `.localhost` and IP addresses, at
+    /// which the server's own pages may reach it, such as `chat.example.org`; an entry
+    /// `.example.org` admits `example.org` and every name under it. A page on any other
+    /// name (one an attacker rebound in DNS to the server's address, DNS rebinding) is
+    /// not the server's own and is refused; [`Channel::allows_host`](crate::Channel::allows_host)
+    /// applies the same rule to pages served next to the channel.
+    pub allowed_hosts: Vec<String>,
     /// How long [`serve`](crate::serve) waits at shutdown for sessions to send what is
     /// queued and close (code 1001). Default 5 s.
     pub shutdown_timeout: Duration,
@@ -106,6 +116,7 @@ impl Default for Config {
             max_connections: 20_000,
             handshake_timeout: Duration::from_secs(10),
             allowed_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
             shutdown_timeout: Duration::from_secs(5),
         }
     }
@@ -178,6 +189,12 @@ impl Config {
     /// Adds an origin to [`Config::allowed_origins`].
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
         self.allowed_origins.push(origin.into());
+        self
+    }
+
+    /// Adds a host name to [`Config::allowed_hosts`].
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        self.allowed_hosts.push(host.into());
         self
     }
 

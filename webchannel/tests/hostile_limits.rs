@@ -7,12 +7,10 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{Error, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 use webchannel::{Channel, Config, Handle};
@@ -237,30 +235,119 @@ async fn a_connection_that_never_upgrades_is_closed_after_the_handshake_timeout(
     assert_eq!(request(&mut client, echo).await["data"], "late");
 }
 
-async fn connect_from(url: &str, origin: &str) -> Result<Client, Error> {
-    let mut request = url.into_client_request().expect("request");
-    request
-        .headers_mut()
-        .insert("Origin", HeaderValue::from_str(origin).expect("header"));
-    connect_async(request).await.map(|(client, _)| client)
+/// Sends a WebSocket upgrade with exactly these `Host` and `Origin` headers over a raw
+/// socket, as a browser on a page of that origin would (or an attacker's page, after its
+/// name was rebound to the server's address), and returns the answer's status code.
+async fn upgrade_status(url: &str, host: &str, origin: Option<&str>) -> u16 {
+    let address = url.trim_start_matches("ws://").trim_end_matches('/');
+    let mut socket = TcpStream::connect(address).await.expect("connect");
+    let mut request = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    );
+    if let Some(origin) = origin {
+        request.push_str(&format!("Origin: {origin}\r\n"));
+    }
+    request.push_str("\r\n");
+    socket
+        .write_all(request.as_bytes())
+        .await
+        .expect("send the request");
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0];
+        let read = tokio::time::timeout(WAIT, socket.read(&mut byte))
+            .await
+            .expect("an answer in time")
+            .expect("read");
+        assert_eq!(read, 1, "the connection ended before the answer's head");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.split(' ')
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {head}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_of_other_origins_are_refused_with_403() {
-    let server = serve(Config::default().allow_origin("https://friend.example")).await;
-    let own = server.url.trim_start_matches("ws://").trim_end_matches('/');
-    for admitted in ["null", &format!("http://{own}"), "https://friend.example"] {
-        assert!(
-            connect_from(&server.url, admitted).await.is_ok(),
-            "{admitted} was refused"
-        );
+async fn only_pages_of_the_servers_own_origin_on_trusted_names_and_listed_origins_get_in() {
+    let config = Config::default()
+        .allow_origin("https://friend.example")
+        .allow_host("chat.example");
+    let server = serve(config).await;
+    let port = server
+        .url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .expect("a port");
+    let own = format!("127.0.0.1:{port}");
+    let admitted = [
+        // Not a browser: no Origin, whatever the Host.
+        (format!("evil.example:{port}"), None),
+        (own.clone(), Some(format!("http://{own}"))),
+        (
+            format!("localhost:{port}"),
+            Some(format!("http://localhost:{port}")),
+        ),
+        (
+            format!("chat.localhost:{port}"),
+            Some(format!("http://chat.localhost:{port}")),
+        ),
+        (
+            format!("[::1]:{port}"),
+            Some(format!("http://[::1]:{port}")),
+        ),
+        (
+            format!("192.168.1.20:{port}"),
+            Some(format!("http://192.168.1.20:{port}")),
+        ),
+        // A name on the allow-list; behind a TLS proxy, on the default port.
+        (
+            format!("chat.example:{port}"),
+            Some(format!("http://chat.example:{port}")),
+        ),
+        (
+            "chat.example".to_owned(),
+            Some("https://chat.example".to_owned()),
+        ),
+        (own.clone(), Some("https://friend.example".to_owned())),
+    ];
+    for (host, origin) in &admitted {
+        let status = upgrade_status(&server.url, host, origin.as_deref()).await;
+        assert_eq!(status, 101, "Host {host}, Origin {origin:?}");
     }
-    for refused in ["https://evil.example", "http://127.0.0.1:1", "nonsense"] {
-        match connect_from(&server.url, refused).await {
-            Err(Error::Http(response)) => assert_eq!(response.status().as_u16(), 403),
-            other => panic!("{refused}: expected 403, got {other:?}"),
-        }
+    let refused = [
+        // DNS rebinding: the attacker's name, rebound to the server's address, is both the
+        // page's origin and the Host.
+        (
+            format!("evil.example:{port}"),
+            format!("http://evil.example:{port}"),
+        ),
+        (
+            format!("evil.example:{port}"),
+            format!("https://evil.example:{port}"),
+        ),
+        // A sandboxed frame of any site, or a page opened from a file.
+        (own.clone(), "null".to_owned()),
+        // Not web pages, though they name the server's host and port.
+        (own.clone(), format!("ftp://{own}")),
+        (own.clone(), format!("chrome-extension://{own}")),
+        (own.clone(), format!("ws://{own}")),
+        // Other sites, other ports, nonsense.
+        (own.clone(), "https://evil.example".to_owned()),
+        (own.clone(), "http://127.0.0.1:1".to_owned()),
+        (own.clone(), "nonsense".to_owned()),
+    ];
+    for (host, origin) in &refused {
+        let status = upgrade_status(&server.url, host, Some(origin)).await;
+        assert_eq!(status, 403, "Host {host}, Origin {origin}");
     }
+    // Pages opened from a file get in once "null" is listed.
+    let files = serve(Config::default().allow_origin("null")).await;
+    let host = files.url.trim_start_matches("ws://").trim_end_matches('/');
+    assert_eq!(upgrade_status(&files.url, host, Some("null")).await, 101);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
