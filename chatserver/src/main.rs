@@ -45,6 +45,12 @@ struct Cli {
     #[arg(long, default_value_t = Config::default().max_connections, value_name = "N")]
     max_connections: usize,
 
+    /// Most connections one client address holds at once (an IPv6 address counts by its
+    /// /64), and never more than half of --max-connections; beyond them its newcomers get
+    /// HTTP 429. 0: no limit, for when every client comes through one reverse proxy.
+    #[arg(long, default_value_t = default_max_connections_per_address(), value_name = "N")]
+    max_connections_per_address: usize,
+
     /// Most messages per second one connection may send (it may send twice as many in a
     /// burst); a client that sends more is disconnected (close code 1008). 0: no limit.
     #[arg(long, default_value_t = default_message_rate(), value_name = "N")]
@@ -70,6 +76,10 @@ fn default_message_rate() -> u32 {
     Config::default()
         .message_rate
         .map_or(0, |rate| rate.per_second.get())
+}
+
+fn default_max_connections_per_address() -> usize {
+    Config::default().max_connections_per_address.unwrap_or(0)
 }
 
 fn init_logging(verbose: u8) {
@@ -175,6 +185,9 @@ async fn run(cli: Cli) -> ExitCode {
     }
     let mut channel = Config::default()
         .with_max_connections(cli.max_connections)
+        .with_max_connections_per_address(
+            Some(cli.max_connections_per_address).filter(|&limit| limit > 0),
+        )
         .with_message_rate(MessageRate::new(
             cli.message_rate,
             cli.message_rate.saturating_mul(2),

@@ -1,18 +1,22 @@
 //! Hostile input over raw WebSockets against the real chatserver binary: every kind of
-//! malformed message, bad call, bad id, broken frame, burst and flood, each with its
-//! outcome asserted (a response, an error text, a close code, a log line), and after each
-//! one the server is still up and a well-behaved client still chats.
+//! malformed message, bad call, bad id, broken frame, burst and flood, and one address
+//! hoarding connections, each with its outcome asserted (a response, an error text, a
+//! close code, a log line), and after each one the server is still up and a well-behaved
+//! client still chats.
 
 mod hostile_support;
 
+use std::net::Ipv4Addr;
+
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
+use tokio::io::AsyncWriteExt;
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::{Error, Message};
 
 use hostile_support::{
-    Chatter, Ending, Wire, assert_still_serves, start_chatserver, unique_name, wait_for_warnings,
-    warnings,
+    Chatter, Ending, Wire, assert_still_serves, start_chatserver, tcp_from, unique_name,
+    wait_for_warnings, warnings,
 };
 
 /// A request that proves the connection still works: a call the server answers `false`.
@@ -449,6 +453,56 @@ async fn a_burst_of_garbage_costs_a_few_log_lines_and_a_flood_closes_with_1008()
         Ending::Closed(1008, "too many messages per second".into())
     );
     assert_still_serves(&mut server, &mut witness, "a flood of calls").await;
+    assert_clean_shutdown(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_holding_connections_does_not_keep_others_out() {
+    let mut server = start_chatserver(&["--max-connections", "200"]);
+    let url = server.url().to_owned();
+    let mut witness = Chatter::join(&url, "witness").await;
+    let hoarder = Ipv4Addr::new(127, 0, 0, 2);
+    // WebSockets that never send init, until the server refuses the address more.
+    let mut silent = Vec::new();
+    let refused = loop {
+        let stream = tcp_from(&url, hoarder).await;
+        let plain = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+        match tokio_tungstenite::client_async(url.as_str(), plain).await {
+            Ok((socket, _)) if silent.len() < 200 => silent.push(socket),
+            Ok(_) => panic!("one address got every place"),
+            Err(Error::Http(response)) => break response.status().as_u16(),
+            Err(other) => panic!("{other}"),
+        }
+    };
+    assert_eq!(refused, 429);
+    // At most half of the places, 100 of 200.
+    assert_eq!(silent.len(), 100);
+    // Then slow handshakes, reopened as fast as they are refused: more than the places
+    // and the refusals together.
+    let mut slow = Vec::new();
+    for _ in 0..264 {
+        let mut socket = tcp_from(&url, hoarder).await;
+        let _ = socket
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await;
+        slow.push(socket);
+    }
+    // Someone from another address gets in, logs in and chats; so does the witness.
+    let mut newcomer = Chatter::join_from(&url, Ipv4Addr::new(127, 0, 0, 3), "newcomer").await;
+    newcomer.says("in despite the hoarder").await;
+    witness.wire.message_with("in despite the hoarder").await;
+    assert_still_serves(
+        &mut server,
+        &mut witness,
+        "one address hoarding connections",
+    )
+    .await;
+    let told = warnings(&server)
+        .into_iter()
+        .filter(|line| line.contains("too many connections from one address"))
+        .count();
+    assert_eq!(told, 1, "one warning for the spell");
+    drop((silent, slow));
     assert_clean_shutdown(server);
 }
 

@@ -34,12 +34,7 @@ impl HttpResponse {
 /// any path after the address ignored) over a fresh connection, and reads the whole
 /// response. Panics if the exchange fails.
 pub fn http_get(url: &str, path: &str, extra_headers: &[&str]) -> HttpResponse {
-    let address = url
-        .split_once("://")
-        .map_or(url, |(_, rest)| rest)
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let address = address_of(url);
     let mut stream = TcpStream::connect(address)
         .unwrap_or_else(|error| panic!("{address} accepts no connection: {error}"));
     stream
@@ -83,6 +78,15 @@ pub fn http_get(url: &str, path: &str, extra_headers: &[&str]) -> HttpResponse {
         headers,
         body: body.to_owned(),
     }
+}
+
+/// The `ADDR` of `ws://ADDR/...`, `http://ADDR/...` or `ADDR`.
+pub(crate) fn address_of(url: &str) -> &str {
+    url.split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

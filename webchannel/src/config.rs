@@ -55,10 +55,24 @@ pub struct Config {
     /// Beyond it, a newcomer's request is answered with HTTP 503. Default 20,000 (raise
     /// the process's open-file limit to match, `ulimit -n`).
     pub max_connections: usize,
-    /// How long a new connection has to complete its WebSocket upgrade; a connection
-    /// that has not become a WebSocket by then is closed (after answering a request in
-    /// progress). Default 10 s.
+    /// How many of those connections one client address may hold at once (an IPv6
+    /// address counts by its /64 network, which one subscriber usually has whole), and
+    /// never more than half of [`max_connections`](Self::max_connections), so that one
+    /// address can never hold every place. Beyond it, that address's newcomers are
+    /// answered with HTTP 429. Default 256: more WebSockets than one browser opens, with
+    /// room for a small office behind one NAT address. `None` turns the limit off, as
+    /// needed where every client comes through one address (a reverse proxy, which then
+    /// keeps a limit of its own per client); loopback load tests instead spread their
+    /// clients over several 127.x.y.z source addresses.
+    pub max_connections_per_address: Option<usize>,
+    /// How long a new connection has to become a WebSocket, whatever it does meanwhile
+    /// (sends its request slowly, starts another, reads an answer slowly, idles between
+    /// requests); then it is closed. Default 10 s.
     pub handshake_timeout: Duration,
+    /// How long a new WebSocket may stay silent before its first message (QWebChannel
+    /// clients send `init` at once); then it is closed with code 1008. Pings and pongs
+    /// do not count. `Duration::ZERO` turns the limit off. Default 10 s.
+    pub first_message_timeout: Duration,
     /// Origins, besides the server's own, whose pages may open a WebSocket, such as
     /// `https://chat.example.org`; `"null"` admits pages opened from a file (and, with
     /// them, sandboxed frames of any site), `"*"` admits every page. Clients that send
@@ -114,7 +128,9 @@ impl Default for Config {
             ping_interval: Duration::from_secs(30),
             pong_timeout: Duration::from_secs(20),
             max_connections: 20_000,
+            max_connections_per_address: Some(256),
             handshake_timeout: Duration::from_secs(10),
+            first_message_timeout: Duration::from_secs(10),
             allowed_origins: Vec::new(),
             allowed_hosts: Vec::new(),
             shutdown_timeout: Duration::from_secs(5),
@@ -180,9 +196,21 @@ impl Config {
         self
     }
 
+    /// Sets [`Config::max_connections_per_address`] (at least 1; `None`: no limit).
+    pub fn with_max_connections_per_address(mut self, limit: Option<usize>) -> Self {
+        self.max_connections_per_address = limit.map(|limit| limit.max(1));
+        self
+    }
+
     /// Sets [`Config::handshake_timeout`].
     pub fn with_handshake_timeout(mut self, timeout: Duration) -> Self {
         self.handshake_timeout = timeout;
+        self
+    }
+
+    /// Sets [`Config::first_message_timeout`] (`Duration::ZERO`: no limit).
+    pub fn with_first_message_timeout(mut self, timeout: Duration) -> Self {
+        self.first_message_timeout = timeout;
         self
     }
 

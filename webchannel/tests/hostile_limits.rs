@@ -1,8 +1,11 @@
 //! The connection and session limits of `webchannel::serve`, over real loopback sockets
 //! with tokio-tungstenite: a client that stops reading, one that stops answering pings,
-//! too many connections, a connection that never upgrades, pages of foreign origins, and
-//! a shutdown. Each limit is set small here so the tests take moments.
+//! too many connections, one address holding places (clients bind 127.0.0.2, 127.0.0.3,
+//! ... to come from several addresses), connections that stall before the upgrade or say
+//! nothing after it, pages of foreign origins and rebound names, and a shutdown. Each
+//! limit is set small here so the tests take moments.
 
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -12,8 +15,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::{Error, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, client_async, connect_async};
 use webchannel::{Channel, Config, Handle};
+use webchannel_tests::tcp_from;
 
 type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -192,21 +196,39 @@ async fn a_client_that_stops_answering_pings_is_closed_with_1008() {
     assert_eq!(close_code(&mut silent).await, Some(1008));
 }
 
+/// Connects to `url` from the loopback address `source` (127.0.0.2, ...: Linux routes all
+/// of 127.0.0.0/8 to the loopback), as a client on another machine would.
+async fn connect_from_address(url: &str, source: Ipv4Addr) -> Result<Client, Error> {
+    let stream = tcp_from(url, source).await;
+    client_async(url, MaybeTlsStream::Plain(stream))
+        .await
+        .map(|(client, _)| client)
+}
+
+fn status_of(refused: Result<Client, Error>) -> u16 {
+    match refused {
+        Err(Error::Http(response)) => response.status().as_u16(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_beyond_the_limit_get_503_until_one_leaves() {
     let server = serve(Config::default().with_max_connections(2)).await;
-    let first = subscribed(&server.url).await;
-    let _second = subscribed(&server.url).await;
-    match connect_async(&server.url).await {
-        Err(Error::Http(response)) => assert_eq!(response.status().as_u16(), 503),
-        other => panic!("expected 503, got {other:?}"),
-    }
+    let first = connect_from_address(&server.url, Ipv4Addr::new(127, 0, 0, 2))
+        .await
+        .expect("room");
+    let _second = connect_from_address(&server.url, Ipv4Addr::new(127, 0, 0, 3))
+        .await
+        .expect("room");
+    let third = Ipv4Addr::new(127, 0, 0, 4);
+    assert_eq!(
+        status_of(connect_from_address(&server.url, third).await),
+        503
+    );
     drop(first);
     tokio::time::timeout(WAIT, async {
-        loop {
-            if connect_async(&server.url).await.is_ok() {
-                break;
-            }
+        while connect_from_address(&server.url, third).await.is_err() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     })
@@ -215,24 +237,174 @@ async fn connections_beyond_the_limit_get_503_until_one_leaves() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_connection_that_never_upgrades_is_closed_after_the_handshake_timeout() {
-    let config = Config::default().with_handshake_timeout(Duration::from_millis(200));
+async fn one_address_cannot_hold_every_place() {
+    // Six places, so at most three for one address.
+    let config = Config::default()
+        .with_max_connections(6)
+        .with_handshake_timeout(WAIT * 3);
     let server = serve(config).await;
-    let address = server.url.trim_start_matches("ws://").trim_end_matches('/');
-    for opening in [&b""[..], b"GET / HTTP/1.1\r\nHost: x\r\n"] {
-        let mut idle = TcpStream::connect(address).await.expect("connect");
-        tokio::io::AsyncWriteExt::write_all(&mut idle, opening)
-            .await
-            .expect("write");
-        let mut rest = Vec::new();
-        let read = tokio::time::timeout(WAIT, idle.read_to_end(&mut rest)).await;
-        assert!(read.is_ok(), "the server kept a silent connection open");
+    let hoarder = Ipv4Addr::new(127, 0, 0, 2);
+    // WebSockets that never say anything, and more connections than there are places
+    // and refusals together, each in the middle of a request that never ends.
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(
+            connect_from_address(&server.url, hoarder)
+                .await
+                .expect("room"),
+        );
     }
-    // Connections that do upgrade are not affected.
-    let mut client = subscribed(&server.url).await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let echo = json!({"type": 6, "object": "speaker", "method": "echo", "args": ["late"], "id": 1});
-    assert_eq!(request(&mut client, echo).await["data"], "late");
+    // The hoarder is told why.
+    assert_eq!(
+        status_of(connect_from_address(&server.url, hoarder).await),
+        429
+    );
+    let mut slow = Vec::new();
+    for _ in 0..80 {
+        let mut socket = tcp_from(&server.url, hoarder).await;
+        let _ = socket
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await;
+        slow.push(socket);
+    }
+    // Anyone else still gets in and is served.
+    for other in 3..6 {
+        let mut client = connect_from_address(&server.url, Ipv4Addr::new(127, 0, 0, other))
+            .await
+            .expect("another address gets in");
+        let echo =
+            json!({"type": 6, "object": "speaker", "method": "echo", "args": ["in"], "id": 1});
+        assert_eq!(request(&mut client, echo).await["data"], "in");
+        held.push(client);
+    }
+    drop(slow);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_websocket_that_says_nothing_is_closed_at_the_first_message_deadline() {
+    let deadline = Duration::from_millis(500);
+    let server = serve(Config::default().with_first_message_timeout(deadline)).await;
+    let mut talker = subscribed(&server.url).await;
+    let mut silent = connect(&server.url).await;
+    // A ping is no message: any WebSocket library sends those on its own.
+    silent
+        .send(Message::Ping(Vec::new().into()))
+        .await
+        .expect("ping");
+    let started = tokio::time::Instant::now();
+    match tokio::time::timeout(WAIT, silent.next()).await {
+        Ok(Some(Ok(Message::Pong(_)))) => {}
+        other => panic!("expected the pong, got {other:?}"),
+    }
+    let ending = loop {
+        match tokio::time::timeout(WAIT, silent.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => {}
+            other => panic!("expected a Close frame, got {other:?}"),
+        }
+    };
+    let ending = ending.expect("a close code and reason");
+    assert_eq!(u16::from(ending.code), 1008);
+    assert_eq!(ending.reason.as_str(), "no message after connecting");
+    assert!(started.elapsed() < deadline * 3, "{:?}", started.elapsed());
+    wait_for_sessions(&server.channel, 1).await;
+    // A client that spoke at once is not held to the deadline.
+    tokio::time::sleep(deadline * 2).await;
+    let echo =
+        json!({"type": 6, "object": "speaker", "method": "echo", "args": ["still"], "id": 2});
+    assert_eq!(request(&mut talker, echo).await["data"], "still");
+}
+
+/// How a connection can try to keep its place without becoming a WebSocket.
+#[derive(Debug, Clone, Copy)]
+enum Stall {
+    /// Sends nothing.
+    Silent,
+    /// Has one request answered, then, just before the deadline, starts another whose
+    /// headers never end (a byte every 50 ms).
+    SlowHeaders,
+    /// Asks for a large answer and never reads it.
+    SlowReader,
+}
+
+/// Opens a connection that stalls as `how` says, for as long as the task runs.
+async fn stall(address: &str, how: Stall, deadline: Duration) -> JoinHandle<()> {
+    let mut socket = TcpStream::connect(address).await.expect("connect");
+    tokio::spawn(async move {
+        match how {
+            Stall::Silent => std::future::pending().await,
+            Stall::SlowHeaders => {
+                let _ = socket.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
+                tokio::time::sleep(deadline * 9 / 10).await;
+                let _ = socket
+                    .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                    .await;
+                while socket.write_all(b"a").await.is_ok() {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+            Stall::SlowReader => {
+                let _ = socket
+                    .write_all(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .await;
+                std::future::pending().await
+            }
+        }
+    })
+}
+
+/// Serves `config` with one place and, next to the channel's WebSocket, a route with a
+/// large answer; returns the address.
+async fn serve_one_place_and_a_large_page(config: Config) -> String {
+    let channel = Channel::with_config(config.with_max_connections(1));
+    channel.register("speaker", Speaker).expect("fresh channel");
+    let app = channel.router().route(
+        "/big",
+        axum::routing::get(|| async { "x".repeat(16 << 20) }),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("bound").to_string();
+    tokio::spawn(async move {
+        webchannel::serve(listener, app, &channel, std::future::pending()).await
+    });
+    address
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_is_not_a_websocket_by_the_handshake_timeout_gives_up_its_place() {
+    let deadline = Duration::from_secs(1);
+    for how in [Stall::Silent, Stall::SlowHeaders, Stall::SlowReader] {
+        let config = Config::default().with_handshake_timeout(deadline);
+        let address = serve_one_place_and_a_large_page(config).await;
+        let url = format!("ws://{address}/");
+        let started = tokio::time::Instant::now();
+        let staller = stall(&address, how, deadline).await;
+        // The newcomer knocks until the staller's place is free.
+        let mut client = tokio::time::timeout(WAIT, async {
+            loop {
+                if let Ok((client, _)) = connect_async(&url).await {
+                    break client;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{how:?}: the place never came free"));
+        let held = started.elapsed();
+        staller.abort();
+        assert!(
+            held > deadline / 2 && held < deadline + deadline / 2,
+            "{how:?}: the place was held for {held:?}, the deadline is {deadline:?}"
+        );
+        // The WebSocket itself is not held to the deadline.
+        tokio::time::sleep(deadline).await;
+        let echo =
+            json!({"type": 6, "object": "speaker", "method": "echo", "args": ["in"], "id": 1});
+        assert_eq!(request(&mut client, echo).await["data"], "in");
+    }
 }
 
 /// Sends a WebSocket upgrade with exactly these `Host` and `Origin` headers over a raw

@@ -26,6 +26,10 @@ pub enum CloseReason {
     /// The client did not answer a ping within
     /// [`Config::pong_timeout`](crate::Config::pong_timeout).
     Unresponsive,
+    /// The client sent no message within
+    /// [`Config::first_message_timeout`](crate::Config::first_message_timeout) of opening
+    /// its WebSocket.
+    NoFirstMessage,
     /// The server is shutting down.
     Shutdown,
 }
@@ -35,7 +39,11 @@ impl CloseReason {
     pub fn close_code(self) -> Option<u16> {
         match self {
             Self::ClientClosed | Self::TransportFailed => None,
-            Self::Overflow | Self::Stalled | Self::RateExceeded | Self::Unresponsive => Some(1008),
+            Self::Overflow
+            | Self::Stalled
+            | Self::RateExceeded
+            | Self::Unresponsive
+            | Self::NoFirstMessage => Some(1008),
             Self::MessageTooBig => Some(1009),
             Self::InvalidText => Some(1007),
             Self::ProtocolViolation => Some(1002),
@@ -55,6 +63,7 @@ impl CloseReason {
             Self::ProtocolViolation => "WebSocket protocol violation",
             Self::RateExceeded => "too many messages per second",
             Self::Unresponsive => "no answer to ping",
+            Self::NoFirstMessage => "no message after connecting",
             Self::Shutdown => "server shutting down",
         }
     }
@@ -80,6 +89,7 @@ mod tests {
         assert_eq!(CloseReason::ProtocolViolation.close_code(), Some(1002));
         assert_eq!(CloseReason::InvalidText.close_code(), Some(1007));
         assert_eq!(CloseReason::RateExceeded.close_code(), Some(1008));
+        assert_eq!(CloseReason::NoFirstMessage.close_code(), Some(1008));
         assert_eq!(CloseReason::MessageTooBig.close_code(), Some(1009));
     }
 }
