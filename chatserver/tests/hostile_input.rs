@@ -456,6 +456,77 @@ async fn a_burst_of_garbage_costs_a_few_log_lines_and_a_flood_closes_with_1008()
     assert_clean_shutdown(server);
 }
 
+/// The first frame of a text message that goes on.
+fn unfinished_text() -> Message {
+    Message::Frame(Frame::message(
+        b"{".to_vec(),
+        OpCode::Data(Data::Text),
+        false,
+    ))
+}
+
+/// An empty frame that continues a message, and says more is to come.
+fn empty_continuation() -> Message {
+    Message::Frame(Frame::message(
+        Vec::new(),
+        OpCode::Data(Data::Continue),
+        false,
+    ))
+}
+
+/// Sends empty continuation frames until the server stops taking them (at most
+/// `limit`), as fast as the socket takes them.
+async fn flood_with_empty_fragments(wire: &mut Wire, limit: usize) {
+    wire.send(unfinished_text()).await;
+    for _ in 0..limit {
+        if !wire.try_send(empty_continuation()).await {
+            break;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_frame_counts_and_a_message_comes_in_at_most_1024_frames() {
+    // A burst allowance (2 × 100) below the fragment limit: the rate is what stops this.
+    let mut server = start_chatserver(&["--message-rate", "100"]);
+    let mut witness = Chatter::join(server.url(), "witness").await;
+    let mut wire = Wire::initialised(server.url()).await;
+    flood_with_empty_fragments(&mut wire, 1_000_000).await;
+    assert_eq!(
+        wire.ending().await,
+        Ending::Closed(1008, "too many messages per second".into())
+    );
+    assert_still_serves(&mut server, &mut witness, "a flood of empty fragments").await;
+    assert_clean_shutdown(server);
+
+    // With the default rate, the fragment limit comes first.
+    let mut server = start_chatserver(&[]);
+    let mut witness = Chatter::join(server.url(), "witness").await;
+    let mut wire = Wire::initialised(server.url()).await;
+    flood_with_empty_fragments(&mut wire, 1_000_000).await;
+    assert_eq!(
+        wire.ending().await,
+        Ending::Closed(1008, "message in too many frames".into())
+    );
+    assert_still_serves(&mut server, &mut witness, "a message in too many frames").await;
+    let told = warnings(&server)
+        .into_iter()
+        .filter(|line| line.contains("message in too many frames"))
+        .count();
+    assert_eq!(told, 1, "logged once");
+
+    // A large message in 1 KiB frames (64 of them) is a message like any other.
+    let mut sender = Chatter::join(server.url(), "fragmenter").await;
+    let text = "f".repeat(63 * 1024);
+    let id = json!("fragmented");
+    let call = json!({"type": 6, "object": "chatserver", "method": "sendMessage", "args": [sender.name, text], "id": id});
+    sender.wire.send_fragmented(&call.to_string(), 1024).await;
+    assert_eq!(sender.wire.response(&id).await["data"], true);
+    witness.wire.message_with(&text).await;
+    assert_still_serves(&mut server, &mut witness, "a fragmented message").await;
+    assert_clean_shutdown(server);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_holding_connections_does_not_keep_others_out() {
     let mut server = start_chatserver(&["--max-connections", "200"]);

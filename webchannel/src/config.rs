@@ -39,8 +39,13 @@ pub struct Config {
     /// closes the connection with code 1009. Default 1 MiB: room for a 64 KiB chat
     /// message even if every character is escaped in JSON.
     pub max_message_size: usize,
+    /// How many frames one message may come in (WebSocket fragmentation); one more closes
+    /// the connection with code 1008. Default 1,024: clients fragment only large
+    /// messages, into large frames, and a megabyte in 1,024 frames is still 1 KiB each.
+    pub max_message_fragments: usize,
     /// How many messages per second a session may send on average, and in a burst; one
-    /// more closes it with code 1008. Every frame counts, text or binary, valid or not.
+    /// more closes it with code 1008. Every frame counts: text or binary, valid or not,
+    /// each frame of a fragmented message, pings and pongs.
     /// `None` turns the limit off. Default 2,000 per second with a burst of 4,000. Kept
     /// by every session a task drives (`Channel::run_session`), with the `server` feature.
     #[cfg(feature = "server")]
@@ -123,6 +128,7 @@ impl Default for Config {
             write_timeout: Duration::from_secs(10),
             websocket_read_buffer: 1024,
             max_message_size: 1 << 20,
+            max_message_fragments: 1024,
             #[cfg(feature = "server")]
             message_rate: MessageRate::new(2_000, 4_000),
             ping_interval: Duration::from_secs(30),
@@ -173,6 +179,12 @@ impl Config {
     /// initialise).
     pub fn with_max_message_size(mut self, bytes: usize) -> Self {
         self.max_message_size = bytes.max(1024);
+        self
+    }
+
+    /// Sets [`Config::max_message_fragments`] (at least 1).
+    pub fn with_max_message_fragments(mut self, limit: usize) -> Self {
+        self.max_message_fragments = limit.max(1);
         self
     }
 

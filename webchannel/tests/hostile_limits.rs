@@ -14,6 +14,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 use tokio_tungstenite::tungstenite::{Error, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, client_async, connect_async};
 use webchannel::{Channel, Config, Handle};
@@ -79,6 +81,11 @@ async fn request(client: &mut Client, message: Value) -> Value {
         .send(Message::text(message.to_string()))
         .await
         .expect("send");
+    response(client, &id).await
+}
+
+/// Reads until the response with `id`.
+async fn response(client: &mut Client, id: &Value) -> Value {
     loop {
         let frame = tokio::time::timeout(WAIT, client.next())
             .await
@@ -87,7 +94,7 @@ async fn request(client: &mut Client, message: Value) -> Value {
             .expect("valid");
         if let Message::Text(text) = frame {
             let value: Value = serde_json::from_str(&text).expect("JSON");
-            if value["type"] == 10 && value["id"] == id {
+            if value["type"] == 10 && value["id"] == *id {
                 return value;
             }
         }
@@ -520,6 +527,38 @@ async fn only_pages_of_the_servers_own_origin_on_trusted_names_and_listed_origin
     let files = serve(Config::default().allow_origin("null")).await;
     let host = files.url.trim_start_matches("ws://").trim_end_matches('/');
     assert_eq!(upgrade_status(&files.url, host, Some("null")).await, 101);
+}
+
+/// Sends `text` as one message in `frames` frames (all but the last empty).
+async fn send_in_frames(client: &mut Client, text: &str, frames: usize) {
+    for index in 0..frames {
+        let opcode = if index == 0 {
+            OpCode::Data(Data::Text)
+        } else {
+            OpCode::Data(Data::Continue)
+        };
+        let last = index + 1 == frames;
+        let payload = if last {
+            text.as_bytes().to_vec()
+        } else {
+            Vec::new()
+        };
+        client
+            .send(Message::Frame(Frame::message(payload, opcode, last)))
+            .await
+            .expect("send");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_in_more_frames_than_the_limit_closes_the_connection_with_1008() {
+    let server = serve(Config::default().with_max_message_fragments(8)).await;
+    let mut client = subscribed(&server.url).await;
+    let echo = json!({"type": 6, "object": "speaker", "method": "echo", "args": ["in 8"], "id": 1});
+    send_in_frames(&mut client, &echo.to_string(), 8).await;
+    assert_eq!(response(&mut client, &json!(1)).await["data"], "in 8");
+    send_in_frames(&mut client, &echo.to_string(), 9).await;
+    assert_eq!(close_code(&mut client).await, Some(1008));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

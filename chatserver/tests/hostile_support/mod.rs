@@ -11,6 +11,8 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, client_async, connect_async};
 use webchannel_tests::ServerProcess;
 pub use webchannel_tests::tcp_from;
@@ -112,10 +114,31 @@ impl Wire {
 
     /// Sends a message unless the server has already closed the connection; says which.
     pub async fn try_send_text(&mut self, text: String) -> bool {
+        self.try_send(Message::text(text)).await
+    }
+
+    /// Sends a raw WebSocket message unless the server has already closed the connection;
+    /// says which.
+    pub async fn try_send(&mut self, message: Message) -> bool {
         matches!(
-            tokio::time::timeout(WAIT, self.socket.send(Message::text(text))).await,
+            tokio::time::timeout(WAIT, self.socket.send(message)).await,
             Ok(Ok(()))
         )
+    }
+
+    /// Sends `text` as one message in frames of at most `piece` bytes.
+    pub async fn send_fragmented(&mut self, text: &str, piece: usize) {
+        let pieces: Vec<&[u8]> = text.as_bytes().chunks(piece).collect();
+        for (index, bytes) in pieces.iter().enumerate() {
+            let opcode = if index == 0 {
+                OpCode::Data(Data::Text)
+            } else {
+                OpCode::Data(Data::Continue)
+            };
+            let last = index + 1 == pieces.len();
+            self.send(Message::Frame(Frame::message(bytes.to_vec(), opcode, last)))
+                .await;
+        }
     }
 
     /// Sends a raw WebSocket message.

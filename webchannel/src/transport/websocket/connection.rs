@@ -25,18 +25,19 @@ where
 {
     // What this connection needs of the configuration; not a copy of all of it (every
     // byte of this future is kept for every client).
-    let (read_buffer, max_message, patience, first_message_timeout) = {
+    let (read_buffer, max_message, max_fragments, patience, first_message_timeout) = {
         let config = channel.config();
         (
             config.websocket_read_buffer,
             config.max_message_size,
+            config.max_message_fragments,
             config.write_timeout,
             config.first_message_timeout,
         )
     };
     let (read, write) = tokio::io::split(io);
     let replies = Replies::default();
-    let mut reader = FrameReader::new(read, read_buffer, max_message);
+    let mut reader = FrameReader::new(read, read_buffer, max_message, max_fragments);
     let mut writer = FrameWriter::new(write, replies.clone());
     // Until the first text message; a client that holds a connection without saying
     // anything must not keep its place for ever (pings are answered by any WebSocket
@@ -66,6 +67,7 @@ where
                     Inbound::Text(text)
                 }
                 Ok(Received::Binary(len)) => Inbound::Binary(len),
+                Ok(Received::Fragment) => Inbound::Fragment,
                 Ok(Received::Ping(payload)) => {
                     replies.pong(payload);
                     Inbound::Pong
@@ -78,6 +80,7 @@ where
                 }
                 Err(ReadError::Ended) => return None,
                 Err(ReadError::TooBig) => Inbound::Refused(CloseReason::MessageTooBig),
+                Err(ReadError::TooManyFragments) => Inbound::Refused(CloseReason::TooManyFragments),
                 Err(ReadError::InvalidText) => Inbound::Refused(CloseReason::InvalidText),
                 Err(ReadError::Protocol) => Inbound::Refused(CloseReason::ProtocolViolation),
             };
