@@ -49,7 +49,7 @@ impl Channel {
 /// At most [`max_connections`](crate::Config::max_connections) connections are served at
 /// once; a newcomer beyond them gets `503 Service Unavailable`. One client address holds
 /// at most [`max_connections_per_address`](crate::Config::max_connections_per_address) of
-/// them (and never more than half); its newcomers beyond that get `429 Too Many
+/// them (and at most half); its newcomers beyond that get `429 Too Many
 /// Requests`. A connection that has not become a WebSocket within
 /// [`handshake_timeout`](crate::Config::handshake_timeout) is closed, whatever it is
 /// doing. On shutdown the listener closes, every session sends what is queued for it and
@@ -65,7 +65,7 @@ pub async fn serve(
     let capacity = config.max_connections.min(Semaphore::MAX_PERMITS);
     let connections = Arc::new(Semaphore::new(capacity));
     let refusals = Arc::new(Semaphore::new(REFUSALS_AT_ONCE));
-    // Never half of the places or more: one address must not be able to hold them all.
+    // At most half of the places: one address must never be able to hold them all.
     let per_address = config
         .max_connections_per_address
         .map(|limit| AddressPlaces::new(limit.min(capacity / 2)));
