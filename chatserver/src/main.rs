@@ -28,14 +28,28 @@ struct Cli {
     keep_alive_grace: Duration,
 
     /// Also admit browser pages from this origin (for example https://chat.example.org;
-    /// "*" admits every page). Repeat for more. Clients that send no Origin, pages opened
-    /// from a file (Origin null) and the server's own pages are always admitted.
+    /// "null" admits pages opened from a file, such as Qt's HTML ChatClient, and with them
+    /// sandboxed frames of any site; "*" admits every page). Repeat for more. Clients that
+    /// send no Origin and the server's own pages are always admitted.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allowed_origins: Vec<String>,
+
+    /// Also answer to this host name (for example chat.example.org; .example.org admits
+    /// every name under it), besides localhost and IP addresses: pages reached at other
+    /// names are refused, so that a site cannot rebind its own name to this server (DNS
+    /// rebinding). Repeat for more.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
 
     /// Most connections served at once; beyond them newcomers get HTTP 503.
     #[arg(long, default_value_t = Config::default().max_connections, value_name = "N")]
     max_connections: usize,
+
+    /// Most connections one client address holds at once (an IPv6 address counts by its
+    /// /64), and never more than half of --max-connections; beyond them its newcomers get
+    /// HTTP 429. 0: no limit, for when every client comes through one reverse proxy.
+    #[arg(long, default_value_t = default_max_connections_per_address(), value_name = "N")]
+    max_connections_per_address: usize,
 
     /// Most messages per second one connection may send (it may send twice as many in a
     /// burst); a client that sends more is disconnected (close code 1008). 0: no limit.
@@ -62,6 +76,10 @@ fn default_message_rate() -> u32 {
     Config::default()
         .message_rate
         .map_or(0, |rate| rate.per_second.get())
+}
+
+fn default_max_connections_per_address() -> usize {
+    Config::default().max_connections_per_address.unwrap_or(0)
 }
 
 fn init_logging(verbose: u8) {
@@ -167,12 +185,18 @@ async fn run(cli: Cli) -> ExitCode {
     }
     let mut channel = Config::default()
         .with_max_connections(cli.max_connections)
+        .with_max_connections_per_address(
+            Some(cli.max_connections_per_address).filter(|&limit| limit > 0),
+        )
         .with_message_rate(MessageRate::new(
             cli.message_rate,
             cli.message_rate.saturating_mul(2),
         ));
     for origin in cli.allowed_origins {
         channel = channel.allow_origin(origin);
+    }
+    for host in cli.allowed_hosts {
+        channel = channel.allow_host(host);
     }
     let settings = Settings {
         keep_alive: KeepAlive {

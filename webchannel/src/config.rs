@@ -39,8 +39,13 @@ pub struct Config {
     /// closes the connection with code 1009. Default 1 MiB: room for a 64 KiB chat
     /// message even if every character is escaped in JSON.
     pub max_message_size: usize,
+    /// How many frames one message may come in (WebSocket fragmentation); one more closes
+    /// the connection with code 1008. Default 1,024: clients fragment only large
+    /// messages, into large frames, and a megabyte in 1,024 frames is still 1 KiB each.
+    pub max_message_fragments: usize,
     /// How many messages per second a session may send on average, and in a burst; one
-    /// more closes it with code 1008. Every frame counts, text or binary, valid or not.
+    /// more closes it with code 1008. Every frame counts: text or binary, valid or not,
+    /// each frame of a fragmented message, pings and pongs.
     /// `None` turns the limit off. Default 2,000 per second with a burst of 4,000. Kept
     /// by every session a task drives (`Channel::run_session`), with the `server` feature.
     #[cfg(feature = "server")]
@@ -55,15 +60,39 @@ pub struct Config {
     /// Beyond it, a newcomer's request is answered with HTTP 503. Default 20,000 (raise
     /// the process's open-file limit to match, `ulimit -n`).
     pub max_connections: usize,
-    /// How long a new connection has to complete its WebSocket upgrade; a connection
-    /// that has not become a WebSocket by then is closed (after answering a request in
-    /// progress). Default 10 s.
+    /// How many of those connections one client address may hold at once (an IPv6
+    /// address counts by its /64 network, which one subscriber usually has whole), and
+    /// never more than half of [`max_connections`](Self::max_connections), so that one
+    /// address can never hold every place. Beyond it, that address's newcomers are
+    /// answered with HTTP 429. Default 256: more WebSockets than one browser opens, with
+    /// room for a small office behind one NAT address. `None` turns the limit off, as
+    /// needed where every client comes through one address (a reverse proxy, which then
+    /// keeps a limit of its own per client); loopback load tests instead spread their
+    /// clients over several 127.x.y.z source addresses.
+    pub max_connections_per_address: Option<usize>,
+    /// How long a new connection has to become a WebSocket, whatever it does meanwhile
+    /// (sends its request slowly, starts another, reads an answer slowly, idles between
+    /// requests); then it is closed. Default 10 s.
     pub handshake_timeout: Duration,
-    /// Origins, besides the defaults, whose pages may open a WebSocket, such as
-    /// `https://chat.example.org`. The defaults admit clients that send no `Origin`
-    /// (everything but browsers), pages of the server's own origin, and `null` (a page
-    /// opened from a file). Anything else is refused with HTTP 403; `"*"` admits all.
+    /// How long a new WebSocket may stay silent before its first message (QWebChannel
+    /// clients send `init` at once); then it is closed with code 1008. Pings and pongs
+    /// do not count. `Duration::ZERO` turns the limit off. Default 10 s.
+    pub first_message_timeout: Duration,
+    /// Origins, besides the server's own, whose pages may open a WebSocket, such as
+    /// `https://chat.example.org`; `"null"` admits pages opened from a file (and, with
+    /// them, sandboxed frames of any site), `"*"` admits every page. Clients that send
+    /// no `Origin` (everything but browsers) are always admitted, and so are the server's
+    /// own pages (an `http` or `https` origin that is the `Host` the request was sent
+    /// to, if [`allowed_hosts`](Self::allowed_hosts) trusts that host). Anything else is
+    /// refused with HTTP 403.
     pub allowed_origins: Vec<String>,
+    /// Host names, besides `localhost`, names under `.localhost` and IP addresses, at
+    /// which the server's own pages may reach it, such as `chat.example.org`; an entry
+    /// `.example.org` admits `example.org` and every name under it. A page on any other
+    /// name (one an attacker rebound in DNS to the server's address, DNS rebinding) is
+    /// not the server's own and is refused; [`Channel::allows_host`](crate::Channel::allows_host)
+    /// applies the same rule to pages served next to the channel.
+    pub allowed_hosts: Vec<String>,
     /// How long [`serve`](crate::serve) waits at shutdown for sessions to send what is
     /// queued and close (code 1001). Default 5 s.
     pub shutdown_timeout: Duration,
@@ -99,13 +128,17 @@ impl Default for Config {
             write_timeout: Duration::from_secs(10),
             websocket_read_buffer: 1024,
             max_message_size: 1 << 20,
+            max_message_fragments: 1024,
             #[cfg(feature = "server")]
             message_rate: MessageRate::new(2_000, 4_000),
             ping_interval: Duration::from_secs(30),
             pong_timeout: Duration::from_secs(20),
             max_connections: 20_000,
+            max_connections_per_address: Some(256),
             handshake_timeout: Duration::from_secs(10),
+            first_message_timeout: Duration::from_secs(10),
             allowed_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
             shutdown_timeout: Duration::from_secs(5),
         }
     }
@@ -149,6 +182,12 @@ impl Config {
         self
     }
 
+    /// Sets [`Config::max_message_fragments`] (at least 1).
+    pub fn with_max_message_fragments(mut self, limit: usize) -> Self {
+        self.max_message_fragments = limit.max(1);
+        self
+    }
+
     /// Sets [`Config::message_rate`]; `None` turns the limit off.
     #[cfg(feature = "server")]
     pub fn with_message_rate(mut self, rate: Option<MessageRate>) -> Self {
@@ -169,15 +208,33 @@ impl Config {
         self
     }
 
+    /// Sets [`Config::max_connections_per_address`] (at least 1; `None`: no limit).
+    pub fn with_max_connections_per_address(mut self, limit: Option<usize>) -> Self {
+        self.max_connections_per_address = limit.map(|limit| limit.max(1));
+        self
+    }
+
     /// Sets [`Config::handshake_timeout`].
     pub fn with_handshake_timeout(mut self, timeout: Duration) -> Self {
         self.handshake_timeout = timeout;
         self
     }
 
+    /// Sets [`Config::first_message_timeout`] (`Duration::ZERO`: no limit).
+    pub fn with_first_message_timeout(mut self, timeout: Duration) -> Self {
+        self.first_message_timeout = timeout;
+        self
+    }
+
     /// Adds an origin to [`Config::allowed_origins`].
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
         self.allowed_origins.push(origin.into());
+        self
+    }
+
+    /// Adds a host name to [`Config::allowed_hosts`].
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        self.allowed_hosts.push(host.into());
         self
     }
 

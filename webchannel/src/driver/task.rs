@@ -33,6 +33,10 @@ pub enum Inbound {
     Text(Frame),
     /// A binary frame (not part of the protocol); its length.
     Binary(usize),
+    /// A frame of a message that has not arrived whole yet (it comes as `Text` or `Binary`
+    /// with its last frame). It counts against the message rate, like every frame, so
+    /// that a client cannot send frames without end by never finishing a message.
+    Fragment,
     /// The answer to an [`Outbound::Ping`].
     Pong,
     /// The transport refused what the client sent (too big, not UTF-8, ...); the
@@ -215,6 +219,8 @@ where
                     Inbound::Text(frame) => Woken::Heard(Some(Input::Message(text.insert(frame).as_str()))),
                     Inbound::Binary(len) => Woken::Heard(Some(Input::Binary(len))),
                     Inbound::Pong | Inbound::Refused(_) => Woken::Heard(None),
+                    // Counted; nothing to do or to answer until the message is whole.
+                    Inbound::Fragment => continue,
                 }
             }
             // Only while the session reads: a client's answer may wait behind a stall.
