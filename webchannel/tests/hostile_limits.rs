@@ -1,7 +1,9 @@
 //! The connection and session limits of `webchannel::serve`, over real loopback sockets
-//! with tokio-tungstenite: a client that stops reading, one that stops answering pings,
-//! too many connections, a connection that never upgrades, pages of foreign origins, and
-//! a shutdown. Each limit is set small here so the tests take moments.
+//! with tokio-tungstenite: a client that stops reading (for longer than the write timeout,
+//! or for more than its backlog of bytes), one that sends more bytes per second than it
+//! may, one that stops answering pings, too many connections, a connection that never
+//! upgrades, pages of foreign origins, and a shutdown. Each limit is set small here so the
+//! tests take moments.
 
 use std::time::Duration;
 
@@ -15,7 +17,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{Error, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
-use webchannel::{Channel, Config, Handle};
+use webchannel::{ByteRate, Channel, Config, Handle};
 
 type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -137,14 +139,14 @@ async fn wait_for_sessions(channel: &Channel, count: usize) {
     .unwrap_or_else(|_| panic!("{} sessions instead of {count}", channel.session_count()));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() {
-    let config = Config::default().with_write_timeout(Duration::from_millis(300));
-    let server = serve(config).await;
-    let _stalled = subscribed(&server.url).await;
+/// Connects a client that never reads and one that does, announces 25 MiB (more than any
+/// socket buffers between server and client hold) and checks that the reader got all of
+/// it; returns both.
+async fn flood_past_a_stalled_client(server: &Server) -> (Client, Client) {
+    let stalled = subscribed(&server.url).await;
     let mut reader = subscribed(&server.url).await;
     let text = "x".repeat(64 * 1024);
-    let rounds = 400; // 25 MiB: more than any socket buffers between server and client
+    let rounds = 400;
     let counting = tokio::spawn(async move {
         let mut received = 0;
         while received < rounds {
@@ -161,12 +163,75 @@ async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() 
         server.speaker.announced(text.clone());
         tokio::task::yield_now().await;
     }
-    let (received, mut reader) = counting.await.expect("counted");
+    let (received, reader) = counting.await.expect("counted");
     assert_eq!(received, rounds);
+    (stalled, reader)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() {
+    let config = Config::default().with_write_timeout(Duration::from_millis(300));
+    let server = serve(config).await;
+    let (_stalled, mut reader) = flood_past_a_stalled_client(&server).await;
     wait_for_sessions(&server.channel, 1).await;
     let echo =
         json!({"type": 6, "object": "speaker", "method": "echo", "args": ["still"], "id": "after"});
     assert_eq!(request(&mut reader, echo).await["data"], "still");
+}
+
+/// The close frame the server sent (code and reason), reading past anything else.
+async fn close_frame(client: &mut Client) -> Option<(u16, String)> {
+    loop {
+        match tokio::time::timeout(WAIT, client.next())
+            .await
+            .expect("the connection ends in time")
+        {
+            Some(Ok(Message::Close(frame))) => {
+                return frame.map(|frame| (frame.code.into(), frame.reason.to_string()));
+            }
+            Some(Ok(_)) => {}
+            None | Some(Err(_)) => return None,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_closed_once_its_backlog_passes_the_byte_limit() {
+    // The write timeout is out of reach: only the backlog can close the client in time.
+    let config = Config::default()
+        .with_write_timeout(Duration::from_secs(60))
+        .with_max_queued_bytes(256 * 1024);
+    let server = serve(config).await;
+    let (mut stalled, _reader) = flood_past_a_stalled_client(&server).await;
+    wait_for_sessions(&server.channel, 1).await;
+    assert_eq!(
+        close_frame(&mut stalled).await,
+        Some((1008, "client too slow: too many bytes queued".to_owned()))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_sends_faster_than_its_byte_rate_is_slowed_not_closed() {
+    let rate = ByteRate::new(256 * 1024, 256 * 1024);
+    let config = Config::default()
+        .with_max_message_size(64 * 1024)
+        .with_inbound_byte_rate(rate);
+    let server = serve(config).await;
+    let mut client = subscribed(&server.url).await;
+    let text = "y".repeat(60 * 1024);
+    // 960 KiB: the burst, then at least 2.75 s at the rate.
+    let start = std::time::Instant::now();
+    for id in 0..16 {
+        let echo =
+            json!({"type": 6, "object": "speaker", "method": "echo", "args": [text], "id": id});
+        assert_eq!(request(&mut client, echo).await["data"], text.as_str());
+    }
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_secs(2),
+        "read at full speed: {took:?}"
+    );
+    assert_eq!(server.channel.session_count(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

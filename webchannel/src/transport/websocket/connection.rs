@@ -10,9 +10,11 @@ use tokio::time::timeout;
 
 use crate::channel::Channel;
 use crate::driver::task::Inbound;
+use crate::limits::inbound::ByteBudget;
 use crate::protocol::close::CloseReason;
 
 use super::reader::{FrameReader, ReadError, Received};
+use super::throttled::Throttled;
 use super::writer::{FrameWriter, Replies};
 
 /// How long the server reads on after sending its Close frame, for the client's answer.
@@ -25,17 +27,20 @@ where
 {
     // What this connection needs of the configuration; not a copy of all of it (every
     // byte of this future is kept for every client).
-    let (read_buffer, max_message, patience) = {
+    let (read_buffer, max_message, patience, budget) = {
         let config = channel.config();
         (
             config.websocket_read_buffer,
             config.max_message_size,
             config.write_timeout,
+            config
+                .inbound_byte_rate
+                .map(|rate| ByteBudget::new(rate, config.max_message_size)),
         )
     };
     let (read, write) = tokio::io::split(io);
     let replies = Replies::default();
-    let mut reader = FrameReader::new(read, read_buffer, max_message);
+    let mut reader = FrameReader::new(Throttled::new(read, budget), read_buffer, max_message);
     let mut writer = FrameWriter::new(write, replies.clone());
     // The session loop stops reading at the first `Refused`.
     let incoming = stream::unfold((&mut reader, replies), |(reader, replies)| async move {
