@@ -11,6 +11,12 @@ use tracing_subscriber::EnvFilter;
 use chatserver::{KeepAlive, Settings};
 use webchannel::{ByteRate, Config, MessageRate};
 
+/// mimalloc rather than the system allocator: after a burst (a flood of large messages,
+/// a login storm), it gives the freed memory back to the system within moments, where
+/// glibc's malloc may keep hundreds of megabytes of it for good.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The QWebChannel chat server that Qt's ChatClient examples connect to.
 #[derive(Debug, Parser)]
 #[command(version, about)]
