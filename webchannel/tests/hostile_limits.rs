@@ -5,6 +5,8 @@
 //! upgrades, pages of foreign origins, and a shutdown. Each limit is set small here so the
 //! tests take moments.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -141,32 +143,49 @@ async fn wait_for_sessions(channel: &Channel, count: usize) {
 
 /// Connects a client that never reads and one that does, announces 25 MiB (more than any
 /// socket buffers between server and client hold) and checks that the reader got all of
-/// it; returns both.
+/// it; returns both. The announcements keep pace with the reader (at most
+/// [`READER_LAG`] ahead of it), so that it never has more than that waiting however
+/// slowly this machine runs it, while the other falls ever further behind.
 async fn flood_past_a_stalled_client(server: &Server) -> (Client, Client) {
     let stalled = subscribed(&server.url).await;
     let mut reader = subscribed(&server.url).await;
     let text = "x".repeat(64 * 1024);
     let rounds = 400;
+    let received = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&received);
     let counting = tokio::spawn(async move {
-        let mut received = 0;
-        while received < rounds {
+        while counted.load(Ordering::Acquire) < rounds {
             match tokio::time::timeout(WAIT, reader.next()).await {
-                Ok(Some(Ok(Message::Text(_)))) => received += 1,
+                Ok(Some(Ok(Message::Text(_)))) => {
+                    counted.fetch_add(1, Ordering::Release);
+                }
                 Ok(Some(Ok(_))) => {}
                 other => panic!("the reading client lost its connection: {other:?}"),
             }
         }
         // Handed back: dropping it here would end its session too.
-        (received, reader)
+        reader
     });
-    for _ in 0..rounds {
+    for announced in 0..rounds {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while announced >= received.load(Ordering::Acquire) + READER_LAG {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the reader stopped reading"
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
         server.speaker.announced(text.clone());
         tokio::task::yield_now().await;
     }
-    let (received, reader) = counting.await.expect("counted");
-    assert_eq!(received, rounds);
+    let reader = counting.await.expect("counted");
+    assert_eq!(received.load(Ordering::Acquire), rounds);
     (stalled, reader)
 }
+
+/// How many announcements [`flood_past_a_stalled_client`] may be ahead of its reader: two
+/// of 64 KiB, well within the smallest backlog limit these tests set.
+const READER_LAG: usize = 2;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() {
