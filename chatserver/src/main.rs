@@ -9,7 +9,13 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use chatserver::{KeepAlive, Settings};
-use webchannel::{Config, MessageRate};
+use webchannel::{ByteRate, Config, MessageRate};
+
+/// mimalloc rather than the system allocator: after a burst (a flood of large messages,
+/// a login storm), it gives the freed memory back to the system within moments, where
+/// glibc's malloc may keep hundreds of megabytes of it for good.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The QWebChannel chat server that Qt's ChatClient examples connect to.
 #[derive(Debug, Parser)]
@@ -56,6 +62,17 @@ struct Cli {
     #[arg(long, default_value_t = default_message_rate(), value_name = "N")]
     message_rate: u32,
 
+    /// Most bytes per second one connection may send, frame headers included, in bursts
+    /// of at most 1 MiB (or one message of the largest size). A client that sends faster
+    /// is not disconnected: the server reads from it more slowly. 0: no limit.
+    #[arg(long, default_value_t = default_inbound_byte_rate(), value_name = "BYTES")]
+    inbound_byte_rate: u32,
+
+    /// Most bytes that may wait for one connection (messages queued for a client that
+    /// reads too slowly); one more closes it (close code 1008).
+    #[arg(long, default_value_t = Config::default().max_queued_bytes, value_name = "BYTES")]
+    max_queued_bytes: usize,
+
     /// Threads serving clients. One is the most efficient per message (no hand-offs
     /// between threads) and serves 10,000 clients on its own; more help when logins or
     /// property updates come in storms on a machine with cores to spare.
@@ -80,6 +97,20 @@ fn default_message_rate() -> u32 {
 
 fn default_max_connections_per_address() -> usize {
     Config::default().max_connections_per_address.unwrap_or(0)
+}
+
+fn default_inbound_byte_rate() -> u32 {
+    Config::default()
+        .inbound_byte_rate
+        .map_or(0, |rate| rate.per_second.get())
+}
+
+/// A burst the size of the default's, whatever the rate: a client that reads faster than
+/// one sender sends then never has more than that queued at once.
+fn inbound_byte_burst() -> u32 {
+    Config::default()
+        .inbound_byte_rate
+        .map_or(1 << 20, |rate| rate.burst.get())
 }
 
 fn init_logging(verbose: u8) {
@@ -191,7 +222,9 @@ async fn run(cli: Cli) -> ExitCode {
         .with_message_rate(MessageRate::new(
             cli.message_rate,
             cli.message_rate.saturating_mul(2),
-        ));
+        ))
+        .with_inbound_byte_rate(ByteRate::new(cli.inbound_byte_rate, inbound_byte_burst()))
+        .with_max_queued_bytes(cli.max_queued_bytes);
     for origin in cli.allowed_origins {
         channel = channel.allow_origin(origin);
     }

@@ -24,9 +24,24 @@ pub struct Config {
     /// large, watched by many and changed often (a chat's user list during a login
     /// storm) does not saturate the server. `None` turns pacing off. Default 128 MiB/s.
     pub property_update_budget: Option<u64>,
-    /// How many undelivered events (signals, property changes) a session may have queued
-    /// before it is closed as too slow: close code 1008. Default 65,536.
-    pub max_queued_events: usize,
+    /// How many bytes may wait for one client before it is closed as too slow: close code
+    /// 1008, "client too slow: too many bytes queued". Counted are the signals (and
+    /// `destroyed` messages) queued for the session and those it has taken but not yet
+    /// written to the socket or holds back, each at its size plus 128 bytes for its place
+    /// in the queue, so that many small events are bounded too (the default admits
+    /// 32,768 empty ones). Property changes are not counted: they are coalesced, one per
+    /// property, and the update is written when it is sent; nor are the session's own
+    /// answers, written before it reads the client's next message.
+    ///
+    /// A signal's frame is serialized once and shared by every session that receives it,
+    /// so a client that stops reading pins at most this much of what the others have
+    /// long received, and many such clients mostly pin the same frames. A signal larger
+    /// than the limit is still taken when nothing else waits, so a client that keeps up
+    /// always gets it. Default 4 MiB: 64 chat messages of the largest size beyond what
+    /// the socket buffers hold, more than a room of people sends at once, and a few
+    /// seconds of a sender at the default `inbound_byte_rate`
+    /// (Centrifugo's client queue limit is 1 MiB, for smaller messages).
+    pub max_queued_bytes: usize,
     /// How long writing to a client may block its session before the client counts as
     /// not reading and is disconnected: close code 1008 (sent if the socket still takes
     /// it). Default 10 s. Other sessions never wait for a slow one.
@@ -50,6 +65,19 @@ pub struct Config {
     /// by every session a task drives (`Channel::run_session`), with the `server` feature.
     #[cfg(feature = "server")]
     pub message_rate: Option<MessageRate>,
+    /// How many bytes per second a WebSocket client may send on average, and in a burst.
+    /// Every byte read from the socket counts, frame headers and refused frames
+    /// included. A client that sends faster is not disconnected: the server pauses
+    /// reading from it until its budget allows, so TCP slows the sender down and what it
+    /// sends waits in its own buffers, not in the server's (nginx's `limit_rate` does
+    /// the same for responses). The burst is never less than one message of
+    /// [`max_message_size`](Self::max_message_size) with its frame header, so the
+    /// largest message always arrives at full speed. `None` turns the limit off.
+    /// Default 1 MiB per second with a burst of 1 MiB: sixteen chat messages of the
+    /// largest size every second, and little enough that a client reading at 10 MB/s
+    /// keeps up with several senders at the limit.
+    #[cfg(feature = "server")]
+    pub inbound_byte_rate: Option<ByteRate>,
     /// After this long without hearing from a client the server sends a ping. Default
     /// 30 s.
     pub ping_interval: Duration,
@@ -119,18 +147,41 @@ impl MessageRate {
     }
 }
 
+/// A byte rate limit: `per_second` on average, up to `burst` at once.
+#[cfg(feature = "server")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByteRate {
+    /// Bytes per second a client may keep sending.
+    pub per_second: NonZeroU32,
+    /// Bytes a client may send at once after a quiet spell.
+    pub burst: NonZeroU32,
+}
+
+#[cfg(feature = "server")]
+impl ByteRate {
+    /// `per_second` on average, at most `burst` at once; `None` if either is zero.
+    pub fn new(per_second: u32, burst: u32) -> Option<Self> {
+        Some(Self {
+            per_second: NonZeroU32::new(per_second)?,
+            burst: NonZeroU32::new(burst)?,
+        })
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
             property_update_interval: Duration::ZERO,
             property_update_budget: Some(128 << 20),
-            max_queued_events: 65_536,
+            max_queued_bytes: 4 << 20,
             write_timeout: Duration::from_secs(10),
             websocket_read_buffer: 1024,
             max_message_size: 1 << 20,
             max_message_fragments: 1024,
             #[cfg(feature = "server")]
             message_rate: MessageRate::new(2_000, 4_000),
+            #[cfg(feature = "server")]
+            inbound_byte_rate: ByteRate::new(1 << 20, 1 << 20),
             ping_interval: Duration::from_secs(30),
             pong_timeout: Duration::from_secs(20),
             max_connections: 20_000,
@@ -163,9 +214,9 @@ impl Config {
         self
     }
 
-    /// Sets [`Config::max_queued_events`] (at least 1).
-    pub fn with_max_queued_events(mut self, limit: usize) -> Self {
-        self.max_queued_events = limit.max(1);
+    /// Sets [`Config::max_queued_bytes`] (at least 1).
+    pub fn with_max_queued_bytes(mut self, bytes: usize) -> Self {
+        self.max_queued_bytes = bytes.max(1);
         self
     }
 
@@ -192,6 +243,13 @@ impl Config {
     #[cfg(feature = "server")]
     pub fn with_message_rate(mut self, rate: Option<MessageRate>) -> Self {
         self.message_rate = rate;
+        self
+    }
+
+    /// Sets [`Config::inbound_byte_rate`]; `None` turns the limit off.
+    #[cfg(feature = "server")]
+    pub fn with_inbound_byte_rate(mut self, rate: Option<ByteRate>) -> Self {
+        self.inbound_byte_rate = rate;
         self
     }
 

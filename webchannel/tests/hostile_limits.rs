@@ -1,11 +1,14 @@
 //! The connection and session limits of `webchannel::serve`, over real loopback sockets
-//! with tokio-tungstenite: a client that stops reading, one that stops answering pings,
-//! too many connections, one address holding places (clients bind 127.0.0.2, 127.0.0.3,
-//! ... to come from several addresses), connections that stall before the upgrade or say
-//! nothing after it, pages of foreign origins and rebound names, and a shutdown. Each
-//! limit is set small here so the tests take moments.
+//! with tokio-tungstenite: a client that stops reading (for longer than the write timeout,
+//! or for more than its backlog of bytes), one that sends more bytes per second than it
+//! may, one that stops answering pings, too many connections, one address holding places
+//! (clients bind 127.0.0.2, 127.0.0.3, ... to come from several addresses), connections
+//! that stall before the upgrade or say nothing after it, pages of foreign origins and
+//! rebound names, and a shutdown. Each limit is set small here so the tests take moments.
 
 use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -18,7 +21,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 use tokio_tungstenite::tungstenite::{Error, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, client_async, connect_async};
-use webchannel::{Channel, Config, Handle};
+use webchannel::{ByteRate, Channel, Config, Handle};
 use webchannel_tests::tcp_from;
 
 type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -146,36 +149,116 @@ async fn wait_for_sessions(channel: &Channel, count: usize) {
     .unwrap_or_else(|_| panic!("{} sessions instead of {count}", channel.session_count()));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() {
-    let config = Config::default().with_write_timeout(Duration::from_millis(300));
-    let server = serve(config).await;
-    let _stalled = subscribed(&server.url).await;
+/// Connects a client that never reads and one that does, announces 25 MiB (more than any
+/// socket buffers between server and client hold) and checks that the reader got all of
+/// it; returns both. The announcements keep pace with the reader (at most
+/// [`READER_LAG`] ahead of it), so that it never has more than that waiting however
+/// slowly this machine runs it, while the other falls ever further behind.
+async fn flood_past_a_stalled_client(server: &Server) -> (Client, Client) {
+    let stalled = subscribed(&server.url).await;
     let mut reader = subscribed(&server.url).await;
     let text = "x".repeat(64 * 1024);
-    let rounds = 400; // 25 MiB: more than any socket buffers between server and client
+    let rounds = 400;
+    let received = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&received);
     let counting = tokio::spawn(async move {
-        let mut received = 0;
-        while received < rounds {
+        while counted.load(Ordering::Acquire) < rounds {
             match tokio::time::timeout(WAIT, reader.next()).await {
-                Ok(Some(Ok(Message::Text(_)))) => received += 1,
+                Ok(Some(Ok(Message::Text(_)))) => {
+                    counted.fetch_add(1, Ordering::Release);
+                }
                 Ok(Some(Ok(_))) => {}
                 other => panic!("the reading client lost its connection: {other:?}"),
             }
         }
         // Handed back: dropping it here would end its session too.
-        (received, reader)
+        reader
     });
-    for _ in 0..rounds {
+    for announced in 0..rounds {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while announced >= received.load(Ordering::Acquire) + READER_LAG {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the reader stopped reading"
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
         server.speaker.announced(text.clone());
         tokio::task::yield_now().await;
     }
-    let (received, mut reader) = counting.await.expect("counted");
-    assert_eq!(received, rounds);
+    let reader = counting.await.expect("counted");
+    assert_eq!(received.load(Ordering::Acquire), rounds);
+    (stalled, reader)
+}
+
+/// How many announcements [`flood_past_a_stalled_client`] may be ahead of its reader: two
+/// of 64 KiB, well within the smallest backlog limit these tests set.
+const READER_LAG: usize = 2;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() {
+    let config = Config::default().with_write_timeout(Duration::from_millis(300));
+    let server = serve(config).await;
+    let (_stalled, mut reader) = flood_past_a_stalled_client(&server).await;
     wait_for_sessions(&server.channel, 1).await;
     let echo =
         json!({"type": 6, "object": "speaker", "method": "echo", "args": ["still"], "id": "after"});
     assert_eq!(request(&mut reader, echo).await["data"], "still");
+}
+
+/// The close frame the server sent (code and reason), reading past anything else.
+async fn close_frame(client: &mut Client) -> Option<(u16, String)> {
+    loop {
+        match tokio::time::timeout(WAIT, client.next())
+            .await
+            .expect("the connection ends in time")
+        {
+            Some(Ok(Message::Close(frame))) => {
+                return frame.map(|frame| (frame.code.into(), frame.reason.to_string()));
+            }
+            Some(Ok(_)) => {}
+            None | Some(Err(_)) => return None,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_closed_once_its_backlog_passes_the_byte_limit() {
+    // The write timeout is out of reach: only the backlog can close the client in time.
+    let config = Config::default()
+        .with_write_timeout(Duration::from_secs(60))
+        .with_max_queued_bytes(256 * 1024);
+    let server = serve(config).await;
+    let (mut stalled, _reader) = flood_past_a_stalled_client(&server).await;
+    wait_for_sessions(&server.channel, 1).await;
+    assert_eq!(
+        close_frame(&mut stalled).await,
+        Some((1008, "client too slow: too many bytes queued".to_owned()))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_sends_faster_than_its_byte_rate_is_slowed_not_closed() {
+    let rate = ByteRate::new(256 * 1024, 256 * 1024);
+    let config = Config::default()
+        .with_max_message_size(64 * 1024)
+        .with_inbound_byte_rate(rate);
+    let server = serve(config).await;
+    let mut client = subscribed(&server.url).await;
+    let text = "y".repeat(60 * 1024);
+    // 960 KiB: the burst, then at least 2.75 s at the rate.
+    let start = std::time::Instant::now();
+    for id in 0..16 {
+        let echo =
+            json!({"type": 6, "object": "speaker", "method": "echo", "args": [text], "id": id});
+        assert_eq!(request(&mut client, echo).await["data"], text.as_str());
+    }
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_secs(2),
+        "read at full speed: {took:?}"
+    );
+    assert_eq!(server.channel.session_count(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

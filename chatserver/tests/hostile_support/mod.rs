@@ -170,15 +170,23 @@ impl Wire {
 
     /// The next JSON message; panics on anything else.
     pub async fn next_json(&mut self) -> Value {
+        serde_json::from_str(&self.next_text().await).expect("the server sends JSON")
+    }
+
+    /// The text of the next text frame; panics on anything else.
+    pub async fn next_text(&mut self) -> String {
         loop {
             match self.next().await {
-                Some(Message::Text(text)) => {
-                    return serde_json::from_str(&text).expect("the server sends JSON");
-                }
+                Some(Message::Text(text)) => return text.as_str().to_owned(),
                 Some(Message::Ping(_) | Message::Pong(_)) => {}
                 other => panic!("expected a text frame, got {other:?}"),
             }
         }
+    }
+
+    /// The WebSocket itself, for a test that drives it on its own.
+    pub fn into_socket(self) -> WebSocketStream<MaybeTlsStream<TcpStream>> {
+        self.socket
     }
 
     async fn next(&mut self) -> Option<Message> {

@@ -55,7 +55,7 @@ impl ChannelShared {
         Self {
             registered: RwLock::default(),
             adopted: RwLock::default(),
-            sessions: Sessions::new(config.max_queued_events),
+            sessions: Sessions::new(config.max_queued_bytes),
             updates_blocked: AtomicBool::new(false),
             config,
         }

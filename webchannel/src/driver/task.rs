@@ -55,11 +55,21 @@ pub enum Outbound {
 
 /// The task's doorbell: the mailbox rings it, the loop awaits it.
 #[derive(Default)]
-struct Bell(Notify);
+struct Bell {
+    mail: Notify,
+    /// The session's backlog overflowed: awaited while a write blocks, so that a client
+    /// that does not read is closed at once rather than after the write timeout.
+    overflow: Notify,
+}
 
 impl Doorbell for Bell {
     fn ring(&self) {
-        self.0.notify_one();
+        self.mail.notify_one();
+    }
+
+    fn overflowed(&self) {
+        self.mail.notify_one();
+        self.overflow.notify_one();
     }
 }
 
@@ -182,7 +192,7 @@ where
     let reason = loop {
         let woken = tokio::select! {
             biased;
-            () = bell.0.notified() => Woken::Input(Input::Mail),
+            () = bell.mail.notified() => Woken::Input(Input::Mail),
             Some(resolved) = running.next(), if !running.is_empty() => {
                 Woken::Input(Input::Resolved(resolved))
             }
@@ -258,7 +268,12 @@ where
         text = None;
         let frames = session.transmit();
         if ping || heard || !frames.is_empty() {
-            match timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())).await {
+            let written = tokio::select! {
+                biased;
+                written = timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())) => written,
+                () = bell.overflow.notified() => break CloseReason::Overflow,
+            };
+            match written {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => break CloseReason::TransportFailed,
                 Err(_) => break CloseReason::Stalled,
@@ -273,17 +288,20 @@ where
 }
 
 /// Writes every ready frame (and a ping if one is due), then flushes once; the flush also
-/// sends what the transport answers on its own (the pong to a client's ping).
+/// sends what the transport answers on its own (the pong to a client's ping). The frames
+/// count against the session's backlog until the flush is done.
 async fn write<O: Sink<Outbound>>(
-    frames: Transmit<'_>,
+    mut frames: Transmit<'_>,
     ping: bool,
     mut outgoing: Pin<&mut O>,
 ) -> Result<(), O::Error> {
-    for frame in frames {
+    for frame in frames.by_ref() {
         outgoing.feed(Outbound::Text(frame)).await?;
     }
     if ping {
         outgoing.feed(Outbound::Ping).await?;
     }
-    outgoing.flush().await
+    outgoing.flush().await?;
+    drop(frames);
+    Ok(())
 }

@@ -13,23 +13,23 @@ use super::subscribers::Subscribers;
 pub(crate) struct Sessions {
     all: Subscribers,
     next: AtomicU64,
-    /// How many events a session may have queued before it is closed as too slow.
-    queue_limit: usize,
+    /// How many bytes a session's backlog may hold before it is closed as too slow.
+    backlog_limit: usize,
 }
 
 impl Sessions {
-    pub(crate) fn new(queue_limit: usize) -> Self {
+    pub(crate) fn new(backlog_limit: usize) -> Self {
         Self {
             all: Subscribers::default(),
             next: AtomicU64::new(1),
-            queue_limit,
+            backlog_limit,
         }
     }
 
     /// A new session, whose mailbox rings `doorbell`.
     pub(crate) fn attach(&self, doorbell: Arc<dyn Doorbell>) -> (SessionId, Arc<Mailbox>) {
         let id = SessionId(self.next.fetch_add(1, Ordering::Relaxed));
-        let mailbox = Arc::new(Mailbox::new(self.queue_limit, doorbell));
+        let mailbox = Arc::new(Mailbox::new(self.backlog_limit, doorbell));
         self.all.insert(id, &mailbox);
         (id, mailbox)
     }

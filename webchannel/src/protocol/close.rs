@@ -8,7 +8,8 @@ pub enum CloseReason {
     ClientClosed,
     /// Reading from or writing to the client failed.
     TransportFailed,
-    /// The client did not read fast enough and its queue overflowed.
+    /// The client did not read fast enough: more bytes waited for it than
+    /// [`Config::max_queued_bytes`](crate::Config::max_queued_bytes) allows.
     Overflow,
     /// Writing to the client blocked for longer than
     /// [`Config::write_timeout`](crate::Config::write_timeout).
@@ -60,7 +61,7 @@ impl CloseReason {
         match self {
             Self::ClientClosed => "client closed the connection",
             Self::TransportFailed => "connection failed",
-            Self::Overflow => "client too slow: outgoing queue overflowed",
+            Self::Overflow => "client too slow: too many bytes queued",
             Self::Stalled => "client too slow: not reading",
             Self::MessageTooBig => "message too big",
             Self::InvalidText => "text frame is not valid UTF-8",

@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use crate::error::InvokeError;
 use crate::fanout::event::Event;
+use crate::fanout::mailbox::Mailbox;
 use crate::object::erased::{BoxFuture, ErasedObject, Invocation, Reply};
 use crate::protocol::Frame;
 use crate::protocol::close::CloseReason;
@@ -85,14 +86,20 @@ pub(crate) struct Step {
 }
 
 /// The frames the session produced, in order; what is left unread stays for the next
-/// time. Once empty, the queue gives back capacity left over from a burst, so an idle
-/// session stays small.
-pub(crate) struct Transmit<'a>(pub(super) &'a mut VecDeque<Frame>);
+/// time. Drop it once the frames taken are written: if none is left, the mailbox stops
+/// counting them against the session's backlog limit, and the queue gives back capacity
+/// left over from a burst, so an idle session stays small.
+pub(crate) struct Transmit<'a> {
+    pub(super) output: &'a mut VecDeque<Frame>,
+    pub(super) mailbox: &'a Mailbox,
+    /// Bytes of the messages the session holds back, which still count.
+    pub(super) held: usize,
+}
 
 impl Transmit<'_> {
     /// Whether there is nothing to write.
     pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.output.is_empty()
     }
 }
 
@@ -100,12 +107,15 @@ impl Iterator for Transmit<'_> {
     type Item = Frame;
 
     fn next(&mut self) -> Option<Frame> {
-        self.0.pop_front()
+        self.output.pop_front()
     }
 }
 
 impl Drop for Transmit<'_> {
     fn drop(&mut self) {
-        self.0.shrink_when_empty();
+        if self.output.is_empty() {
+            self.mailbox.written(self.held);
+            self.output.shrink_when_empty();
+        }
     }
 }

@@ -9,6 +9,7 @@
 mod announce;
 pub(crate) mod contract;
 mod ending;
+mod held;
 pub(crate) mod pacing;
 mod resolve;
 mod updates;
@@ -38,6 +39,7 @@ use crate::support::warnings::{Complaints, complain};
 
 use contract::{Awaited, Input, ReplyTo, Resolution, Resolved, Step, Transmit};
 pub(crate) use ending::Ending;
+use held::{Held, Outgoing};
 use pacing::UpdatePacing;
 use updates::PendingUpdates;
 
@@ -59,12 +61,6 @@ enum Work {
     Wait(crate::object::erased::BoxFuture<()>),
 }
 
-/// A message on its way to the client, with the objects it refers to.
-struct Outgoing {
-    text: Frame,
-    objects: SharedFound,
-}
-
 /// One client's protocol state.
 pub(crate) struct Session {
     id: SessionId,
@@ -81,7 +77,7 @@ pub(crate) struct Session {
     /// The id of an `init` that could not be answered yet.
     deferred_init: Option<Box<str>>,
     /// Messages held, in order, until `held_on` can be read to describe an object.
-    held: VecDeque<Outgoing>,
+    held: Held,
     held_on: Option<Arc<dyn ErasedObject>>,
     events: VecDeque<Event>,
     output: VecDeque<Frame>,
@@ -123,7 +119,7 @@ impl Session {
             known: HashMap::new(),
             pending: PendingUpdates::default(),
             deferred_init: None,
-            held: VecDeque::new(),
+            held: Held::default(),
             held_on: None,
             events: VecDeque::new(),
             output: VecDeque::new(),
@@ -170,9 +166,14 @@ impl Session {
         self.settle(work)
     }
 
-    /// The frames to write to the client, in order.
+    /// The frames to write to the client, in order. Once all are written and the
+    /// transmit is dropped, the mailbox stops counting them against the backlog limit.
     pub(crate) fn transmit(&mut self) -> Transmit<'_> {
-        Transmit(&mut self.output)
+        Transmit {
+            output: &mut self.output,
+            mailbox: &self.mailbox,
+            held: self.held.bytes(),
+        }
     }
 
     /// Ends the session for `reason`: logs how it ended, and gives what tells the

@@ -11,9 +11,11 @@ use tokio::time::{Instant, timeout, timeout_at};
 
 use crate::channel::Channel;
 use crate::driver::task::Inbound;
+use crate::limits::inbound::ByteBudget;
 use crate::protocol::close::CloseReason;
 
 use super::reader::{FrameReader, ReadError, Received};
+use super::throttled::Throttled;
 use super::writer::{FrameWriter, Replies};
 
 /// How long the server reads on after sending its Close frame, for the client's answer.
@@ -27,7 +29,7 @@ where
 {
     // What this connection needs of the configuration; not a copy of all of it (every
     // byte of this future is kept for every client).
-    let (read_buffer, max_message, max_fragments, patience, first_message_timeout) = {
+    let (read_buffer, max_message, max_fragments, patience, first_message_timeout, budget) = {
         let config = channel.config();
         (
             config.websocket_read_buffer,
@@ -35,11 +37,19 @@ where
             config.max_message_fragments,
             config.write_timeout,
             config.first_message_timeout,
+            config
+                .inbound_byte_rate
+                .map(|rate| ByteBudget::new(rate, config.max_message_size)),
         )
     };
     let (read, write) = tokio::io::split(io);
     let replies = Replies::default();
-    let mut reader = FrameReader::new(read, read_buffer, max_message, max_fragments);
+    let mut reader = FrameReader::new(
+        Throttled::new(read, budget),
+        read_buffer,
+        max_message,
+        max_fragments,
+    );
     let mut writer = FrameWriter::new(write, replies.clone());
     // Until the first text message; a client that holds a connection without saying
     // anything must not keep its place for ever (pings are answered by any WebSocket
