@@ -79,6 +79,7 @@ impl Mailbox {
 
     /// Gives the session an event: to its driver at once when nothing is queued and the
     /// driver takes it, else into the queue. Events so never overtake queued ones.
+    #[inline]
     pub(crate) fn push(&self, event: Event) {
         let mut event = Some(event);
         if !self.waiting.load(Ordering::Acquire) {

@@ -91,6 +91,7 @@ pub(crate) struct Transmit<'a>(pub(super) &'a mut VecDeque<Frame>);
 
 impl Transmit<'_> {
     /// Whether there is nothing to write.
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -99,12 +100,14 @@ impl Transmit<'_> {
 impl Iterator for Transmit<'_> {
     type Item = Frame;
 
+    #[inline]
     fn next(&mut self) -> Option<Frame> {
         self.0.pop_front()
     }
 }
 
 impl Drop for Transmit<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.0.shrink_when_empty();
     }
