@@ -103,6 +103,7 @@ impl Mailbox {
     /// those it took and has not written yet — over the limit closes the session instead
     /// (close code 1008), unless the backlog is empty: a client that keeps up gets even a
     /// message larger than the limit.
+    #[inline]
     pub(crate) fn push(&self, event: Event) {
         let mut event = Some(event);
         if !self.waiting.load(Ordering::Acquire) {

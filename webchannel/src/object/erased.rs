@@ -105,6 +105,8 @@ pub(crate) struct ObjectCore {
     outlet: OnceLock<Arc<dyn Outlet>>,
 }
 
+// The accessors are `#[inline]`: sessions and the fan-out, in other codegen units, call
+// them for every property they read and every signal they pass on.
 impl ObjectCore {
     /// A new object: registered under `name`, or (without one) made with `Handle::new`.
     pub(crate) fn new(name: Option<Arc<str>>, meta: &'static ObjectMeta) -> Self {
@@ -117,19 +119,23 @@ impl ObjectCore {
         }
     }
 
+    #[inline]
     pub(crate) fn id(&self) -> ObjectId {
         self.identity.id()
     }
 
     /// The registered name, or the generated id of an object made with `Handle::new`.
+    #[inline]
     pub(crate) fn name(&self) -> &Arc<str> {
         self.identity.name()
     }
 
+    #[inline]
     pub(crate) fn meta(&self) -> &'static ObjectMeta {
         self.identity.meta()
     }
 
+    #[inline]
     pub(crate) fn identity(&self) -> &Identity {
         &self.identity
     }
@@ -144,15 +150,18 @@ impl ObjectCore {
     }
 
     /// The object's serializations, shared by every session.
+    #[inline]
     pub(crate) fn cache(&self) -> &ValueCache<dyn ErasedObject> {
         &self.cache
     }
 
     /// Records that the state may have changed, invalidating cached serializations.
+    #[inline]
     pub(crate) fn touch(&self) {
         self.cache.touch();
     }
 
+    #[inline]
     pub(crate) fn is_registered(&self) -> bool {
         self.registered.load(Ordering::Acquire)
     }
@@ -163,6 +172,7 @@ impl ObjectCore {
     }
 
     /// Where the object's signals go, once it is published.
+    #[inline]
     pub(crate) fn outlet(&self) -> Option<&Arc<dyn Outlet>> {
         self.outlet.get()
     }

@@ -98,6 +98,7 @@ pub(crate) struct Transmit<'a> {
 
 impl Transmit<'_> {
     /// Whether there is nothing to write.
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.output.is_empty()
     }
@@ -106,12 +107,14 @@ impl Transmit<'_> {
 impl Iterator for Transmit<'_> {
     type Item = Frame;
 
+    #[inline]
     fn next(&mut self) -> Option<Frame> {
         self.output.pop_front()
     }
 }
 
 impl Drop for Transmit<'_> {
+    #[inline]
     fn drop(&mut self) {
         if self.output.is_empty() {
             self.mailbox.written(self.held);

@@ -140,6 +140,10 @@ impl Session {
 
     /// Takes one input and does everything it leads to; the step says what the driver
     /// must do next.
+    // Every delivery to every session passes here, and the drivers live in other codegen
+    // units: inlined into them, an event's path and its step stay in registers (likewise
+    // for the other `#[inline]`s on that path).
+    #[inline]
     pub(crate) fn handle(&mut self, input: Input<'_>) -> Step {
         let work = match input {
             Input::Message(text) => self.receive(text),
@@ -168,6 +172,7 @@ impl Session {
 
     /// The frames to write to the client, in order. Once all are written and the
     /// transmit is dropped, the mailbox stops counting them against the backlog limit.
+    #[inline]
     pub(crate) fn transmit(&mut self) -> Transmit<'_> {
         Transmit {
             output: &mut self.output,
@@ -184,6 +189,7 @@ impl Session {
 
     /// After an input: waits for what output is held on, sends or schedules property
     /// updates, and tells the driver what to await and when to come back.
+    #[inline]
     fn settle(&mut self, work: Option<Work>) -> Step {
         let mut step = Step {
             close: self.close,
@@ -339,6 +345,7 @@ impl Session {
     }
 
     /// Acts on one event (from the mailbox, or handed over directly).
+    #[inline]
     fn take(&mut self, event: Event) {
         match event {
             Event::Signal { frame, objects } => self.send(Outgoing {
@@ -570,6 +577,7 @@ impl Session {
 
     /// Sends a message, first announcing the objects it refers to that the client has not
     /// seen; keeps messages in order while one waits for an object's lock.
+    #[inline]
     fn send(&mut self, outgoing: Outgoing) {
         if self.held_on.is_some() {
             self.held.push_back(outgoing);
