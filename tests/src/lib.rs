@@ -18,6 +18,7 @@
 //! ([`Balancer`], Debian's HAProxy), both installed on first use and started on free ports.
 
 mod balancer;
+mod captured_logs;
 pub mod debian;
 mod exclusive;
 mod free_port;
@@ -35,6 +36,7 @@ mod redis_process;
 mod server_process;
 
 pub use balancer::Balancer;
+pub use captured_logs::CapturedLogs;
 pub use http::{HttpResponse, http_get};
 pub use listening::wait_until_listening;
 pub use node_modules::ensure_node_modules;

@@ -8,6 +8,8 @@ pub(crate) const WEBCHANNEL: &str = "webchannel";
 pub(crate) const PROPERTY: &str = "property";
 /// `#[webchannel(signal)]`: the bodiless fn declares a signal.
 pub(crate) const SIGNAL: &str = "signal";
+/// `#[webchannel(signal, cluster)]`: the signal is emitted on every instance of a cluster.
+pub(crate) const CLUSTER: &str = "cluster";
 /// `#[webchannel(skip)]`: a `pub` fn that is not published.
 pub(crate) const SKIP: &str = "skip";
 /// `#[webchannel(name = "...")]`: the published name, instead of the camelCase one.
@@ -20,9 +22,10 @@ pub(crate) const CONSTANT: &str = "constant";
 pub(crate) const ON_DISCONNECT: &str = "on_disconnect";
 
 /// Every key accepted inside `#[webchannel(...)]`.
-pub(crate) const KEYS: [&str; 7] = [
+pub(crate) const KEYS: [&str; 8] = [
     PROPERTY,
     SIGNAL,
+    CLUSTER,
     SKIP,
     NAME,
     NOTIFY,
@@ -31,8 +34,8 @@ pub(crate) const KEYS: [&str; 7] = [
 ];
 
 /// Every key accepted inside `#[webchannel(...)]`, as error messages list them.
-pub(crate) const ACCEPTED_KEYS: &str = "`property`, `signal`, `skip`, `name = \"...\"`, \
-     `notify = <signal fn>`, `constant`, `on_disconnect`";
+pub(crate) const ACCEPTED_KEYS: &str = "`property`, `signal`, `cluster`, `skip`, \
+     `name = \"...\"`, `notify = <signal fn>`, `constant`, `on_disconnect`";
 
 /// The macro argument `#[webchannel::object(crate = "path::to::webchannel")]`.
 pub(crate) const CRATE: &str = "crate";

@@ -14,7 +14,7 @@ use syn::{
 };
 
 use crate::attr::{
-    ACCEPTED_KEYS, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, KEYS, NAME, NOTIFY,
+    ACCEPTED_KEYS, CFG, CLUSTER, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, KEYS, NAME, NOTIFY,
     ON_DISCONNECT, PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
 };
 use crate::display::type_text;
@@ -215,6 +215,7 @@ fn read_options(attr: &Attribute, options: &mut Options) -> syn::Result<()> {
         let flags = [
             (PROPERTY, &mut options.property),
             (SIGNAL, &mut options.signal),
+            (CLUSTER, &mut options.cluster),
             (SKIP, &mut options.skip),
             (CONSTANT, &mut options.constant),
             (ON_DISCONNECT, &mut options.on_disconnect),
