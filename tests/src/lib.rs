@@ -38,6 +38,7 @@ mod server_process;
 pub use balancer::Balancer;
 pub use captured_logs::CapturedLogs;
 pub use http::{HttpResponse, http_get};
+pub use layout::example_binary;
 pub use listening::wait_until_listening;
 pub use node_modules::ensure_node_modules;
 pub use node_tests::{NodeRun, run_node_tests};

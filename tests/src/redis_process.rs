@@ -1,8 +1,8 @@
 //! A Redis server for tests of instances that share one chat through it: Debian's
 //! `redis-server`, installed on first use, on a free loopback port with a directory of its
 //! own and no persistence, so a restart comes back empty as after a crash without
-//! snapshots. It can be killed, stopped and restarted on the same port, and is never
-//! left running.
+//! snapshots. It can be killed, stopped, paused and restarted on the same port, and is
+//! never left running.
 //!
 //! On a machine run by systemd, installing the package also starts a system Redis on port
 //! 6379; the tests never use that one (every `RedisProcess` has a port of its own).
@@ -114,6 +114,17 @@ impl RedisProcess {
                 "was still running {SHUTDOWN_TIMEOUT:?} after SIGTERM"
             )),
         }
+    }
+
+    /// Freezes it with SIGSTOP, as a server that hangs: connections stay open and nothing
+    /// is answered until [`resume`](Self::resume).
+    pub fn pause(&mut self) {
+        self.process.signal("STOP");
+    }
+
+    /// Lets a paused server go on (SIGCONT); it answers what it was sent meanwhile.
+    pub fn resume(&mut self) {
+        self.process.signal("CONT");
     }
 
     /// Starts it again on the same port and directory (stopping it first if it runs);

@@ -54,13 +54,7 @@ impl Cluster {
     /// it), with this node present as `presence` says, and its events. Spawns the set's
     /// keeper on the current Tokio runtime.
     pub fn claim_set(&self, name: &str, presence: Presence) -> (ClaimSet, ClaimEvents) {
-        ClaimSet::new(
-            name,
-            self.node(),
-            presence,
-            self.broker.claim_store(),
-            self.broker.link(),
-        )
+        ClaimSet::new(name, Arc::clone(&self.broker), presence)
     }
 }
 

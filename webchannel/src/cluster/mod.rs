@@ -99,6 +99,7 @@ mod link;
 mod membership;
 mod memory;
 mod node;
+mod registry;
 mod sent;
 mod subscription;
 
@@ -111,5 +112,6 @@ pub use link::{Link, LinkState};
 pub use membership::Cluster;
 pub use memory::{MemoryBroker, MemoryHub};
 pub use node::NodeId;
+pub use registry::Registry;
 pub use sent::{SendError, Sent};
 pub use subscription::Subscription;

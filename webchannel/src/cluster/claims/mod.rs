@@ -24,11 +24,11 @@ use tokio::sync::{Notify, RwLock, watch};
 
 use crate::support::locks::lock;
 
-use super::link::Link;
+use super::broker::Broker;
 use super::node::NodeId;
 use events::EventSender;
 use shared::{Inner, State};
-use store::{ClaimStore, Held, Presence};
+use store::{Held, Presence};
 
 pub use error::ClaimError;
 pub use events::{ClaimEvent, ClaimEvents};
@@ -60,17 +60,18 @@ impl ClaimSet {
     /// runtime.
     pub(super) fn new(
         set: &str,
-        node: NodeId,
+        broker: Arc<dyn Broker>,
         presence: Presence,
-        store: Arc<dyn ClaimStore>,
-        link: watch::Receiver<Link>,
     ) -> (Self, ClaimEvents) {
         let (events, receiver) = EventSender::new();
+        let store = broker.claim_store();
+        let link = broker.link();
         let inner = Arc::new(Inner {
             set: set.into(),
-            node,
+            node: broker.node(),
             presence,
             store: Arc::clone(&store),
+            _broker: broker,
             link: link.clone(),
             state: Mutex::new(State::default()),
             applied: watch::Sender::new(0),

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Notify, RwLock, watch};
 
+use crate::cluster::broker::Broker;
 use crate::cluster::error::BrokerError;
 use crate::cluster::link::Link;
 use crate::cluster::node::NodeId;
@@ -23,6 +24,8 @@ pub(super) struct Inner {
     pub(super) node: NodeId,
     pub(super) presence: Presence,
     pub(super) store: Arc<dyn ClaimStore>,
+    /// Kept alive for as long as the set: its tasks keep the link and the subscriptions.
+    pub(super) _broker: Arc<dyn Broker>,
     pub(super) link: watch::Receiver<Link>,
     pub(super) state: Mutex<State>,
     /// The replica's version, for calls waiting until their own change is applied.

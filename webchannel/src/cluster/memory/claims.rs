@@ -16,7 +16,7 @@ use crate::cluster::node::NodeId;
 use crate::cluster::subscription::Subscription;
 use crate::support::locks::lock;
 
-use super::registry::Registry;
+use crate::cluster::registry::Registry;
 
 /// Every set of a hub, and who watches each.
 #[derive(Default)]

@@ -4,7 +4,6 @@
 //! clustered application that need no Redis, outages and lost data included.
 
 mod claims;
-mod registry;
 
 use std::fmt;
 use std::sync::Arc;
@@ -17,9 +16,9 @@ use super::claims::store::ClaimStore;
 use super::error::BrokerError;
 use super::link::{Link, LinkState};
 use super::node::NodeId;
+use super::registry::Registry;
 use super::subscription::Subscription;
 use claims::{MemoryClaims, Sets};
-use registry::Registry;
 
 /// Connects the [`MemoryBroker`]s of one in-process cluster.
 ///
