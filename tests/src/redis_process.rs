@@ -140,6 +140,18 @@ impl RedisProcess {
         };
     }
 
+    /// The program and arguments that start it again on the same port and directory, for
+    /// a test whose other processes (Node, say) kill and restart it themselves (Redis
+    /// rewrites its `/proc/PID/cmdline`, so that cannot tell). Whoever starts it so must
+    /// also stop it.
+    pub fn command_line(&self) -> Vec<String> {
+        let command = server_command(programs(), self.port, self.dir.path());
+        std::iter::once(command.get_program())
+            .chain(command.get_args())
+            .map(|part| part.to_string_lossy().into_owned())
+            .collect()
+    }
+
     /// Runs `redis-cli` with `args` against it and returns what it printed, trimmed
     /// (nil prints as an empty string); panics if it fails.
     pub fn cli(&self, args: &[&str]) -> String {
@@ -170,9 +182,9 @@ enum Launch {
     PortTaken(Process),
 }
 
-/// Starts `redis-server` on `port` in `dir`, without persistence, in the foreground,
-/// logging to stdout; waits until it is ready.
-fn launch(programs: &Programs, port: u16, dir: &Path) -> Launch {
+/// `redis-server` on `port` in `dir`, without persistence, in the foreground, logging to
+/// stdout.
+fn server_command(programs: &Programs, port: u16, dir: &Path) -> Command {
     let mut command = Command::new(&programs.server);
     command
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
@@ -180,6 +192,12 @@ fn launch(programs: &Programs, port: u16, dir: &Path) -> Launch {
         .arg(dir)
         .args(["--save", "", "--appendonly", "no"])
         .args(["--daemonize", "no", "--logfile", ""]);
+    command
+}
+
+/// Starts [`server_command`]; waits until it is ready.
+fn launch(programs: &Programs, port: u16, dir: &Path) -> Launch {
+    let mut command = server_command(programs, port, dir);
     let mut process = Process::spawn(&format!("redis-server on port {port}"), &mut command);
     match process.wait_for(STARTUP_TIMEOUT, |line| line.text.contains(READY)) {
         Ok(_) => Launch::Ready(process),
