@@ -2,11 +2,16 @@
 //! `redis-server`, installed on first use), with Qt's `qwebchannel.js` clients on
 //! different instances (`tests/js/cluster.test.mjs`): one user list, every message once
 //! and in order per sender, name races, a killed instance, a Redis restart. And behind a
-//! real balancer (HAProxy): clients on one port land on different instances.
+//! real balancer (HAProxy): clients on one port land on different instances. Logins an
+//! instance refuses by itself cost Redis nothing; bad `--redis` arguments fail early.
+
+mod hostile_support;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use hostile_support::{Chatter, Wire};
+use serde_json::json;
 use webchannel_tests::{
     Balancer, Process, RedisProcess, ServerProcess, qt515_qwebchannel_js, run_node_tests,
 };
@@ -123,4 +128,66 @@ fn a_wrong_redis_url_or_an_unreachable_redis_is_an_error_before_listening() {
         assert!(!server.stdout().contains("listening"), "{args:?}");
         assert!(started.elapsed() < Duration::from_secs(20), "{args:?}");
     }
+}
+
+/// How many times Redis ran a script (every claim set operation is one `EVALSHA`).
+fn scripts_run(redis: &RedisProcess) -> u64 {
+    let stats = redis.cli(&["INFO", "commandstats"]);
+    stats
+        .lines()
+        .find_map(|line| line.strip_prefix("cmdstat_evalsha:calls="))
+        .and_then(|rest| rest.split(',').next())
+        .map_or(0, |calls| calls.parse().expect("a count"))
+}
+
+#[test]
+fn logins_refused_by_the_instance_never_reach_redis() {
+    let redis = RedisProcess::start();
+    // A long keep-alive: the presence heartbeat (a script too) stays out of the count.
+    let server = ServerProcess::spawn(
+        CHATSERVER,
+        [
+            "--listen",
+            "127.0.0.1:0",
+            "--redis",
+            &redis.url(),
+            "--keep-alive-interval",
+            "120s",
+        ],
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let mut alice = Chatter::join(server.url(), "alice").await;
+        let mut other = Wire::initialised(server.url()).await;
+        let before = scripts_run(&redis);
+        let too_long = "x".repeat(65);
+        for refused in [
+            "",
+            "   ",
+            "a\u{202E}b",
+            "zero\u{200B}width",
+            too_long.as_str(),
+        ] {
+            let login = other.call("login", json!([refused])).await;
+            assert_eq!(login["data"], false, "{refused:?}: {login}");
+        }
+        let again = alice.wire.call("login", json!(["second-name"])).await;
+        assert_eq!(again["data"], false, "one user per connection: {again}");
+        let look_alike = other
+            .call("login", json!([alice.name.to_uppercase()]))
+            .await;
+        assert_eq!(
+            look_alike["data"], false,
+            "a look-alike of a local user: {look_alike}"
+        );
+        assert_eq!(scripts_run(&redis), before, "no claim was tried");
+
+        let login = other.call("login", json!(["bob"])).await;
+        assert_eq!(login["data"], true, "{login}");
+        assert!(
+            scripts_run(&redis) > before,
+            "a login Redis decides is counted"
+        );
+        alice.says("still chatting").await;
+    });
 }
