@@ -1,30 +1,23 @@
-//! A batch: what one `PUBLISH` carries — the frames one node queued while its previous
-//! publish was in flight, with the node (so it skips its own) and a deadline on Redis's
-//! clock (so a batch that arrives after its sender gave up is dropped).
+//! A batch: what one publish carries — the frames one node queued while its previous
+//! publish was in flight, with the node (so it skips its own).
 //!
-//! `"wcb1" | node: u64 | expires (ms, Redis's clock): i64 | count: u32 | count × (length:
-//! u32, frame)`, little-endian.
+//! `"wcb2" | node: u64 | count: u32 | count × (length: u32, frame)`, little-endian.
 
 use bytes::{BufMut, Bytes, BytesMut};
 use webchannel::cluster::NodeId;
 
-const MAGIC: &[u8; 4] = b"wcb1";
-const HEADER: usize = 4 + 8 + 8 + 4;
+const MAGIC: &[u8; 4] = b"wcb2";
+const HEADER: usize = 4 + 8 + 4;
 
 /// A batch as it arrives.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Batch {
     pub(crate) node: NodeId,
-    pub(crate) expires_ms: i64,
     pub(crate) frames: Vec<Bytes>,
 }
 
 /// The payload of one batch of `frames`.
-pub(crate) fn encode<'a>(
-    node: NodeId,
-    expires_ms: i64,
-    frames: impl ExactSizeIterator<Item = &'a Bytes>,
-) -> Bytes {
+pub(crate) fn encode<'a>(node: NodeId, frames: impl ExactSizeIterator<Item = &'a Bytes>) -> Bytes {
     let count = frames.len();
     let mut frames = frames.peekable();
     let mut payload = BytesMut::with_capacity(
@@ -32,7 +25,6 @@ pub(crate) fn encode<'a>(
     );
     payload.put_slice(MAGIC);
     payload.put_u64_le(node.get());
-    payload.put_i64_le(expires_ms);
     payload.put_u32_le(u32::try_from(count).unwrap_or(u32::MAX));
     for frame in frames {
         payload.put_u32_le(u32::try_from(frame.len()).unwrap_or(u32::MAX));
@@ -45,7 +37,6 @@ pub(crate) fn encode<'a>(
 pub(crate) fn decode(payload: &Bytes) -> Option<Batch> {
     let rest = payload.strip_prefix(MAGIC)?;
     let (node, rest) = rest.split_first_chunk::<8>()?;
-    let (expires, rest) = rest.split_first_chunk::<8>()?;
     let (count, mut rest) = rest.split_first_chunk::<4>()?;
     let count = usize::try_from(u32::from_le_bytes(*count)).ok()?;
     // Each frame takes four bytes at least: a count beyond that is a lie.
@@ -66,7 +57,6 @@ pub(crate) fn decode(payload: &Bytes) -> Option<Batch> {
     }
     rest.is_empty().then(|| Batch {
         node: NodeId::from_u64(u64::from_le_bytes(*node)),
-        expires_ms: i64::from_le_bytes(*expires),
         frames,
     })
 }
@@ -83,12 +73,11 @@ mod tests {
             Bytes::new(),
             Bytes::from_static(b"three"),
         ];
-        let payload = encode(node, 1234, frames.iter());
+        let payload = encode(node, frames.iter());
         assert_eq!(
             decode(&payload),
             Some(Batch {
                 node,
-                expires_ms: 1234,
                 frames: frames.to_vec()
             })
         );
@@ -100,7 +89,7 @@ mod tests {
         assert_eq!(decode(&Bytes::from(longer)), None, "trailing bytes");
         assert_eq!(decode(&Bytes::from_static(b"garbage")), None);
         let mut lying = payload.to_vec();
-        lying[20..24].copy_from_slice(&u32::MAX.to_le_bytes());
+        lying[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(
             decode(&Bytes::from(lying)),
             None,

@@ -77,7 +77,7 @@ impl RedisBroker {
         let node = NodeId::random();
         let link = Arc::new(LinkState::new(format!("redis at {address}")));
         let clock = Arc::new(RedisClock::default());
-        let pushes = Arc::new(Pushes::new(node, Arc::clone(&link), Arc::clone(&clock)));
+        let pushes = Arc::new(Pushes::new(node, Arc::clone(&link)));
         let receiver = Arc::clone(&pushes);
         let manager = ConnectionManagerConfig::new()
             // Never give up, and wait at most a second between attempts; every call has

@@ -14,8 +14,8 @@ pub struct RedisConfig {
     /// application use the same. Default `webchannel`.
     pub namespace: String,
     /// How long any call waits for Redis before it fails with `TimedOut`, and how long a
-    /// published frame stays deliverable: receivers drop a frame that arrives later (say,
-    /// after Redis hung), since its sender has been told it failed. Default 1 s.
+    /// published frame stays deliverable: Redis publishes nothing that reaches it later
+    /// (say, after it hung), since its sender has been told it failed. Default 1 s.
     pub call_timeout: Duration,
     /// How often the broker checks that Redis answers (and measures Redis's clock). A
     /// check that fails takes the link down. Default 1 s.

@@ -1,10 +1,9 @@
 //! [`Pushes`]: what Redis pushes to this node — messages on subscribed channels and the
 //! connection's loss — and who they go to. A batch of cluster frames reaches the
-//! subscribers of its topic unless this node sent it or it arrived too late; a claim set's
+//! subscribers of its topic unless this node sent it; a claim set's
 //! change reaches its watchers. Anything unreadable is dropped, logged once per channel.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
@@ -13,7 +12,6 @@ use webchannel::cluster::store::{Change, Watch};
 use webchannel::cluster::{Deliver, LinkState, NodeId, Registry, Subscription};
 
 use crate::batch;
-use crate::clock::RedisClock;
 
 /// Who listens on a Redis channel.
 #[derive(Clone)]
@@ -28,23 +26,18 @@ pub(crate) enum Listener {
 pub(crate) struct Pushes {
     node: NodeId,
     link: Arc<LinkState>,
-    clock: Arc<RedisClock>,
     listeners: Arc<Registry<Listener>>,
     /// (channel, what was wrong) pairs already logged.
     warned: Mutex<HashSet<(String, &'static str)>>,
-    /// Whether a late batch has been logged (the rest go to `debug`).
-    late_warned: AtomicBool,
 }
 
 impl Pushes {
-    pub(crate) fn new(node: NodeId, link: Arc<LinkState>, clock: Arc<RedisClock>) -> Self {
+    pub(crate) fn new(node: NodeId, link: Arc<LinkState>) -> Self {
         Self {
             node,
             link,
-            clock,
             listeners: Arc::default(),
             warned: Mutex::default(),
-            late_warned: AtomicBool::new(false),
         }
     }
 
@@ -93,26 +86,6 @@ impl Pushes {
             return;
         };
         if batch.node == self.node {
-            return;
-        }
-        let late_ms = self.clock.now_ms().saturating_sub(batch.expires_ms);
-        if late_ms > 0 {
-            // Its sender has been told it failed: delivering it now would make that a lie.
-            if !self.late_warned.swap(true, Ordering::Relaxed) {
-                tracing::warn!(
-                    channel,
-                    late_ms,
-                    frames = batch.frames.len(),
-                    "dropped frames that arrived after their deadline (Redis was slow or hung); later ones are logged at debug"
-                );
-            } else {
-                tracing::debug!(
-                    channel,
-                    late_ms,
-                    frames = batch.frames.len(),
-                    "dropped late frames"
-                );
-            }
             return;
         }
         for frame in batch.frames {
