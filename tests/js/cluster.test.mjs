@@ -97,6 +97,31 @@ test('the users of a killed instance leave every other list within the keep-aliv
     assert.equal(received.msg, 'still here');
 });
 
+test('a name taken elsewhere while its instance hung: the instance that holds it keeps it, the other logs its user out', async (t) => {
+    const instances = await startInstances(t, 2, redisUrl, uniqueName('split'));
+    t.after(() => instances[0].signal('SIGCONT'));
+    const [hanging, other] = instances.map((instance) => `ws://${instance.address}`);
+    const name = uniqueName('split');
+    const [first] = await logInEverywhere(t, [hanging], [name]);
+    const second = await connectForTest(t, other, 'npm');
+    await second.waitForUserList((list) => list.includes(name), `include ${name}`);
+
+    instances[0].signal('SIGSTOP');
+    // Its presence expires, and its user leaves the other instance's list.
+    await everyListIs([second], [], 3 * (keepAlive.intervalMs + keepAlive.graceMs));
+    assert.equal(await second.login(name), true, 'the name is free while its instance hangs');
+    instances[0].signal('SIGCONT');
+
+    await poll(
+        async () => (await first.call('sendMessage', name, 'am I still here?')) === false,
+        'the hung instance to log its user out',
+        3 * (keepAlive.intervalMs + keepAlive.graceMs),
+    );
+    await everyListIs([first, second], [name], 10_000);
+    assert.equal(await second.call('sendMessage', name, 'mine now'), true);
+    assert.equal(linesWith(instances[0].log, 'another instance holds this user\'s name now'), 1, instances[0].log);
+});
+
 test('Redis killed and restarted: instances serve on, refuse what needs Redis, and restore their users', async (t) => {
     const redis = new RedisControl(
         t,
