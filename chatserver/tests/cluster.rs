@@ -1,10 +1,10 @@
 //! Several `chatserver` instances sharing one chat through a real Redis (Debian's
 //! `redis-server`, installed on first use), with Qt's `qwebchannel.js` clients on
 //! different instances (`tests/js/cluster.test.mjs`): one user list, every message once
-//! and in order per sender, name races, a killed instance, a name taken elsewhere while its
-//! instance hung, a Redis restart. And behind a
-//! real balancer (HAProxy): clients on one port land on different instances. Logins an
-//! instance refuses by itself cost Redis nothing; bad `--redis` arguments fail early.
+//! and in order per sender, name races, a killed instance, a name taken elsewhere while
+//! its instance hung, a Redis restart. And behind a real balancer (HAProxy): clients on
+//! one port land on different instances. Logins an instance refuses by itself cost Redis
+//! nothing; bad `--redis` arguments fail early.
 
 mod hostile_support;
 
