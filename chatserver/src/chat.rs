@@ -1,12 +1,14 @@
 //! The `chatserver` object: who is logged in from which session, and the messages
-//! between them.
+//! between them — on one instance, or on every instance of a cluster.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use webchannel::{Context, SessionId};
+use webchannel::Context;
+use webchannel::cluster::ClaimSet;
 
 use crate::names::UserName;
 use crate::rules::is_valid_message;
+use crate::users::{Refusal, Users};
 
 /// The chat room Qt's clients talk to, published as `chatserver`.
 ///
@@ -30,17 +32,19 @@ use crate::rules::is_valid_message;
 /// - Messages longer than [`MAX_MESSAGE_BYTES`](crate::rules::MAX_MESSAGE_BYTES) are
 ///   refused with `false`.
 /// - When a connection closes, its user is logged out at once.
+///
+/// On a cluster ([`ChatServer::on_cluster`]) every instance serves its own clients and
+/// they share one chat: the user list is every instance's users (a name is claimed
+/// across the cluster, atomically, look-alikes included), and `newMessage` reaches the
+/// clients of every instance, each sender's messages in order. While the broker cannot be
+/// reached, `login` and `sendMessage` answer `false` and everything else goes on.
 #[derive(Debug, Default)]
 pub struct ChatServer {
-    /// Everyone logged in, with the session they logged in from.
-    users: BTreeMap<String, SessionId>,
-    /// The user each session is logged in as.
-    sessions: HashMap<SessionId, String>,
-    /// Who has shown signs of life since the current keep-alive round began.
-    alive: BTreeSet<String>,
-    /// The look-alike keys of every logged-in user's name: a name with one of them is
-    /// taken.
-    look_alikes: HashSet<String>,
+    /// The users logged in through this instance.
+    users: Mutex<Users>,
+    /// On a cluster: the names of everyone logged in on any instance, each claimed by the
+    /// instance its user logged in through. `None`: this instance is the whole chat.
+    everyone: Option<ClaimSet>,
 }
 
 #[webchannel::object]
@@ -48,13 +52,16 @@ impl ChatServer {
     /// Everyone logged in, sorted.
     #[webchannel(property, notify = user_list_changed)]
     pub fn user_list(&self) -> Vec<String> {
-        self.users.keys().cloned().collect()
+        match &self.everyone {
+            Some(everyone) => everyone.members(),
+            None => self.users().names(),
+        }
     }
 
     /// Logs this connection in as `user_name`; `false` when the name is not a valid name,
     /// is taken or looks like a name that is, or when this connection is already logged
-    /// in.
-    pub fn login(&mut self, user_name: String, cx: &Context<Self>) -> bool {
+    /// in (or, on a cluster, when the broker cannot be reached).
+    pub async fn login(&self, user_name: String, cx: &Context<Self>) -> bool {
         let session = cx.session();
         let name = match UserName::parse(&user_name) {
             Ok(name) => name,
@@ -63,69 +70,93 @@ impl ChatServer {
                 return false;
             }
         };
-        if self.sessions.contains_key(&session) {
-            return false;
+        let reserved = self.users().reserve(session, &name);
+        match reserved {
+            Ok(()) => {}
+            Err(Refusal::SessionTaken) => return false,
+            Err(Refusal::NameTaken) => {
+                tracing::debug!(%session, user = %name, "refused a name that is taken or looks like one that is");
+                return false;
+            }
         }
-        let keys = name.look_alike_keys();
-        if keys.iter().any(|key| self.look_alikes.contains(key)) {
-            tracing::debug!(%session, user = %name, "refused a name that is taken or looks like one that is");
+        if let Some(everyone) = &self.everyone {
+            let claim = everyone.claim_with_aliases(name.as_str(), name.look_alike_keys());
+            if let Err(error) = claim.await {
+                self.users().cancel(session);
+                tracing::debug!(%session, user = %name, "refused a name the cluster did not give: {error}");
+                return false;
+            }
+        }
+        let confirmed = self.users().confirm(session);
+        if !confirmed {
+            // The connection closed while the other instances were asked.
+            self.release_in_background(name.as_str());
             return false;
         }
         tracing::info!(%session, user = %name, "user logged in");
-        let name = name.as_str().to_owned();
-        self.look_alikes.extend(keys);
-        // A user who just logged in cannot have answered a keep-alive sent before.
-        self.alive.insert(name.clone());
-        self.sessions.insert(session, name.clone());
-        self.users.insert(name, session);
         cx.users_changed();
         true
     }
 
     /// Logs `user_name` out; `false` unless this connection is logged in under that name.
-    pub fn logout(&mut self, user_name: String, cx: &Context<Self>) -> bool {
-        let Some(user) = self.own_user(&user_name, cx.session()) else {
+    pub async fn logout(&self, user_name: String, cx: &Context<Self>) -> bool {
+        let user = self.users().log_out(&user_name, cx.session());
+        let Some(user) = user else {
             return false;
         };
         tracing::info!(session = %cx.session(), %user, "user logged out");
-        self.remove(&user);
+        if let Some(everyone) = &self.everyone {
+            // Answered once the other instances were told, so that this client's list is
+            // current with the answer. Unreachable, the next rejoin frees the name.
+            let _ = everyone.release(&user).await;
+        }
         cx.users_changed();
         true
     }
 
     /// Sends `msg` from `user` to everyone; `false` unless this connection is logged in as
-    /// `user` and `msg` is at most 64 KiB.
-    pub fn send_message(&self, user: String, msg: String, cx: &Context<Self>) -> bool {
-        let Some(user) = self.own_user(&user, cx.session()) else {
+    /// `user` and `msg` is at most 64 KiB (and, on a cluster, the broker took it).
+    pub async fn send_message(&self, user: String, msg: String, cx: &Context<Self>) -> bool {
+        let user = self.users().own_user(&user, cx.session());
+        let Some(user) = user else {
             return false;
         };
         if !is_valid_message(&msg) {
             return false;
         }
-        cx.new_message(local_time(), user, msg);
-        true
+        match cx.new_message(local_time(), user, msg).await {
+            Ok(()) => true,
+            Err(error) => {
+                // An outage is logged once by the link; a refusal per message is noise.
+                tracing::debug!(session = %cx.session(), "a message was not sent: {error}");
+                false
+            }
+        }
     }
 
     /// The answer to [`keepAlive`](ChatServerSignals::keep_alive): `user` is still there.
     /// Counts only from the connection `user` logged in from.
-    pub fn keep_alive_response(&mut self, user: String, cx: &Context<Self>) {
-        if let Some(user) = self.own_user(&user, cx.session()) {
-            self.alive.insert(user);
+    pub fn keep_alive_response(&self, user: String, cx: &Context<Self>) {
+        let mut users = self.users();
+        if let Some(user) = users.own_user(&user, cx.session()) {
+            users.mark_alive(user);
         }
     }
 
     /// A connection closed: its user, if any, is logged out at once.
     #[webchannel(on_disconnect)]
-    fn session_ended(&mut self, cx: &Context<Self>) {
-        if let Some(user) = self.sessions.get(&cx.session()).cloned() {
+    fn session_ended(&self, cx: &Context<Self>) {
+        let user = self.users().end_session(cx.session());
+        if let Some(user) = user {
             tracing::info!(session = %cx.session(), %user, "connection closed; user logged out");
-            self.remove(&user);
+            self.release_in_background(&user);
             cx.users_changed();
         }
     }
 
-    /// A message: the server's local time as `HH:mm:ss`, the sender, the text.
-    #[webchannel(signal)]
+    /// A message: the server's local time as `HH:mm:ss`, the sender, the text. On a
+    /// cluster, the clients of every instance get it.
+    #[webchannel(signal, cluster)]
     fn new_message(time: String, user: String, msg: String);
 
     /// Asks every client to answer with `keepAliveResponse`.
@@ -142,56 +173,57 @@ impl ChatServer {
 }
 
 impl ChatServer {
+    /// A chat whose users and messages every instance of a cluster shares: `everyone` is
+    /// the claim set of the users' names, the same set on every instance (see
+    /// [`publish_on_cluster`](crate::publish_on_cluster), which also keeps this
+    /// instance's clients told when it changes).
+    pub fn on_cluster(everyone: ClaimSet) -> Self {
+        Self {
+            users: Mutex::default(),
+            everyone: Some(everyone),
+        }
+    }
+
     /// Starts a keep-alive round: from now on, only users that answer (or log in) count as
     /// alive.
-    pub fn begin_keep_alive_round(&mut self) {
-        self.alive.clear();
+    pub fn begin_keep_alive_round(&self) {
+        self.users().begin_keep_alive_round();
     }
 
     /// Ends a keep-alive round: drops every user that has not shown signs of life since it
     /// began, and returns their names.
-    pub fn end_keep_alive_round(&mut self) -> Vec<String> {
-        let silent: Vec<String> = self
-            .users
-            .keys()
-            .filter(|user| !self.alive.contains(*user))
-            .cloned()
-            .collect();
+    pub fn end_keep_alive_round(&self) -> Vec<String> {
+        let silent = self.users().end_keep_alive_round();
         for user in &silent {
-            self.remove(user);
+            self.release_in_background(user);
         }
         silent
     }
 
-    /// Whether `user` (as typed or as shown) is logged in.
+    /// Whether `user` (as typed or as shown) is logged in through this instance.
     pub fn is_logged_in(&self, user: &str) -> bool {
-        self.users.contains_key(user)
-            || UserName::parse(user).is_ok_and(|name| self.users.contains_key(name.as_str()))
+        let users = self.users();
+        users.contains(user)
+            || UserName::parse(user).is_ok_and(|name| users.contains(name.as_str()))
     }
 
-    /// The user `session` is logged in as, if `typed` names it (as shown, or as typed).
-    fn own_user(&self, typed: &str, session: SessionId) -> Option<String> {
-        let own = self.sessions.get(&session)?;
-        // Clients that send the name as shown need no normalization.
-        if own == typed || UserName::parse(typed).is_ok_and(|name| name.as_str() == own) {
-            Some(own.clone())
-        } else {
-            None
+    /// Another instance holds `user`'s name now (it claimed it while this one could not
+    /// reach the broker): logs the user of this instance out. `false` if none had it.
+    pub(crate) fn lose(&self, user: &str) -> bool {
+        self.users().remove(user)
+    }
+
+    /// Gives `user`'s name back to the cluster without waiting: nothing waits for it,
+    /// and if the broker cannot be reached the next rejoin frees it.
+    fn release_in_background(&self, user: &str) {
+        if let Some(everyone) = &self.everyone {
+            tokio::spawn(everyone.release(user));
         }
     }
 
-    /// Forgets `user` and the session it logged in from.
-    fn remove(&mut self, user: &str) {
-        if let Some(session) = self.users.remove(user) {
-            self.sessions.remove(&session);
-        }
-        self.alive.remove(user);
-        // What is logged in was parsed, so it parses again, to the same name.
-        if let Ok(name) = UserName::parse(user) {
-            for key in name.look_alike_keys() {
-                self.look_alikes.remove(&key);
-            }
-        }
+    fn users(&self) -> MutexGuard<'_, Users> {
+        // Nothing panics while holding it; a poisoned lock still holds consistent users.
+        self.users.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

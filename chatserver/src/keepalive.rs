@@ -33,10 +33,10 @@ impl KeepAlive {
         ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            chat.write().await.begin_keep_alive_round();
+            chat.read().await.begin_keep_alive_round();
             chat.keep_alive();
             sleep(self.grace).await;
-            let dropped = chat.write().await.end_keep_alive_round();
+            let dropped = chat.read().await.end_keep_alive_round();
             if !dropped.is_empty() {
                 tracing::info!(users = ?dropped, "dropped users that did not answer the keep-alive");
                 chat.users_changed();

@@ -9,7 +9,9 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use chatserver::{KeepAlive, Settings};
+use webchannel::cluster::Cluster;
 use webchannel::{ByteRate, Config, MessageRate};
+use webchannel_redis::{ConnectError, RedisBroker, RedisConfig};
 
 /// mimalloc rather than the system allocator: after a burst (a flood of large messages,
 /// a login storm), it gives the freed memory back to the system within moments, where
@@ -78,6 +80,21 @@ struct Cli {
     /// property updates come in storms on a machine with cores to spare.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
     threads: u16,
+
+    /// Share one chat with every other instance started with this Redis (and the same
+    /// --redis-namespace): one user list, every message on every instance. Without it,
+    /// this instance is the whole chat.
+    #[arg(long, value_name = "redis://HOST:PORT")]
+    redis: Option<String>,
+
+    /// Keeps this chat's keys and channels apart from others on the same Redis.
+    #[arg(
+        long,
+        default_value = "chatserver",
+        value_name = "NAME",
+        requires = "redis"
+    )]
+    redis_namespace: String,
 
     /// Print the TypeScript declarations of the chat server's objects (a .d.ts file for
     /// typed clients) and exit.
@@ -200,6 +217,18 @@ async fn run(cli: Cli) -> ExitCode {
         eprintln!("error: --keep-alive-grace must be shorter than --keep-alive-interval");
         return ExitCode::from(2);
     }
+    // Before listening: a wrong URL or an unreachable Redis is an error, not a chat of one.
+    let cluster = match &cli.redis {
+        None => None,
+        Some(url) => match join_redis(url, &cli.redis_namespace).await {
+            Ok(cluster) => Some(cluster),
+            Err(error) => {
+                eprintln!("error: {error}");
+                let unreachable = matches!(error, ConnectError::Unreachable { .. });
+                return ExitCode::from(if unreachable { 1 } else { 2 });
+            }
+        },
+    };
     let listener = match TcpListener::bind(&cli.listen).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -231,6 +260,9 @@ async fn run(cli: Cli) -> ExitCode {
     for host in cli.allowed_hosts {
         channel = channel.allow_host(host);
     }
+    if let Some(cluster) = cluster {
+        channel = channel.with_cluster(cluster);
+    }
     let settings = Settings {
         keep_alive: KeepAlive {
             interval: cli.keep_alive_interval,
@@ -245,4 +277,10 @@ async fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Joins the instances that share `namespace` on the Redis at `url`.
+async fn join_redis(url: &str, namespace: &str) -> Result<Cluster, ConnectError> {
+    let config = RedisConfig::new(url).with_namespace(namespace);
+    Ok(Cluster::new(RedisBroker::connect_with(config).await?))
 }

@@ -19,6 +19,7 @@
 //! ([`Balancer`], Debian's HAProxy), both installed on first use and started on free ports.
 
 mod balancer;
+mod captured_logs;
 pub mod debian;
 mod exclusive;
 mod free_port;
@@ -37,7 +38,9 @@ mod redis_process;
 mod server_process;
 
 pub use balancer::Balancer;
+pub use captured_logs::CapturedLogs;
 pub use http::{HttpResponse, http_get};
+pub use layout::example_binary;
 pub use listening::wait_until_listening;
 pub use loopback::tcp_from;
 pub use node_modules::ensure_node_modules;

@@ -5,6 +5,8 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use crate::cluster::Cluster;
+
 /// Settings of a [`Channel`](crate::Channel) and of [`serve`](crate::serve). Start from
 /// `Config::default()` and change what you need with the `with_*` methods.
 ///
@@ -124,6 +126,11 @@ pub struct Config {
     /// How long [`serve`](crate::serve) waits at shutdown for sessions to send what is
     /// queued and close (code 1001). Default 5 s.
     pub shutdown_timeout: Duration,
+    /// The cluster this channel is one instance of: cluster signals
+    /// (`#[webchannel(signal, cluster)]`) go through its broker and are emitted on every
+    /// instance. `None` (the default): the channel is on its own, and cluster signals are
+    /// plain ones.
+    pub cluster: Option<Cluster>,
 }
 
 /// A message rate limit: `per_second` on average, up to `burst` at once.
@@ -191,6 +198,7 @@ impl Default for Config {
             allowed_origins: Vec::new(),
             allowed_hosts: Vec::new(),
             shutdown_timeout: Duration::from_secs(5),
+            cluster: None,
         }
     }
 }
@@ -299,6 +307,12 @@ impl Config {
     /// Sets [`Config::shutdown_timeout`].
     pub fn with_shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Sets [`Config::cluster`]: the channel is one instance of `cluster`.
+    pub fn with_cluster(mut self, cluster: Cluster) -> Self {
+        self.cluster = Some(cluster);
         self
     }
 }

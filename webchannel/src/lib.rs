@@ -10,6 +10,8 @@ mod error;
 mod ids;
 mod support;
 
+pub mod cluster;
+
 pub mod protocol;
 
 mod object;

@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::cluster::Sent;
 use crate::error::{InvokeError, InvokeErrorKind};
 use crate::ids::ObjectId;
 use crate::protocol::Frame;
@@ -79,6 +80,15 @@ pub(crate) trait Outlet: Send + Sync + 'static {
 
     /// Delivers a plain signal's message to the sessions connected to it.
     fn signal(&self, signal: usize, frame: Frame, objects: SharedFound);
+
+    /// Whether signals can reach other instances (the channel has a cluster): a cluster
+    /// signal is then serialized even when no session here hears it.
+    fn is_clustered(&self) -> bool;
+
+    /// Sends a cluster signal's message to every instance: through the cluster's broker,
+    /// then to the sessions here connected to it once the broker took it; without a
+    /// cluster, like [`signal`](Self::signal).
+    fn cluster_signal(self: Arc<Self>, signal: usize, frame: Frame, objects: SharedFound) -> Sent;
 
     /// `object`'s properties changed (its notify signal fired, or a bindable property was
     /// marked): every session that knows the object notes the change. `objects` are those
