@@ -171,6 +171,10 @@ impl Limits {
 /// The session loop. Not an `async fn`: that would keep a second copy of its arguments
 /// (the session above all) in its future, which every client keeps for as long as it is
 /// connected; an `async` block uses what it captures in place.
+#[expect(
+    clippy::manual_async_fn,
+    reason = "an async fn would keep its arguments twice in the future"
+)]
 fn drive<I, O>(
     mut session: Session,
     bell: &Bell,
