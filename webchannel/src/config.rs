@@ -48,9 +48,10 @@ pub struct Config {
     /// not reading and is disconnected: close code 1008 (sent if the socket still takes
     /// it). Default 10 s. Other sessions never wait for a slow one.
     pub write_timeout: Duration,
-    /// Size of a WebSocket's read buffer when idle, in bytes. Every connection keeps one,
-    /// so small keeps idle clients cheap; a larger message grows it for as long as it
-    /// takes to arrive, then it shrinks back. Default 1 KiB.
+    /// Size of a WebSocket's read buffer, in bytes: how much one read takes. A connection
+    /// holds it only while bytes it has read wait to be handled (one waiting for its
+    /// client holds none); a larger message grows it for as long as it takes to arrive.
+    /// Default 1 KiB.
     pub websocket_read_buffer: usize,
     /// Largest message (and WebSocket frame) a client may send, in bytes. A larger one
     /// closes the connection with code 1009. Default 1 MiB: room for a 64 KiB chat

@@ -56,9 +56,10 @@ where
     // library, so they do not count).
     let first_message_by =
         (!first_message_timeout.is_zero()).then(|| Instant::now() + first_message_timeout);
-    // The session loop stops reading at the first `Refused`.
+    // The session loop stops reading at the first `Refused`. Boxed: the session's futures
+    // pass the stream on by value, and each would keep a copy of it in place.
     let state = (&mut reader, replies, first_message_by);
-    let incoming = stream::unfold(
+    let incoming = Box::pin(stream::unfold(
         state,
         |(reader, replies, mut first_message_by)| async move {
             let next = match first_message_by {
@@ -98,7 +99,7 @@ where
             };
             Some((inbound, (reader, replies, first_message_by)))
         },
-    );
+    ));
     let reason = channel
         .run_session_with(extensions, incoming, &mut writer)
         .await;

@@ -6,13 +6,19 @@
 //! [`FrameHeader::parse`]; this file keeps the state a message needs across frames.
 
 use std::io::Cursor;
+use std::mem::MaybeUninit;
+use std::pin::Pin;
+use std::task::{Poll, ready};
 
 use bytes::{Buf, Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use tungstenite::protocol::frame::FrameHeader;
 use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
 use crate::protocol::Frame;
+
+/// Most bytes a read into an empty buffer takes (see [`FrameReader::read_into_empty`]).
+const LANDING: usize = 4096;
 
 /// What the client sent, as the connection acts on it.
 #[derive(Debug, PartialEq, Eq)]
@@ -97,20 +103,43 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             self.throw_away();
             if let Some(received) = self.parse_and_remember()? {
                 // Nothing more to parse: an idle connection keeps no buffer (the next read
-                // allocates one).
+                // allocates one once bytes arrive).
                 if self.buffer.is_empty() {
                     self.buffer = BytesMut::new();
                 }
                 return Ok(received);
             }
-            if self.buffer.capacity() == self.buffer.len() {
-                self.buffer.reserve(self.idle_capacity);
-            }
-            match self.io.read_buf(&mut self.buffer).await {
+            let read = if self.buffer.is_empty() {
+                self.read_into_empty().await
+            } else {
+                if self.buffer.capacity() == self.buffer.len() {
+                    self.buffer.reserve(self.idle_capacity);
+                }
+                self.io.read_buf(&mut self.buffer).await
+            };
+            match read {
                 Ok(0) | Err(_) => return Err(ReadError::Ended),
                 Ok(_) => {}
             }
         }
+    }
+
+    /// Reads into an empty buffer. A connection spends most of its life waiting here, so
+    /// the wait holds no buffer: each attempt reads into an array on the stack, and only
+    /// bytes that arrived are copied into a buffer of `idle_capacity`.
+    async fn read_into_empty(&mut self) -> std::io::Result<usize> {
+        std::future::poll_fn(|cx| {
+            let mut landing = [MaybeUninit::<u8>::uninit(); LANDING];
+            let mut read = ReadBuf::uninit(&mut landing[..self.idle_capacity.min(LANDING)]);
+            ready!(Pin::new(&mut self.io).poll_read(cx, &mut read))?;
+            let arrived = read.filled();
+            if !arrived.is_empty() {
+                self.buffer.reserve(self.idle_capacity.max(arrived.len()));
+                self.buffer.extend_from_slice(arrived);
+            }
+            Poll::Ready(Ok(arrived.len()))
+        })
+        .await
     }
 
     /// Drops what `discard` says from the buffer.
@@ -551,6 +580,27 @@ mod tests {
             read_all(bytes, 64, 1024).await,
             [Ok(Received::Fragment), Err(ReadError::InvalidText)]
         );
+    }
+
+    #[tokio::test]
+    async fn a_reader_waiting_for_its_client_holds_no_buffer() {
+        use futures_util::FutureExt;
+        use tokio::io::AsyncWriteExt;
+
+        let (mut client, server) = tokio::io::duplex(1024);
+        let mut reader = FrameReader::new(server, 1024, 1 << 20, FRAGMENTS);
+        assert!(reader.next().now_or_never().is_none());
+        assert_eq!(reader.buffer.capacity(), 0);
+        // Half a frame: the bytes wait in a buffer for the rest.
+        let whole = text("hello");
+        client.write_all(&whole[..4]).await.expect("writing");
+        assert!(reader.next().now_or_never().is_none());
+        assert!(reader.buffer.capacity() >= 1024);
+        client.write_all(&whole[4..]).await.expect("writing");
+        let received = reader.next().await.expect("the frame");
+        assert_eq!(received, Received::Text(Frame::from("hello")));
+        assert!(reader.next().now_or_never().is_none());
+        assert_eq!(reader.buffer.capacity(), 0);
     }
 
     #[tokio::test]
