@@ -13,8 +13,8 @@ use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 
 use crate::client::{Client, Milestone};
 use crate::dial::Plan;
@@ -110,16 +110,8 @@ async fn drive(
         tokio::select! {
             biased;
             message = socket.next() => {
-                let text = match message {
-                    Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Close(frame))) => {
-                        return Err(format!("the server closed the connection: {frame:?}"));
-                    }
-                    // Pings are answered by tungstenite; nothing else is expected.
-                    Some(Ok(_)) => continue,
-                    Some(Err(error)) => return Err(format!("connection failed: {error}")),
-                    None => return Err("the server closed the connection".to_owned()),
-                };
+                // Pings are answered by tungstenite; nothing else is expected.
+                let Some(text) = text_of(message)? else { continue };
                 match client.on_frame(text.as_bytes(), connector.now_ns(), tally)? {
                     Some(Milestone::LoggedIn) => {
                         slot = None;
@@ -144,6 +136,22 @@ async fn drive(
     drop(slot);
     let _ = tokio::time::timeout(CLOSE_TIMEOUT, socket.close(None)).await;
     Ok(())
+}
+
+/// The text of what a socket yielded: `None` for a frame that is not text, an error when
+/// the connection closed or failed.
+pub(crate) fn text_of(
+    message: Option<Result<Message, tungstenite::Error>>,
+) -> Result<Option<Utf8Bytes>, String> {
+    match message {
+        Some(Ok(Message::Text(text))) => Ok(Some(text)),
+        Some(Ok(Message::Close(frame))) => {
+            Err(format!("the server closed the connection: {frame:?}"))
+        }
+        Some(Ok(_)) => Ok(None),
+        Some(Err(error)) => Err(format!("connection failed: {error}")),
+        None => Err("the server closed the connection".to_owned()),
+    }
 }
 
 async fn send_outbox(socket: &mut Socket, client: &mut Client) -> Result<(), String> {

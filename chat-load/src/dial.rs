@@ -9,6 +9,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -119,6 +120,12 @@ impl Dial<'_> {
         &self,
         config: WebSocketConfig,
     ) -> Result<WebSocketStream<TcpStream>, String> {
+        let stream = self.tcp().await?;
+        self.handshake(stream, config).await
+    }
+
+    /// Connects, Nagle off, from the source address if there is one.
+    pub(crate) async fn tcp(&self) -> Result<TcpStream, String> {
         let url = &self.endpoint.url;
         let stream = match (self.source, self.endpoint.loopback) {
             (Some(source), Some(server)) => {
@@ -139,6 +146,19 @@ impl Dial<'_> {
         stream
             .set_nodelay(true)
             .map_err(|error| format!("cannot set TCP_NODELAY: {error}"))?;
+        Ok(stream)
+    }
+
+    /// The WebSocket handshake over `stream`, a connection made by [`Dial::tcp`].
+    pub(crate) async fn handshake<S>(
+        &self,
+        stream: S,
+        config: WebSocketConfig,
+    ) -> Result<WebSocketStream<S>, String>
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let url = &self.endpoint.url;
         let (socket, _) = client_async_with_config(url.as_str(), stream, Some(config))
             .await
             .map_err(|error| format!("cannot connect to {url}: {error}"))?;

@@ -21,12 +21,16 @@
 //! senders spread round-robin) and `--server-pid`, plus `--broker-pid` for the broker
 //! they share ([`usage`]); clients of a loopback server come from many loopback
 //! addresses ([`dial`]); `--rate` paces the senders.
+//!
+//! `chat-load flood` is another scenario: a flood of the largest messages at clients that
+//! never read, measuring the server's memory ([`flood`]).
 
 mod cli;
 mod client;
 mod connection;
 mod description;
 mod dial;
+mod flood;
 mod latency;
 mod procfs;
 mod report;
@@ -37,13 +41,30 @@ mod usage;
 mod verify;
 mod wire;
 
+use std::future::Future;
+use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::cli::{Cli, ClientMode};
+use crate::flood::cli::FloodCli;
 
 fn main() -> ExitCode {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|first| first == "flood")
+    {
+        let cli = FloodCli::parse_from(std::env::args_os().skip(1));
+        if let Err(error) = cli.validate() {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+        return execute(
+            tokio::runtime::Builder::new_multi_thread(),
+            flood::run(&cli),
+        );
+    }
     let cli = Cli::parse();
     let plan = match cli.validate().and_then(|()| cli.plan()) {
         Ok(plan) => plan,
@@ -54,7 +75,7 @@ fn main() -> ExitCode {
     };
     // JavaScript-like clients share one event loop, as they would in one Node.js
     // process: a frame one of them is busy with holds up all the others.
-    let mut runtime = match (cli.client_mode, cli.threads) {
+    let runtime = match (cli.client_mode, cli.threads) {
         (ClientMode::Js, None) => tokio::runtime::Builder::new_current_thread(),
         (_, threads) => {
             let mut builder = tokio::runtime::Builder::new_multi_thread();
@@ -64,15 +85,49 @@ fn main() -> ExitCode {
             builder
         }
     };
-    runtime.enable_all();
-    let runtime = match runtime.build() {
+    execute(runtime, run::run(&cli, plan))
+}
+
+/// A report printed as JSON, and whether the run succeeded.
+trait Outcome: serde::Serialize {
+    fn complete(&self) -> bool;
+    fn errors(&self) -> &[String];
+}
+
+impl Outcome for report::Report {
+    fn complete(&self) -> bool {
+        self.complete
+    }
+
+    fn errors(&self) -> &[String] {
+        &self.errors
+    }
+}
+
+impl Outcome for flood::FloodReport {
+    fn complete(&self) -> bool {
+        self.complete
+    }
+
+    fn errors(&self) -> &[String] {
+        &self.errors
+    }
+}
+
+/// Runs `run` on a runtime built by `runtime`, prints its report on stdout and its errors
+/// on stderr; fails unless the run was complete.
+fn execute<R: Outcome>(
+    mut runtime: tokio::runtime::Builder,
+    run: impl Future<Output = io::Result<R>>,
+) -> ExitCode {
+    let runtime = match runtime.enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the runtime: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let report = match runtime.block_on(run::run(&cli, plan)) {
+    let report = match runtime.block_on(run) {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: cannot read /proc: {error}");
@@ -87,10 +142,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    for error in &report.errors {
+    for error in report.errors() {
         eprintln!("error: {error}");
     }
-    if report.complete {
+    if report.complete() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

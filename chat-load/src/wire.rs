@@ -53,8 +53,13 @@ pub(crate) fn keep_alive_response(user: &str) -> String {
 
 /// `sendMessage(user, "#t<sent_ns>")` with call id `id`; `user` is a JSON string literal.
 pub(crate) fn send_message(user: &str, sent_ns: u64, id: u64) -> String {
+    send_text(user, &format!(r#""{STAMP_PREFIX}{sent_ns}""#), id)
+}
+
+/// `sendMessage(user, text)` with call id `id`; both are JSON string literals.
+pub(crate) fn send_text(user: &str, text: &str, id: u64) -> String {
     format!(
-        r#"{{"type":6,"object":"{CHAT_OBJECT}","method":"sendMessage","args":[{user},"{STAMP_PREFIX}{sent_ns}"],"id":{id}}}"#
+        r#"{{"type":6,"object":"{CHAT_OBJECT}","method":"sendMessage","args":[{user},{text}],"id":{id}}}"#
     )
 }
 

@@ -1,12 +1,14 @@
 //! The `chatserver` object: who is logged in from which session, and the messages
-//! between them.
+//! between them — on one instance, or on every instance of a cluster.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use webchannel::cluster::ClaimSet;
 use webchannel::{Checkpoint, Context, SessionId};
 
 use crate::names::UserName;
 use crate::rules::is_valid_message;
+use crate::users::{Refusal, Users};
 
 /// The chat room Qt's clients talk to, published as `chatserver`.
 ///
@@ -30,18 +32,19 @@ use crate::rules::is_valid_message;
 /// - Messages longer than [`MAX_MESSAGE_BYTES`](crate::rules::MAX_MESSAGE_BYTES) are
 ///   refused with `false`.
 /// - When a connection closes, its user is logged out at once.
+///
+/// On a cluster ([`ChatServer::on_cluster`]) every instance serves its own clients and
+/// they share one chat: the user list is every instance's users (a name is claimed
+/// across the cluster, atomically, look-alikes included), and `newMessage` reaches the
+/// clients of every instance, each sender's messages in order. While the broker cannot be
+/// reached, `login` and `sendMessage` answer `false` and everything else goes on.
 #[derive(Debug, Default)]
 pub struct ChatServer {
-    /// Everyone logged in, with the session they logged in from.
-    users: BTreeMap<String, SessionId>,
-    /// The user each session is logged in as.
-    sessions: HashMap<SessionId, String>,
-    /// The keep-alive round each user has not answered yet; users that owe none are not
-    /// in it.
-    owed: HashMap<String, Owed>,
-    /// The look-alike keys of every logged-in user's name: a name with one of them is
-    /// taken.
-    look_alikes: HashSet<String>,
+    /// The users logged in through this instance.
+    users: Mutex<Users>,
+    /// On a cluster: the names of everyone logged in on any instance, each claimed by the
+    /// instance its user logged in through. `None`: this instance is the whole chat.
+    everyone: Option<ClaimSet>,
 }
 
 #[webchannel::object]
@@ -49,13 +52,16 @@ impl ChatServer {
     /// Everyone logged in, sorted.
     #[webchannel(property, notify = user_list_changed)]
     pub fn user_list(&self) -> Vec<String> {
-        self.users.keys().cloned().collect()
+        match &self.everyone {
+            Some(everyone) => everyone.members(),
+            None => self.users().names(),
+        }
     }
 
     /// Logs this connection in as `user_name`; `false` when the name is not a valid name,
     /// is taken or looks like a name that is, or when this connection is already logged
-    /// in.
-    pub fn login(&mut self, user_name: String, cx: &Context<Self>) -> bool {
+    /// in (or, on a cluster, when the broker cannot be reached).
+    pub async fn login(&self, user_name: String, cx: &Context<Self>) -> bool {
         let session = cx.session();
         let name = match UserName::parse(&user_name) {
             Ok(name) => name,
@@ -64,68 +70,93 @@ impl ChatServer {
                 return false;
             }
         };
-        if self.sessions.contains_key(&session) {
-            return false;
+        let reserved = self.users().reserve(session, &name);
+        match reserved {
+            Ok(()) => {}
+            Err(Refusal::SessionTaken) => return false,
+            Err(Refusal::NameTaken) => {
+                tracing::debug!(%session, user = %name, "refused a name that is taken or looks like one that is");
+                return false;
+            }
         }
-        let keys = name.look_alike_keys();
-        if keys.iter().any(|key| self.look_alikes.contains(key)) {
-            tracing::debug!(%session, user = %name, "refused a name that is taken or looks like one that is");
+        if let Some(everyone) = &self.everyone {
+            let claim = everyone.claim_with_aliases(name.as_str(), name.look_alike_keys());
+            if let Err(error) = claim.await {
+                self.users().cancel(session);
+                tracing::debug!(%session, user = %name, "refused a name the cluster did not give: {error}");
+                return false;
+            }
+        }
+        let confirmed = self.users().confirm(session);
+        if !confirmed {
+            // The connection closed while the other instances were asked.
+            self.release_in_background(name.as_str());
             return false;
         }
         tracing::info!(%session, user = %name, "user logged in");
-        let name = name.as_str().to_owned();
-        self.look_alikes.extend(keys);
-        // A user who just logged in cannot have answered a keep-alive sent before.
-        self.sessions.insert(session, name.clone());
-        self.users.insert(name, session);
         cx.users_changed();
         true
     }
 
     /// Logs `user_name` out; `false` unless this connection is logged in under that name.
-    pub fn logout(&mut self, user_name: String, cx: &Context<Self>) -> bool {
-        let Some(user) = self.own_user(&user_name, cx.session()) else {
+    pub async fn logout(&self, user_name: String, cx: &Context<Self>) -> bool {
+        let user = self.users().log_out(&user_name, cx.session());
+        let Some(user) = user else {
             return false;
         };
         tracing::info!(session = %cx.session(), %user, "user logged out");
-        self.remove(&user);
+        if let Some(everyone) = &self.everyone {
+            // Answered once the other instances were told, so that this client's list is
+            // current with the answer. Unreachable, the next rejoin frees the name.
+            let _ = everyone.release(&user).await;
+        }
         cx.users_changed();
         true
     }
 
     /// Sends `msg` from `user` to everyone; `false` unless this connection is logged in as
-    /// `user` and `msg` is at most 64 KiB.
-    pub fn send_message(&self, user: String, msg: String, cx: &Context<Self>) -> bool {
-        let Some(user) = self.own_user(&user, cx.session()) else {
+    /// `user` and `msg` is at most 64 KiB (and, on a cluster, the broker took it).
+    pub async fn send_message(&self, user: String, msg: String, cx: &Context<Self>) -> bool {
+        let user = self.users().own_user(&user, cx.session());
+        let Some(user) = user else {
             return false;
         };
         if !is_valid_message(&msg) {
             return false;
         }
-        cx.new_message(local_time(), user, msg);
-        true
+        match cx.new_message(local_time(), user, msg).await {
+            Ok(()) => true,
+            Err(error) => {
+                // An outage is logged once by the link; a refusal per message is noise.
+                tracing::debug!(session = %cx.session(), "a message was not sent: {error}");
+                false
+            }
+        }
     }
 
     /// The answer to [`keepAlive`](ChatServerSignals::keep_alive): `user` is still there.
     /// Counts only from the connection `user` logged in from.
-    pub fn keep_alive_response(&mut self, user: String, cx: &Context<Self>) {
-        if let Some(user) = self.own_user(&user, cx.session()) {
-            self.owed.remove(&user);
+    pub fn keep_alive_response(&self, user: String, cx: &Context<Self>) {
+        let mut users = self.users();
+        if let Some(user) = users.own_user(&user, cx.session()) {
+            users.mark_alive(&user);
         }
     }
 
     /// A connection closed: its user, if any, is logged out at once.
     #[webchannel(on_disconnect)]
-    fn session_ended(&mut self, cx: &Context<Self>) {
-        if let Some(user) = self.sessions.get(&cx.session()).cloned() {
+    fn session_ended(&self, cx: &Context<Self>) {
+        let user = self.users().end_session(cx.session());
+        if let Some(user) = user {
             tracing::info!(session = %cx.session(), %user, "connection closed; user logged out");
-            self.remove(&user);
+            self.release_in_background(&user);
             cx.users_changed();
         }
     }
 
-    /// A message: the server's local time as `HH:mm:ss`, the sender, the text.
-    #[webchannel(signal)]
+    /// A message: the server's local time as `HH:mm:ss`, the sender, the text. On a
+    /// cluster, the clients of every instance get it.
+    #[webchannel(signal, cluster)]
     fn new_message(time: String, user: String, msg: String);
 
     /// Asks every client to answer with `keepAliveResponse`.
@@ -141,94 +172,68 @@ impl ChatServer {
     fn user_count_changed();
 }
 
-/// The keep-alive round a user has not answered yet. A user that missed a round keeps
-/// owing that one: a client that answers in order answers it first.
-#[derive(Debug, Clone, Copy)]
-enum Owed {
-    /// The round's `keepAlive` is being emitted; its checkpoint is not taken yet.
-    Emitting,
-    /// The round's `keepAlive` was emitted before this checkpoint.
-    Since(Checkpoint),
-}
-
 impl ChatServer {
+    /// A chat whose users and messages every instance of a cluster shares: `everyone` is
+    /// the claim set of the users' names, the same set on every instance (see
+    /// [`publish_on_cluster`](crate::publish_on_cluster), which also keeps this
+    /// instance's clients told when it changes).
+    pub fn on_cluster(everyone: ClaimSet) -> Self {
+        Self {
+            users: Mutex::default(),
+            everyone: Some(everyone),
+        }
+    }
+
     /// Starts a keep-alive round, before its `keepAlive` is emitted: every logged-in user
     /// that owes no answer now owes one to this round. `keepAliveResponse`, or logging in
     /// again, settles it.
-    pub fn begin_keep_alive_round(&mut self) {
-        for user in self.users.keys() {
-            if !self.owed.contains_key(user) {
-                self.owed.insert(user.clone(), Owed::Emitting);
-            }
-        }
+    pub fn begin_keep_alive_round(&self) {
+        self.users().begin_keep_alive_round();
     }
 
     /// The round's `keepAlive` was emitted before `checkpoint` (taken right after it):
     /// the users that owe this round are timed from it.
-    pub fn keep_alive_sent(&mut self, checkpoint: Checkpoint) {
-        for owed in self.owed.values_mut() {
-            if let Owed::Emitting = owed {
-                *owed = Owed::Since(checkpoint);
-            }
-        }
+    pub fn keep_alive_sent(&self, checkpoint: Checkpoint) {
+        self.users().keep_alive_sent(checkpoint);
     }
 
     /// Drops every user that owes an answer to a round whose checkpoint `overdue` says
     /// the user's session should have answered by now; returns their names.
     pub fn drop_overdue_users(
-        &mut self,
-        mut overdue: impl FnMut(SessionId, &Checkpoint) -> bool,
+        &self,
+        overdue: impl FnMut(SessionId, &Checkpoint) -> bool,
     ) -> Vec<String> {
-        let mut dropped: Vec<String> = self
-            .owed
-            .iter()
-            .filter_map(|(user, owed)| match owed {
-                Owed::Since(checkpoint) => Some((user, checkpoint)),
-                Owed::Emitting => None,
-            })
-            .filter(|(user, checkpoint)| {
-                self.users
-                    .get(*user)
-                    .is_some_and(|session| overdue(*session, checkpoint))
-            })
-            .map(|(user, _)| user.clone())
-            .collect();
-        dropped.sort();
+        let dropped = self.users().drop_overdue(overdue);
         for user in &dropped {
-            self.remove(user);
+            self.release_in_background(user);
         }
         dropped
     }
 
-    /// Whether `user` (as typed or as shown) is logged in.
+    /// Whether `user` (as typed or as shown) is logged in through this instance.
     pub fn is_logged_in(&self, user: &str) -> bool {
-        self.users.contains_key(user)
-            || UserName::parse(user).is_ok_and(|name| self.users.contains_key(name.as_str()))
+        let users = self.users();
+        users.contains(user)
+            || UserName::parse(user).is_ok_and(|name| users.contains(name.as_str()))
     }
 
-    /// The user `session` is logged in as, if `typed` names it (as shown, or as typed).
-    fn own_user(&self, typed: &str, session: SessionId) -> Option<String> {
-        let own = self.sessions.get(&session)?;
-        // Clients that send the name as shown need no normalization.
-        if own == typed || UserName::parse(typed).is_ok_and(|name| name.as_str() == own) {
-            Some(own.clone())
-        } else {
-            None
+    /// Another instance holds `user`'s name now (it claimed it while this one could not
+    /// reach the broker): logs the user of this instance out. `false` if none had it.
+    pub(crate) fn lose(&self, user: &str) -> bool {
+        self.users().remove(user)
+    }
+
+    /// Gives `user`'s name back to the cluster without waiting: nothing waits for it,
+    /// and if the broker cannot be reached the next rejoin frees it.
+    fn release_in_background(&self, user: &str) {
+        if let Some(everyone) = &self.everyone {
+            tokio::spawn(everyone.release(user));
         }
     }
 
-    /// Forgets `user` and the session it logged in from.
-    fn remove(&mut self, user: &str) {
-        if let Some(session) = self.users.remove(user) {
-            self.sessions.remove(&session);
-        }
-        self.owed.remove(user);
-        // What is logged in was parsed, so it parses again, to the same name.
-        if let Ok(name) = UserName::parse(user) {
-            for key in name.look_alike_keys() {
-                self.look_alikes.remove(&key);
-            }
-        }
+    fn users(&self) -> MutexGuard<'_, Users> {
+        // Nothing panics while holding it; a poisoned lock still holds consistent users.
+        self.users.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -96,10 +96,10 @@ impl KeepAlive {
         loop {
             tokio::select! {
                 _ = rounds.tick() => {
-                    chat.write().await.begin_keep_alive_round();
+                    chat.read().await.begin_keep_alive_round();
                     chat.keep_alive();
                     let checkpoint = channel.checkpoint();
-                    chat.write().await.keep_alive_sent(checkpoint);
+                    chat.read().await.keep_alive_sent(checkpoint);
                 }
                 _ = sweeps.tick() => self.sweep(&channel, &chat).await,
             }
@@ -110,7 +110,7 @@ impl KeepAlive {
     async fn sweep(&self, channel: &Channel, chat: &Handle<ChatServer>) {
         let now = Instant::now();
         let dropped = chat
-            .write()
+            .read()
             .await
             .drop_overdue_users(|session, checkpoint| {
                 // A session that has ended logs its user out through the disconnect hook.

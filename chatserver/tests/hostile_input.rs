@@ -1,18 +1,22 @@
 //! Hostile input over raw WebSockets against the real chatserver binary: every kind of
-//! malformed message, bad call, bad id, broken frame, burst and flood, each with its
-//! outcome asserted (a response, an error text, a close code, a log line), and after each
-//! one the server is still up and a well-behaved client still chats.
+//! malformed message, bad call, bad id, broken frame, burst and flood, and one address
+//! hoarding connections, each with its outcome asserted (a response, an error text, a
+//! close code, a log line), and after each one the server is still up and a well-behaved
+//! client still chats.
 
 mod hostile_support;
 
+use std::net::Ipv4Addr;
+
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
+use tokio::io::AsyncWriteExt;
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::{Error, Message};
 
 use hostile_support::{
-    Chatter, Ending, Wire, assert_still_serves, start_chatserver, unique_name, wait_for_warnings,
-    warnings,
+    Chatter, Ending, Wire, assert_still_serves, start_chatserver, tcp_from, unique_name,
+    wait_for_warnings, warnings,
 };
 
 /// A request that proves the connection still works: a call the server answers `false`.
@@ -449,6 +453,127 @@ async fn a_burst_of_garbage_costs_a_few_log_lines_and_a_flood_closes_with_1008()
         Ending::Closed(1008, "too many messages per second".into())
     );
     assert_still_serves(&mut server, &mut witness, "a flood of calls").await;
+    assert_clean_shutdown(server);
+}
+
+/// The first frame of a text message that goes on.
+fn unfinished_text() -> Message {
+    Message::Frame(Frame::message(
+        b"{".to_vec(),
+        OpCode::Data(Data::Text),
+        false,
+    ))
+}
+
+/// An empty frame that continues a message, and says more is to come.
+fn empty_continuation() -> Message {
+    Message::Frame(Frame::message(
+        Vec::new(),
+        OpCode::Data(Data::Continue),
+        false,
+    ))
+}
+
+/// Sends empty continuation frames until the server stops taking them (at most
+/// `limit`), as fast as the socket takes them.
+async fn flood_with_empty_fragments(wire: &mut Wire, limit: usize) {
+    wire.send(unfinished_text()).await;
+    for _ in 0..limit {
+        if !wire.try_send(empty_continuation()).await {
+            break;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_frame_counts_and_a_message_comes_in_at_most_1024_frames() {
+    // A burst allowance (2 × 100) below the fragment limit: the rate is what stops this.
+    let mut server = start_chatserver(&["--message-rate", "100"]);
+    let mut witness = Chatter::join(server.url(), "witness").await;
+    let mut wire = Wire::initialised(server.url()).await;
+    flood_with_empty_fragments(&mut wire, 1_000_000).await;
+    assert_eq!(
+        wire.ending().await,
+        Ending::Closed(1008, "too many messages per second".into())
+    );
+    assert_still_serves(&mut server, &mut witness, "a flood of empty fragments").await;
+    assert_clean_shutdown(server);
+
+    // With the default rate, the fragment limit comes first.
+    let mut server = start_chatserver(&[]);
+    let mut witness = Chatter::join(server.url(), "witness").await;
+    let mut wire = Wire::initialised(server.url()).await;
+    flood_with_empty_fragments(&mut wire, 1_000_000).await;
+    assert_eq!(
+        wire.ending().await,
+        Ending::Closed(1008, "message in too many frames".into())
+    );
+    assert_still_serves(&mut server, &mut witness, "a message in too many frames").await;
+    let told = warnings(&server)
+        .into_iter()
+        .filter(|line| line.contains("message in too many frames"))
+        .count();
+    assert_eq!(told, 1, "logged once");
+
+    // A large message in 1 KiB frames (64 of them) is a message like any other.
+    let mut sender = Chatter::join(server.url(), "fragmenter").await;
+    let text = "f".repeat(63 * 1024);
+    let id = json!("fragmented");
+    let call = json!({"type": 6, "object": "chatserver", "method": "sendMessage", "args": [sender.name, text], "id": id});
+    sender.wire.send_fragmented(&call.to_string(), 1024).await;
+    assert_eq!(sender.wire.response(&id).await["data"], true);
+    witness.wire.message_with(&text).await;
+    assert_still_serves(&mut server, &mut witness, "a fragmented message").await;
+    assert_clean_shutdown(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_holding_connections_does_not_keep_others_out() {
+    let mut server = start_chatserver(&["--max-connections", "200"]);
+    let url = server.url().to_owned();
+    let mut witness = Chatter::join(&url, "witness").await;
+    let hoarder = Ipv4Addr::new(127, 0, 0, 2);
+    // WebSockets that never send init, until the server refuses the address more.
+    let mut silent = Vec::new();
+    let refused = loop {
+        let stream = tcp_from(&url, hoarder).await;
+        let plain = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+        match tokio_tungstenite::client_async(url.as_str(), plain).await {
+            Ok((socket, _)) if silent.len() < 200 => silent.push(socket),
+            Ok(_) => panic!("one address got every place"),
+            Err(Error::Http(response)) => break response.status().as_u16(),
+            Err(other) => panic!("{other}"),
+        }
+    };
+    assert_eq!(refused, 429);
+    // At most half of the places, 100 of 200.
+    assert_eq!(silent.len(), 100);
+    // Then slow handshakes, reopened as fast as they are refused: more than the places
+    // and the refusals together.
+    let mut slow = Vec::new();
+    for _ in 0..264 {
+        let mut socket = tcp_from(&url, hoarder).await;
+        let _ = socket
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await;
+        slow.push(socket);
+    }
+    // Someone from another address gets in, logs in and chats; so does the witness.
+    let mut newcomer = Chatter::join_from(&url, Ipv4Addr::new(127, 0, 0, 3), "newcomer").await;
+    newcomer.says("in despite the hoarder").await;
+    witness.wire.message_with("in despite the hoarder").await;
+    assert_still_serves(
+        &mut server,
+        &mut witness,
+        "one address hoarding connections",
+    )
+    .await;
+    let told = warnings(&server)
+        .into_iter()
+        .filter(|line| line.contains("too many connections from one address"))
+        .count();
+    assert_eq!(told, 1, "one warning for the spell");
+    drop((silent, slow));
     assert_clean_shutdown(server);
 }
 

@@ -2,7 +2,8 @@
 //! `webchannel.js`, the runtime's JavaScript client that the page runs.
 //!
 //! - Over raw HTTP: the page and its files, with their content types and security headers,
-//!   and a broken WebSocket upgrade on `/` refused rather than answered with the page.
+//!   served only at host names the server trusts, and a broken WebSocket upgrade on `/`
+//!   refused rather than answered with the page.
 //! - `webchannel.js` on its own, from Node (`tests/js/webchannel-module*.test.mjs`), against
 //!   our chatserver and against Qt 5.15's own ChatServer binary (in a private network
 //!   namespace, since it always listens on 127.0.0.1:12345): the module speaks Qt's protocol.
@@ -163,6 +164,48 @@ fn a_broken_websocket_upgrade_on_slash_is_refused_not_answered_with_the_page() {
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert!(!refused.body.contains("<html"), "{}", refused.body);
     assert_clean_shutdown(server);
+}
+
+#[test]
+fn the_page_is_served_only_at_host_names_the_server_trusts() {
+    // A site whose name was rebound in DNS to this server's address (DNS rebinding) asks
+    // for the page under its own name.
+    let server = start_chatserver();
+    let port = server.url().rsplit(':').next().expect("a port");
+    let rebound = format!("Host: evil.example:{port}");
+    let refused = http_get(server.url(), "/", &[&rebound]);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused.body.contains("\"evil.example\"")
+            && refused.body.contains("--allow-host evil.example"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains("<html"), "{}", refused.body);
+    assert_eq!(http_get(server.url(), "/chat.js", &[&rebound]).status, 403);
+    for trusted in [
+        format!("Host: localhost:{port}"),
+        format!("Host: chat.localhost:{port}"),
+        format!("Host: [::1]:{port}"),
+        format!("Host: 10.1.2.3:{port}"),
+    ] {
+        assert_eq!(
+            http_get(server.url(), "/", &[&trusted]).status,
+            200,
+            "{trusted}"
+        );
+    }
+    assert_clean_shutdown(server);
+
+    let named = ServerProcess::spawn(
+        env!("CARGO_BIN_EXE_chatserver"),
+        ["--listen", "127.0.0.1:0", "--allow-host", "chat.example"],
+    );
+    let port = named.url().rsplit(':').next().expect("a port");
+    let listed = format!("Host: chat.example:{port}");
+    assert_eq!(http_get(named.url(), "/", &[&listed]).status, 200);
+    assert_eq!(http_get(named.url(), "/", &[&rebound]).status, 403);
+    assert_clean_shutdown(named);
 }
 
 #[test]

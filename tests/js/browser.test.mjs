@@ -1,9 +1,10 @@
 // The built-in chat page (GET / of our chatserver) in headless Chromium: people log in and
 // chat, text stays text, refusals show, keep-alives are answered (and a page the server
 // dropped for answering late logs in again), a closed tab leaves the user list, the page
-// reconnects after the server restarts, it works at phone width with the keyboard alone, and
+// reconnects after the server restarts, it works at phone width with the keyboard alone,
 // user names (right-to-left ones, or ones with direction controls that a server without our
-// name rules lets through) never reorder the rest of their line.
+// name rules lets through) never reorder the rest of their line, and neither a page of
+// another origin nor a sandboxed frame (Origin null) can open the chat's WebSocket.
 //
 // The test runs the chatserver itself ($CHATSERVER_BIN), since it stops and restarts it
 // on the same address, with a short keep-alive so that a user whose tab closed is gone
@@ -11,6 +12,7 @@
 // go to $WEBCHANNEL_ARTIFACTS_DIR (cargo test: target/artifacts).
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import WebSocket from 'ws';
@@ -45,6 +47,40 @@ after(async () => {
     await browser?.close();
     server?.kill();
 });
+
+/** Tries to open a WebSocket to `url` from `page`; resolves with 'opened' or 'refused'. */
+function openFromPage(page, url) {
+    return page.evaluate((url) => new Promise((resolve) => {
+        const socket = new WebSocket(url);
+        socket.onopen = () => {
+            socket.close();
+            resolve('opened');
+        };
+        socket.onerror = () => resolve('refused');
+    }), url);
+}
+
+/**
+ * Tries the same from a frame inside `page` sandboxed as any site can sandbox one (scripts
+ * allowed, an opaque origin: its requests say `Origin: null`).
+ */
+function openFromSandboxedFrame(page, url) {
+    return page.evaluate((url) => new Promise((resolve) => {
+        const frame = document.createElement('iframe');
+        frame.sandbox = 'allow-scripts';
+        window.addEventListener('message', (event) => {
+            if (event.source === frame.contentWindow) {
+                resolve(event.data);
+            }
+        });
+        frame.srcdoc = `<script>
+            const socket = new WebSocket(${JSON.stringify(url)});
+            socket.onopen = () => { socket.close(); parent.postMessage('opened', '*'); };
+            socket.onerror = () => parent.postMessage('refused', '*');
+        <\/script>`;
+        document.body.append(frame);
+    }), url);
+}
 
 /** The keep-alive drops the server logged for `name`. */
 function dropsOf(name) {
@@ -220,6 +256,36 @@ describe('the built-in chat page in Chromium', () => {
             for (const { context } of [alice, bob, carol]) {
                 await context.close();
             }
+        }
+    });
+
+    test('a page of another origin and a sandboxed frame cannot open the chat\'s WebSocket', async () => {
+        // Another origin: a blank page on another port of this machine.
+        const elsewhere = createServer((request, response) => {
+            response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+            response.end('<!DOCTYPE html><title>elsewhere</title><body></body>');
+        });
+        await new Promise((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+        // A server that admits pages opened from a file on purpose: there the same frame gets
+        // in, so a refusal below is the chat server's doing, not the browser's.
+        const filePages = await ChatserverProcess.start(chatserverBinary(), '127.0.0.1:0', [...SERVER_ARGS, '--allow-origin', 'null']);
+        const context = await browser.newContext();
+        try {
+            const chat = `ws://${server.address}/`;
+            const own = await context.newPage();
+            await own.goto(server.pageUrl);
+            assert.equal(await openFromPage(own, chat), 'opened', 'the chat\'s own page');
+
+            const page = await context.newPage();
+            await page.goto(`http://127.0.0.1:${elsewhere.address().port}/`);
+            assert.equal(await openFromPage(page, chat), 'refused', 'a page of another origin');
+            assert.equal(await openFromSandboxedFrame(page, chat), 'refused', 'a sandboxed frame');
+            assert.equal(await openFromSandboxedFrame(page, `ws://${filePages.address}/`), 'opened', 'a sandboxed frame where null is allowed');
+            await waitFor(page, async () => server.log, (log) => log.includes('Origin null') && log.includes('--allow-origin null'), 'the refusal of Origin null logged with its hint');
+        } finally {
+            await context.close();
+            filePages.kill();
+            elsewhere.close();
         }
     });
 

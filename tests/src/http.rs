@@ -29,22 +29,26 @@ impl HttpResponse {
     }
 }
 
-/// Sends `GET <path>` with `extra_headers` (each `Name: value`) to the server at `url`
-/// (`ws://ADDR` or `http://ADDR`, any path after the address ignored) over a fresh
-/// connection, and reads the whole response. Panics if the exchange fails.
+/// Sends `GET <path>` with `extra_headers` (each `Name: value`; a `Host` among them
+/// replaces the server's address) to the server at `url` (`ws://ADDR` or `http://ADDR`,
+/// any path after the address ignored) over a fresh connection, and reads the whole
+/// response. Panics if the exchange fails.
 pub fn http_get(url: &str, path: &str, extra_headers: &[&str]) -> HttpResponse {
-    let address = url
-        .split_once("://")
-        .map_or(url, |(_, rest)| rest)
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let address = address_of(url);
     let mut stream = TcpStream::connect(address)
         .unwrap_or_else(|error| panic!("{address} accepts no connection: {error}"));
     stream
         .set_read_timeout(Some(HTTP_TIMEOUT))
         .expect("a read timeout");
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    let mut request = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    let names_host = |header: &&str| {
+        header
+            .split_once(':')
+            .is_some_and(|(name, _)| name.trim().eq_ignore_ascii_case("host"))
+    };
+    if !extra_headers.iter().any(names_host) {
+        request.push_str(&format!("Host: {address}\r\n"));
+    }
     for header in extra_headers {
         request.push_str(header);
         request.push_str("\r\n");
@@ -74,6 +78,15 @@ pub fn http_get(url: &str, path: &str, extra_headers: &[&str]) -> HttpResponse {
         headers,
         body: body.to_owned(),
     }
+}
+
+/// The `ADDR` of `ws://ADDR/...`, `http://ADDR/...` or `ADDR`.
+pub(crate) fn address_of(url: &str) -> &str {
+    url.split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split('/')
+        .next()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -107,7 +120,11 @@ mod tests {
         assert_eq!(response.status, 404);
         assert_eq!(response.header("content-type"), Some("text/plain"));
         assert_eq!(response.body, "none here");
-        let response = http_get(&format!("http://{address}/ignored"), "/", &[]);
+        let response = http_get(
+            &format!("http://{address}/ignored"),
+            "/",
+            &["host: chat.example"],
+        );
         assert_eq!(response.status, 404);
         let requests = server.join().expect("the server thread");
         assert!(
@@ -121,7 +138,13 @@ mod tests {
             requests[0]
         );
         assert!(
-            requests[1].contains(&format!("\r\nHost: {address}\r\n")),
+            requests[0].contains(&format!("\r\nHost: {address}\r\n")),
+            "{}",
+            requests[0]
+        );
+        // A Host of the caller's replaces the address.
+        assert!(
+            requests[1].contains("\r\nhost: chat.example\r\n") && !requests[1].contains("Host:"),
             "{}",
             requests[1]
         );

@@ -34,3 +34,22 @@ pub(crate) fn scratch_dir() -> PathBuf {
         .unwrap_or_else(|error| panic!("cannot create {}: {error}", dir.display()));
     dir
 }
+
+/// `target/<profile>/examples/<name>`, beside the running test's own `deps` directory:
+/// an example binary that `cargo test -p <crate>` built for the test. Panics, saying how
+/// to build it, when it is missing.
+pub fn example_binary(name: &str) -> PathBuf {
+    let test = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = test
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("tests run from target/<profile>/deps");
+    let binary = profile_dir.join("examples").join(name);
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo test -p <its crate>` builds the examples (a run filtered \
+         with `--test` does not; `cargo build -p <its crate> --examples` first)",
+        binary.display()
+    );
+    binary
+}

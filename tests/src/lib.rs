@@ -11,19 +11,22 @@
 //! [`run_node_tests`] runs the Node test files against it. Qt's QML client runs under
 //! [`QmlHarness`], and a test that needs a fixed port runs in a network namespace of its own
 //! ([`private_network::run_in_private_network`]). Every child is a [`Process`]: its output
-//! captured, every wait bounded, never left running.
+//! captured, every wait bounded, never left running. A test that needs clients of several
+//! addresses connects from loopback addresses of its choice ([`tcp_from`]).
 //!
 //! Instances that share one chat through a broker get a real Redis server
 //! ([`RedisProcess`], Debian's `redis-server`) and, in front of them, a real load balancer
 //! ([`Balancer`], Debian's HAProxy), both installed on first use and started on free ports.
 
 mod balancer;
+mod captured_logs;
 pub mod debian;
 mod exclusive;
 mod free_port;
 mod http;
 mod layout;
 mod listening;
+mod loopback;
 mod node_modules;
 mod node_tests;
 mod own_dir;
@@ -35,8 +38,11 @@ mod redis_process;
 mod server_process;
 
 pub use balancer::Balancer;
+pub use captured_logs::CapturedLogs;
 pub use http::{HttpResponse, http_get};
+pub use layout::example_binary;
 pub use listening::wait_until_listening;
+pub use loopback::tcp_from;
 pub use node_modules::ensure_node_modules;
 pub use node_tests::{NodeRun, run_node_tests};
 pub use process::Process;

@@ -1,8 +1,8 @@
 //! A Redis server for tests of instances that share one chat through it: Debian's
 //! `redis-server`, installed on first use, on a free loopback port with a directory of its
 //! own and no persistence, so a restart comes back empty as after a crash without
-//! snapshots. It can be killed, stopped and restarted on the same port, and is never
-//! left running.
+//! snapshots. It can be killed, stopped, paused and restarted on the same port, and is
+//! never left running.
 //!
 //! On a machine run by systemd, installing the package also starts a system Redis on port
 //! 6379; the tests never use that one (every `RedisProcess` has a port of its own).
@@ -116,6 +116,17 @@ impl RedisProcess {
         }
     }
 
+    /// Freezes it with SIGSTOP, as a server that hangs: connections stay open and nothing
+    /// is answered until [`resume`](Self::resume).
+    pub fn pause(&mut self) {
+        self.process.signal("STOP");
+    }
+
+    /// Lets a paused server go on (SIGCONT); it answers what it was sent meanwhile.
+    pub fn resume(&mut self) {
+        self.process.signal("CONT");
+    }
+
     /// Starts it again on the same port and directory (stopping it first if it runs);
     /// returns once it accepts connections. Panics if the port has been taken meanwhile.
     pub fn restart(&mut self) {
@@ -127,6 +138,18 @@ impl RedisProcess {
                 self.port
             )),
         };
+    }
+
+    /// The program and arguments that start it again on the same port and directory, for
+    /// a test whose other processes (Node, say) kill and restart it themselves (Redis
+    /// rewrites its `/proc/PID/cmdline`, so that cannot tell). Whoever starts it so must
+    /// also stop it.
+    pub fn command_line(&self) -> Vec<String> {
+        let command = server_command(programs(), self.port, self.dir.path());
+        std::iter::once(command.get_program())
+            .chain(command.get_args())
+            .map(|part| part.to_string_lossy().into_owned())
+            .collect()
     }
 
     /// Runs `redis-cli` with `args` against it and returns what it printed, trimmed
@@ -159,9 +182,9 @@ enum Launch {
     PortTaken(Process),
 }
 
-/// Starts `redis-server` on `port` in `dir`, without persistence, in the foreground,
-/// logging to stdout; waits until it is ready.
-fn launch(programs: &Programs, port: u16, dir: &Path) -> Launch {
+/// `redis-server` on `port` in `dir`, without persistence, in the foreground, logging to
+/// stdout.
+fn server_command(programs: &Programs, port: u16, dir: &Path) -> Command {
     let mut command = Command::new(&programs.server);
     command
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
@@ -169,6 +192,12 @@ fn launch(programs: &Programs, port: u16, dir: &Path) -> Launch {
         .arg(dir)
         .args(["--save", "", "--appendonly", "no"])
         .args(["--daemonize", "no", "--logfile", ""]);
+    command
+}
+
+/// Starts [`server_command`]; waits until it is ready.
+fn launch(programs: &Programs, port: u16, dir: &Path) -> Launch {
+    let mut command = server_command(programs, port, dir);
     let mut process = Process::spawn(&format!("redis-server on port {port}"), &mut command);
     match process.wait_for(STARTUP_TIMEOUT, |line| line.text.contains(READY)) {
         Ok(_) => Launch::Ready(process),

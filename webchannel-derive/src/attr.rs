@@ -8,6 +8,8 @@ pub(crate) const WEBCHANNEL: &str = "webchannel";
 pub(crate) const PROPERTY: &str = "property";
 /// `#[webchannel(signal)]`: the bodiless fn declares a signal.
 pub(crate) const SIGNAL: &str = "signal";
+/// `#[webchannel(signal, cluster)]`: the signal is emitted on every instance of a cluster.
+pub(crate) const CLUSTER: &str = "cluster";
 /// `#[webchannel(skip)]`: a `pub` fn that is not published.
 pub(crate) const SKIP: &str = "skip";
 /// `#[webchannel(name = "...")]`: the published name, instead of the camelCase one.
@@ -23,9 +25,10 @@ pub(crate) const BINDABLE: &str = "bindable";
 pub(crate) const ON_DISCONNECT: &str = "on_disconnect";
 
 /// Every key accepted inside `#[webchannel(...)]`.
-pub(crate) const KEYS: [&str; 8] = [
+pub(crate) const KEYS: [&str; 9] = [
     PROPERTY,
     SIGNAL,
+    CLUSTER,
     SKIP,
     NAME,
     NOTIFY,
@@ -35,8 +38,8 @@ pub(crate) const KEYS: [&str; 8] = [
 ];
 
 /// Every key accepted inside `#[webchannel(...)]`, as error messages list them.
-pub(crate) const ACCEPTED_KEYS: &str = "`property`, `signal`, `skip`, `name = \"...\"`, \
-     `notify = <signal fn>`, `constant`, `bindable`, `on_disconnect`";
+pub(crate) const ACCEPTED_KEYS: &str = "`property`, `signal`, `cluster`, `skip`, \
+     `name = \"...\"`, `notify = <signal fn>`, `constant`, `bindable`, `on_disconnect`";
 
 /// The macro argument `#[webchannel::object(crate = "path::to::webchannel")]`.
 pub(crate) const CRATE: &str = "crate";

@@ -138,6 +138,17 @@ use crate::errors::Rejected;
 ///   without `self`. They are removed from the impl; each becomes an emitter method on the
 ///   generated `<Type>Signals` struct, taking the declared arguments. Argument types
 ///   implement `serde::Serialize` and may be borrowed (`&str`).
+/// - **Cluster signals**: `#[webchannel(signal, cluster)]` declares a signal emitted on
+///   every instance of a cluster (several processes serving one application through a
+///   broker, see `webchannel::cluster`). Its emitter serializes the message once, hands
+///   it to the broker before returning (so one caller's signals keep their order), and
+///   returns a `webchannel::cluster::Sent`: a future that resolves `Ok` once the broker
+///   took the signal and this instance's clients were handed it — so in a method that
+///   awaits it the signal reaches them before the call's response — or `Err` (the link to
+///   the broker is down, it did not answer in time, or the arguments refer to published
+///   objects, which cannot leave the process). The signal is sent whether or not the
+///   future is awaited. On a channel without a cluster it is a plain signal, and the
+///   future is ready. A notify signal cannot be a cluster signal.
 /// - **The disconnect hook**: at most one fn marked `#[webchannel(on_disconnect)]`, taking
 ///   `&self` or `&mut self` and optionally a `&Context<Self>`, returning `()`, perhaps
 ///   `async`, `pub` or not. It is not published; the runtime calls it on every registered
@@ -167,6 +178,7 @@ use crate::errors::Rejected;
 /// | `constant` | a getter | the property never changes (instead of `notify`) |
 /// | `bindable` | a getter | the property has no notify signal, and its changes still reach clients (instead of `notify`; see below) |
 /// | `signal` | a bodiless fn | the declaration is a signal |
+/// | `cluster` | a signal | the signal is emitted on every instance of the channel's cluster |
 /// | `name = "..."` | a method, getter or signal | the published name, instead of the camelCase one |
 /// | `skip` | a `pub fn` | leave the fn unpublished |
 /// | `on_disconnect` | a fn with `&self` or `&mut self` | call it when a session ends (see below) |
@@ -186,7 +198,8 @@ use crate::errors::Rejected;
 /// - `pub struct <Type>Signals` (`CounterSignals`), with one `pub fn` per signal (and a
 ///   `mark_<getter>_changed()` per bindable property). A
 ///   `Handle<Type>` and a `Context<Type>` dereference to it, so signals are emitted with
-///   `handle.overflowed(...)` or `cx.overflowed(...)`.
+///   `handle.overflowed(...)` or `cx.overflowed(...)`; a cluster signal's returns a
+///   `webchannel::cluster::Sent`.
 /// - `impl webchannel::Object for <Type>`: the metadata table (`Object::META`: names, Qt
 ///   signatures such as `increment(qlonglong)`, parameter and return types, doc
 ///   comments, the `enums` table, and for every type a function that names it in
@@ -209,8 +222,9 @@ use crate::errors::Rejected;
 /// - the impl block, without the `#[webchannel(...)]` attributes; a bodiless fn that takes
 ///   `self` keeps a stub, so calls to it still resolve;
 /// - `<Type>Signals` with an emitter for every signal the code may emit: each declared
-///   signal, with its parameters as declared, and each `notify` name even when no signal
-///   of that name is declared (taking as many arguments as the impl passes it), and the
+///   signal, with its parameters as declared (a cluster signal's returning a
+///   `webchannel::cluster::Sent`), and each `notify` name even when no signal of that
+///   name is declared (taking as many arguments as the impl passes it), and the
 ///   `mark_<getter>_changed()` of each getter marked `bindable`;
 /// - `impl webchannel::Object` for the type, with nothing published, so that
 ///   `Handle<Type>`, `Context<Self>` and tasks holding them compile as before.

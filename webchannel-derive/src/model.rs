@@ -36,6 +36,7 @@ pub(crate) struct FnInput {
 pub(crate) struct Options {
     pub(crate) property: Option<Span>,
     pub(crate) signal: Option<Span>,
+    pub(crate) cluster: Option<Span>,
     pub(crate) skip: Option<Span>,
     pub(crate) constant: Option<Span>,
     pub(crate) bindable: Option<Span>,
@@ -48,12 +49,13 @@ pub(crate) struct Options {
 }
 
 impl Options {
-    /// Whether a key says how the fn is published (`property`, `signal`, `name`,
-    /// `notify`, `constant`, `bindable`): none of them goes with `skip` or
+    /// Whether a key says how the fn is published (`property`, `signal`, `cluster`,
+    /// `name`, `notify`, `constant`, `bindable`): none of them goes with `skip` or
     /// `on_disconnect`.
     pub(crate) fn says_how_to_publish(&self) -> bool {
         self.property.is_some()
             || self.signal.is_some()
+            || self.cluster.is_some()
             || self.name.is_some()
             || self.notify.is_some()
             || self.constant.is_some()
@@ -223,6 +225,8 @@ pub(crate) struct Signal {
     pub(crate) name: String,
     pub(crate) copied: CopiedAttrs,
     pub(crate) params: Vec<SignalParam>,
+    /// Where `cluster` was written, for a signal emitted on every instance of a cluster.
+    pub(crate) cluster: Option<Span>,
 }
 
 /// One argument of a signal.

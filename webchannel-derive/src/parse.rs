@@ -14,8 +14,8 @@ use syn::{
 };
 
 use crate::attr::{
-    ACCEPTED_KEYS, BINDABLE, CFG, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, KEYS, NAME, NOTIFY,
-    ON_DISCONNECT, PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
+    ACCEPTED_KEYS, BINDABLE, CFG, CLUSTER, CONSTANT, CRATE, CRATE_USAGE, DOC, ENUMS, KEYS, NAME,
+    NOTIFY, ON_DISCONNECT, PROPERTY, SIGNAL, SKIP, WEBCHANNEL,
 };
 use crate::display::type_text;
 use crate::errors::Errors;
@@ -215,6 +215,7 @@ fn read_options(attr: &Attribute, options: &mut Options) -> syn::Result<()> {
         let flags = [
             (PROPERTY, &mut options.property),
             (SIGNAL, &mut options.signal),
+            (CLUSTER, &mut options.cluster),
             (SKIP, &mut options.skip),
             (CONSTANT, &mut options.constant),
             (BINDABLE, &mut options.bindable),

@@ -10,6 +10,8 @@ mod error;
 mod ids;
 mod support;
 
+pub mod cluster;
+
 pub mod protocol;
 
 mod object;
@@ -30,7 +32,7 @@ pub mod typescript;
 pub use channel::Channel;
 pub use config::Config;
 #[cfg(feature = "server")]
-pub use config::MessageRate;
+pub use config::{ByteRate, MessageRate};
 pub use driver::direct::DirectSession;
 pub use driver::task::{Inbound, Outbound};
 pub use error::{InvokeError, InvokeErrorKind, RegisterError};

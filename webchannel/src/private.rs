@@ -12,6 +12,7 @@ use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
 pub use serde;
 pub use serde_json::value::RawValue;
 
+pub use crate::cluster::Sent;
 pub use crate::error::{InvokeError, InvokeErrorKind};
 use crate::object::call::value_error;
 pub use crate::object::call::{Args, ValueOut};

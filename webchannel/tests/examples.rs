@@ -3,29 +3,13 @@
 //! `tests/js/examples`. The in-process benchmark, `workload`, runs once with tiny sizes.
 //! The example binaries are built by `cargo test` beside this test.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
-use webchannel_tests::{Process, ServerProcess, qt515_qwebchannel_js, run_node_tests};
-
-/// `target/<profile>/examples/<name>`, next to this test's own `deps` directory.
-fn example_binary(name: &str) -> PathBuf {
-    let test = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = test
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("tests run from target/<profile>/deps");
-    let binary = profile_dir.join("examples").join(name);
-    assert!(
-        binary.exists(),
-        "{} is missing: `cargo test -p webchannel` builds the examples (a run filtered with \
-         `--test examples` does not; `cargo build -p webchannel --examples` first)",
-        binary.display()
-    );
-    binary
-}
+use webchannel_tests::{
+    Process, ServerProcess, example_binary, qt515_qwebchannel_js, run_node_tests,
+};
 
 /// Starts example `name` on a free port and runs the Node test `file` against it.
 fn run_example_tests(name: &str, file: &str) {

@@ -4,14 +4,18 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, client_async, connect_async};
 use webchannel_tests::ServerProcess;
+pub use webchannel_tests::tcp_from;
 
 /// How long any single wait may take: everything happens on loopback.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -55,6 +59,22 @@ impl Wire {
             .await
             .expect("connect in time")
             .expect("upgrade accepted");
+        Self::over(socket)
+    }
+
+    /// Connects to `url` from the loopback address `source` (127.0.0.2, ...), as a client
+    /// on another machine would.
+    pub async fn connect_from(url: &str, source: Ipv4Addr) -> Self {
+        let stream = tcp_from(url, source).await;
+        let (socket, _) =
+            tokio::time::timeout(WAIT, client_async(url, MaybeTlsStream::Plain(stream)))
+                .await
+                .expect("connect in time")
+                .expect("upgrade accepted");
+        Self::over(socket)
+    }
+
+    fn over(socket: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Self {
         Self {
             socket,
             seen: Vec::new(),
@@ -64,18 +84,22 @@ impl Wire {
 
     /// Connects and does what every client does first: init, then idle.
     pub async fn initialised(url: &str) -> Self {
-        let mut wire = Self::connect(url).await;
-        let init = wire.request(json!({"type": 3, "id": "init"})).await;
+        Self::connect(url).await.initialise().await
+    }
+
+    /// Init, then idle.
+    pub async fn initialise(mut self) -> Self {
+        let init = self.request(json!({"type": 3, "id": "init"})).await;
         let signals = init["data"]["chatserver"]["signals"]
             .as_array()
             .expect("the chatserver's signals")
             .clone();
-        wire.new_message = signals
+        self.new_message = signals
             .iter()
             .find(|signal| signal[0] == "newMessage")
             .and_then(|signal| signal[1].as_u64());
-        wire.send_json(json!({"type": 4})).await;
-        wire
+        self.send_json(json!({"type": 4})).await;
+        self
     }
 
     /// Sends a message, which may be any text at all.
@@ -90,10 +114,31 @@ impl Wire {
 
     /// Sends a message unless the server has already closed the connection; says which.
     pub async fn try_send_text(&mut self, text: String) -> bool {
+        self.try_send(Message::text(text)).await
+    }
+
+    /// Sends a raw WebSocket message unless the server has already closed the connection;
+    /// says which.
+    pub async fn try_send(&mut self, message: Message) -> bool {
         matches!(
-            tokio::time::timeout(WAIT, self.socket.send(Message::text(text))).await,
+            tokio::time::timeout(WAIT, self.socket.send(message)).await,
             Ok(Ok(()))
         )
+    }
+
+    /// Sends `text` as one message in frames of at most `piece` bytes.
+    pub async fn send_fragmented(&mut self, text: &str, piece: usize) {
+        let pieces: Vec<&[u8]> = text.as_bytes().chunks(piece).collect();
+        for (index, bytes) in pieces.iter().enumerate() {
+            let opcode = if index == 0 {
+                OpCode::Data(Data::Text)
+            } else {
+                OpCode::Data(Data::Continue)
+            };
+            let last = index + 1 == pieces.len();
+            self.send(Message::Frame(Frame::message(bytes.to_vec(), opcode, last)))
+                .await;
+        }
     }
 
     /// Sends a raw WebSocket message.
@@ -125,15 +170,23 @@ impl Wire {
 
     /// The next JSON message; panics on anything else.
     pub async fn next_json(&mut self) -> Value {
+        serde_json::from_str(&self.next_text().await).expect("the server sends JSON")
+    }
+
+    /// The text of the next text frame; panics on anything else.
+    pub async fn next_text(&mut self) -> String {
         loop {
             match self.next().await {
-                Some(Message::Text(text)) => {
-                    return serde_json::from_str(&text).expect("the server sends JSON");
-                }
+                Some(Message::Text(text)) => return text.as_str().to_owned(),
                 Some(Message::Ping(_) | Message::Pong(_)) => {}
                 other => panic!("expected a text frame, got {other:?}"),
             }
         }
+    }
+
+    /// The WebSocket itself, for a test that drives it on its own.
+    pub fn into_socket(self) -> WebSocketStream<MaybeTlsStream<TcpStream>> {
+        self.socket
     }
 
     async fn next(&mut self) -> Option<Message> {
@@ -205,7 +258,16 @@ pub struct Chatter {
 impl Chatter {
     /// Connects, logs in under a fresh name and listens to `newMessage`.
     pub async fn join(url: &str, prefix: &str) -> Self {
-        let mut wire = Wire::initialised(url).await;
+        Self::join_over(Wire::connect(url).await, prefix).await
+    }
+
+    /// The same, from the loopback address `source`.
+    pub async fn join_from(url: &str, source: Ipv4Addr, prefix: &str) -> Self {
+        Self::join_over(Wire::connect_from(url, source).await, prefix).await
+    }
+
+    async fn join_over(wire: Wire, prefix: &str) -> Self {
+        let mut wire = wire.initialise().await;
         let name = unique_name(prefix);
         wire.listen().await;
         let login = wire.call("login", json!([name])).await;

@@ -99,6 +99,11 @@ export class ChatserverProcess {
         return exit.code;
     }
 
+    /** Sends it `signal` (`SIGSTOP` freezes it as a hung process, `SIGCONT` lets it go on). */
+    signal(signal) {
+        this.#child.kill(signal);
+    }
+
     /** Kills it at once if it still runs (for the end of a failed test). */
     kill() {
         if (this.#child.exitCode === null && this.#child.signalCode === null) {

@@ -79,6 +79,15 @@ impl Everything {
     /// Emitted with the new mode.
     #[webchannel(signal)]
     fn mode_changed(mode: Mode);
+
+    /// Emitted on every instance of a cluster.
+    #[webchannel(signal, cluster)]
+    fn announced(text: &str, mode: Mode);
+
+    /// Awaits a cluster signal.
+    pub async fn announce(&self, text: String, cx: &Context<Self>) -> bool {
+        cx.announced(&text, Mode::On).await.is_ok()
+    }
 }
 
 fn main() {
@@ -87,4 +96,5 @@ fn main() {
         .register("everything", Everything::default())
         .expect("a fresh name");
     everything.mode_changed(Mode::On);
+    let _sent: webchannel::cluster::Sent = everything.announced("hello", Mode::Off);
 }

@@ -66,6 +66,12 @@ fn classify(f: &FnInput, errors: &mut Errors) -> Kind {
         return Kind::DisconnectHook;
     }
     check_property_keys(options, errors);
+    if let (Some(cluster), None) = (options.cluster, options.signal) {
+        errors.at(
+            cluster,
+            "`cluster` applies to signals only: `#[webchannel(signal, cluster)]`",
+        );
+    }
     if options.signal.is_some() {
         return Kind::Signal;
     }

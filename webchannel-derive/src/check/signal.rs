@@ -41,6 +41,7 @@ fn check_signal(f: &FnInput, errors: &mut Errors) -> Signal {
         name: published_name(&f.sig.ident, &f.options),
         copied: f.copied.clone(),
         params,
+        cluster: f.options.cluster,
     }
 }
 

@@ -30,7 +30,7 @@ use syn::{
 
 use super::object_impl;
 use super::signal::signals_struct;
-use super::tokens::with_self_replaced;
+use super::tokens::{private, with_self_replaced};
 use crate::attr::mark_method;
 use crate::model::{FnInput, Input, Object};
 
@@ -182,7 +182,8 @@ fn is_declared_signal(f: &FnInput) -> bool {
     f.options.signal.is_some() || f.body.is_none()
 }
 
-/// The emitter of a declared signal: its generics and parameters as declared, no body.
+/// The emitter of a declared signal: its generics and parameters as declared, no body (a
+/// cluster signal returns what its emission would, so that awaiting it type-checks).
 fn declared_emitter(f: &FnInput, object: &Object) -> TokenStream {
     let sig = &f.sig;
     let ident = &sig.ident;
@@ -192,10 +193,17 @@ fn declared_emitter(f: &FnInput, object: &Object) -> TokenStream {
         FnArg::Receiver(_) => None,
     });
     let cfgs = &f.copied.cfgs;
+    let (returns, body) = match f.options.cluster {
+        None => (None, quote!({})),
+        Some(_) => {
+            let p = private(object);
+            (Some(quote!(-> #p::Sent)), quote!({ loop {} }))
+        }
+    };
     quote! {
         #(#cfgs)*
         #[doc(hidden)]
-        pub fn #ident #generics(&self, #(_: #params),*) #where_clause {}
+        pub fn #ident #generics(&self, #(_: #params),*) #returns #where_clause #body
     }
 }
 

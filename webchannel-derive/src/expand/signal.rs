@@ -82,7 +82,8 @@ pub(super) fn signals_struct(object: &Object, emitters: TokenStream) -> TokenStr
     }
 }
 
-/// `pub fn value_changed(&self, value: i64) { ... }`.
+/// `pub fn value_changed(&self, value: i64) { ... }`; a cluster signal returns what the
+/// broker made of it: `pub fn new_message(&self, ...) -> Sent { ... }`.
 fn emitter(object: &Object, signal: &Signal, position: &TokenStream) -> TokenStream {
     let p = private(object);
     let ident = &signal.ident;
@@ -116,17 +117,30 @@ fn emitter(object: &Object, signal: &Signal, position: &TokenStream) -> TokenStr
             .map(|param| with_self_replaced(&param.ty, &object.self_ty));
         quote_spanned!(at=> (#(&#tys,)*))
     };
-    let emit = call_at(
-        at,
-        quote!(#p::Emitter::emit),
-        Some(payload_ty),
-        quote!(&self.__webchannel_emitter, #position, #payload),
-    );
+    let emit = |function| {
+        call_at(
+            at,
+            function,
+            Some(payload_ty),
+            quote!(&self.__webchannel_emitter, #position, #payload),
+        )
+    };
+    // A cluster signal returns what the broker made of it.
+    let (returns, body) = match signal.cluster {
+        None => {
+            let emit = emit(quote!(#p::Emitter::emit));
+            (None, quote!(#emit;))
+        }
+        Some(_) => (
+            Some(quote!(-> #p::Sent)),
+            emit(quote!(#p::Emitter::emit_cluster)),
+        ),
+    };
     quote! {
         #docs
         #(#cfgs)*
-        pub fn #ident(&self, #(#params),*) {
-            #emit;
+        pub fn #ident(&self, #(#params),*) #returns {
+            #body
         }
     }
 }

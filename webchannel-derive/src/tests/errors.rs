@@ -607,8 +607,8 @@ fn unknown_options_list_the_accepted_ones() {
             }
         }),
         "unknown webchannel option `propery`; did you mean `property`? Expected one of: \
-         `property`, `signal`, `skip`, `name = \"...\"`, `notify = <signal fn>`, `constant`, \
-         `bindable`, `on_disconnect`"
+         `property`, `signal`, `cluster`, `skip`, `name = \"...\"`, `notify = <signal fn>`, \
+         `constant`, `bindable`, `on_disconnect`"
     );
     assert_eq!(
         error(quote! {
@@ -617,8 +617,9 @@ fn unknown_options_list_the_accepted_ones() {
                 pub fn value(&self) -> i64 { 1 }
             }
         }),
-        "unknown webchannel option `readonly`; expected one of: `property`, `signal`, `skip`, \
-         `name = \"...\"`, `notify = <signal fn>`, `constant`, `bindable`, `on_disconnect`"
+        "unknown webchannel option `readonly`; expected one of: `property`, `signal`, \
+         `cluster`, `skip`, `name = \"...\"`, `notify = <signal fn>`, `constant`, \
+         `bindable`, `on_disconnect`"
     );
     assert_eq!(
         error(quote! {
@@ -961,4 +962,31 @@ fn odd_input_never_panics() {
         let _ = crate::expand(TokenStream::new(), input);
         let _ = crate::expand(quote!(crate = "x", crate = "y", z), quote!(impl T {}));
     }
+}
+
+#[test]
+fn cluster_goes_on_signals_that_notify_no_property() {
+    assert_eq!(
+        error(quote! {
+            impl T {
+                #[webchannel(cluster)]
+                pub fn value(&self) -> i64 { 1 }
+            }
+        }),
+        "`cluster` applies to signals only: `#[webchannel(signal, cluster)]`"
+    );
+    assert_eq!(
+        error(quote! {
+            impl T {
+                #[webchannel(property, notify = changed)]
+                pub fn value(&self) -> i64 { 1 }
+
+                #[webchannel(signal, cluster)]
+                fn changed();
+            }
+        }),
+        "`changed` notifies property `value`, so it cannot be a `cluster` signal: a property \
+         change is this instance's state, told to this instance's clients. Share the state \
+         across instances (a `ClaimSet`, say) and emit the notify signal on each"
+    );
 }

@@ -35,6 +35,10 @@ impl BrokenSignals {
     #[doc(hidden)]
     pub fn changed(&self) {}
     #[doc(hidden)]
+    pub fn shared(&self, _: String) -> ::webchannel::__private::Sent {
+        loop {}
+    }
+    #[doc(hidden)]
     pub fn value_changed(&self, _: impl ::core::marker::Sized) {}
 }
 const _: () = {

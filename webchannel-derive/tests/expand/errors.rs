@@ -1,8 +1,8 @@
 // A rejected input expands to its errors, all of them at once, followed by the fallback
 // that keeps the rest of the crate compiling: the impl block (with a stub for the
 // bodiless `changed(&self)`), an emitter for every signal the code may emit (`changed`,
-// and `value_changed`, named by `notify` but never declared) and an `Object` impl with
-// empty tables.
+// `shared`, a cluster signal returning `Sent`, and `value_changed`, named by `notify` but
+// never declared) and an `Object` impl with empty tables.
 pub struct Broken;
 
 #[webchannel::object]
@@ -20,4 +20,7 @@ impl Broken {
 
     #[webchannel(signal)]
     fn changed(&self);
+
+    #[webchannel(signal, cluster)]
+    fn shared(text: String);
 }

@@ -35,6 +35,12 @@ impl BeaconSignals {
             (&Option<Box<Beacon>>,),
         >(&self.__webchannel_emitter, 3, &(&copy,));
     }
+    ///Emits the `everywhere` signal.
+    pub fn everywhere(&self, text: &str) -> ::webchannel::__private::Sent {
+        ::webchannel::__private::Emitter::emit_cluster::<
+            (&&str,),
+        >(&self.__webchannel_emitter, 4, &(&text,))
+    }
 }
 const _: () = {
     #[automatically_derived]
@@ -127,6 +133,28 @@ const _: () = {
                                     (&::webchannel::__private::TsProbe::<
                                         Option<Box<Self>>,
                                     >::new())
+                                        .ts_type(__webchannel_ts)
+                                },
+                            },
+                        },
+                    ],
+                    docs: "",
+                },
+                ::webchannel::__private::SignalMeta {
+                    name: "everywhere",
+                    signature: "everywhere(QString)",
+                    params: &[
+                        ::webchannel::__private::ParamMeta {
+                            name: "text",
+                            ty: ::webchannel::__private::TypeMeta {
+                                rust: "&str",
+                                qt: "QString",
+                                ts: |
+                                    __webchannel_ts: &mut ::webchannel::__private::Declarations|
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::webchannel::__private::{TsKnown as _, TsUnknown as _};
+                                    (&::webchannel::__private::TsProbe::<str>::new())
                                         .ts_type(__webchannel_ts)
                                 },
                             },

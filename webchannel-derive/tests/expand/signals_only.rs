@@ -1,5 +1,6 @@
-// Signals only: no arguments (`NoArgs`), one (a 1-tuple), borrowed ones, and `Self`,
-// which means the object's type in the generated signals struct.
+// Signals only: no arguments (`NoArgs`), one (a 1-tuple), borrowed ones, `Self`, which
+// means the object's type in the generated signals struct, and a cluster signal, whose
+// emitter returns what the broker made of it.
 pub struct Beacon;
 
 #[webchannel::object]
@@ -16,4 +17,7 @@ impl Beacon {
 
     #[webchannel(signal)]
     fn copied(copy: Option<Box<Self>>);
+
+    #[webchannel(signal, cluster)]
+    fn everywhere(text: &str);
 }

@@ -1,6 +1,7 @@
 //! [`Channel`]: the registry of published objects and of the sessions that use them. The
 //! public handle is here; what its clones share, in `shared.rs`.
 
+mod cluster;
 pub(crate) mod shared;
 
 use std::sync::Arc;
@@ -42,7 +43,7 @@ impl Channel {
     /// An empty channel with the given settings.
     pub fn with_config(config: Config) -> Self {
         Self {
-            shared: Arc::new(ChannelShared::new(config)),
+            shared: ChannelShared::new(config),
         }
     }
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 
+use crate::cluster::{SendError, Sent};
 use crate::config::Config;
 use crate::fanout::audience::Audience;
 use crate::fanout::event::Event;
@@ -15,8 +16,13 @@ use crate::ids::{ObjectId, SessionId};
 use crate::object::change::Change;
 use crate::object::erased::{ErasedObject, Outlet, SharedFound};
 use crate::object::in_values::Lookup;
+use crate::object::meta::ObjectMeta;
 use crate::protocol::Frame;
 use crate::support::locks::{read, write};
+
+use super::cluster::{
+    ClusterSide, Problem, SIGNALS_TOPIC, SignalEntry, SignalReceiver, signature_hash,
+};
 
 /// The state behind a [`Channel`](super::Channel).
 pub(crate) struct ChannelShared {
@@ -28,6 +34,8 @@ pub(crate) struct ChannelShared {
     pub(crate) sessions: Sessions,
     updates_blocked: AtomicBool,
     pub(crate) config: Config,
+    /// The cluster the channel is an instance of, if any.
+    pub(super) cluster: Option<ClusterSide>,
 }
 
 /// A registered object and its publication.
@@ -47,18 +55,31 @@ struct Adopted {
 pub(crate) struct Publication {
     audience: Audience,
     name: Arc<str>,
+    meta: &'static ObjectMeta,
     channel: Weak<ChannelShared>,
 }
 
 impl ChannelShared {
-    pub(crate) fn new(config: Config) -> Self {
-        Self {
+    /// A channel with `config`, joining its cluster if it names one.
+    pub(crate) fn new(config: Config) -> Arc<Self> {
+        Arc::new_cyclic(|this| Self {
             registered: RwLock::default(),
             adopted: RwLock::default(),
-            sessions: Sessions::new(config.max_queued_events),
+            sessions: Sessions::new(config.max_queued_bytes),
             updates_blocked: AtomicBool::new(false),
+            cluster: config
+                .cluster
+                .clone()
+                .map(|cluster| ClusterSide::new(cluster, this.clone() as Weak<dyn SignalReceiver>)),
             config,
-        }
+        })
+    }
+
+    /// The object registered under `name`, and its publication.
+    fn registered(&self, name: &str) -> Option<(Arc<dyn ErasedObject>, Arc<Publication>)> {
+        read(&self.registered)
+            .get(name)
+            .map(|entry| (Arc::clone(&entry.object), Arc::clone(&entry.publication)))
     }
 
     /// Registers `object` under its name; false when the name is taken.
@@ -203,6 +224,25 @@ impl ChannelShared {
     }
 }
 
+impl SignalReceiver for ChannelShared {
+    fn receive(&self, entry: &SignalEntry<'_>, frame: Frame) -> Result<(), Problem> {
+        let (object, publication) = self
+            .registered(entry.object)
+            .ok_or(Problem::UnknownObject)?;
+        let matches = object
+            .core()
+            .meta()
+            .signals
+            .get(entry.signal)
+            .is_some_and(|signal| signature_hash(signal) == entry.signature);
+        if !matches {
+            return Err(Problem::OtherVersion);
+        }
+        publication.deliver_signal(entry.signal, frame, SharedFound::default());
+        Ok(())
+    }
+}
+
 impl Lookup for ChannelShared {
     fn object_for(&self, session: SessionId, name: &str) -> Option<Arc<dyn ErasedObject>> {
         self.find(session, name, |object, _| Arc::clone(object))
@@ -215,6 +255,7 @@ impl Publication {
         Self {
             audience: Audience::new(core.meta().signals.len()),
             name: Arc::clone(core.name()),
+            meta: core.meta(),
             channel: Arc::downgrade(channel),
         }
     }
@@ -222,6 +263,14 @@ impl Publication {
     /// Who hears the object.
     pub(crate) fn audience(&self) -> &Audience {
         &self.audience
+    }
+
+    /// Gives the sessions connected to the signal at `signal` its message.
+    fn deliver_signal(&self, signal: usize, frame: Frame, objects: SharedFound) {
+        self.audience.tell_connected(signal, || Event::Signal {
+            frame: frame.clone(),
+            objects: objects.clone(),
+        });
     }
 }
 
@@ -231,10 +280,54 @@ impl Outlet for Publication {
     }
 
     fn signal(&self, signal: usize, frame: Frame, objects: SharedFound) {
-        self.audience.tell_connected(signal, || Event::Signal {
-            frame: frame.clone(),
-            objects: objects.clone(),
-        });
+        self.deliver_signal(signal, frame, objects);
+    }
+
+    fn is_clustered(&self) -> bool {
+        self.channel
+            .upgrade()
+            .is_some_and(|channel| channel.cluster.is_some())
+    }
+
+    fn cluster_signal(self: Arc<Self>, signal: usize, frame: Frame, objects: SharedFound) -> Sent {
+        if !objects.as_slice().is_empty() {
+            static WARNED: AtomicBool = AtomicBool::new(false);
+            if !WARNED.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    object = %self.name,
+                    signal = self.meta.signals[signal].name,
+                    "a cluster signal cannot carry published objects; not sent (logged once)"
+                );
+            }
+            return Sent::ready(Err(SendError::CarriesObjects));
+        }
+        let Some(channel) = self.channel.upgrade() else {
+            return Sent::ready(Err(SendError::NotRegistered));
+        };
+        let Some(side) = &channel.cluster else {
+            self.deliver_signal(signal, frame, objects);
+            return Sent::ready(Ok(()));
+        };
+        let entry = SignalEntry::encode(
+            &self.name,
+            signal,
+            signature_hash(&self.meta.signals[signal]),
+            &frame,
+        );
+        let (sender, sent) = Sent::waiting();
+        side.cluster.broker().publish(
+            SIGNALS_TOPIC,
+            entry,
+            Box::new(move |taken| {
+                // Here once the broker took it, so the sessions here get it once, and
+                // before the response of the call that emitted it (which awaits this).
+                if taken.is_ok() {
+                    self.deliver_signal(signal, frame, SharedFound::default());
+                }
+                let _ = sender.send(taken.map_err(SendError::Broker));
+            }),
+        );
+        sent
     }
 
     fn notify(&self, object: &Arc<dyn ErasedObject>, change: Change, objects: SharedFound) {

@@ -43,6 +43,9 @@ struct Shared {
     state: Mutex<State>,
     /// Messages that arrived while the session was busy, in order.
     inbox: Mutex<VecDeque<Box<str>>>,
+    /// Whether messages wait in the inbox; kept under its lock, read without taking it, so
+    /// that whoever lets go of the session can look cheaply.
+    unread: AtomicBool,
     /// Whether the mailbox rang since the session last took its events. Whoever lets go of
     /// the session looks at it (and at the inbox) and takes over what waits.
     rung: AtomicBool,
@@ -89,6 +92,7 @@ impl Channel {
                 closed: None,
             }),
             inbox: Mutex::default(),
+            unread: AtomicBool::new(false),
             // Events that came before the session could take them wait in the mailbox.
             rung: AtomicBool::new(true),
             deliver: Box::new(deliver),
@@ -106,15 +110,19 @@ impl DirectSession {
         let shared = &self.shared;
         match shared.state.try_lock() {
             Ok(state) if state.closed.is_some() => return,
-            Ok(mut state) if !state.stalled && lock(&shared.inbox).is_empty() => {
+            Ok(mut state) if !state.stalled && !shared.unread.load(Ordering::SeqCst) => {
                 shared.step(&mut state, Input::Message(text));
                 shared.let_go(state);
             }
-            _ => lock(&shared.inbox).push_back(text.into()),
+            _ => {
+                let mut inbox = lock(&shared.inbox);
+                inbox.push_back(text.into());
+                shared.unread.store(true, Ordering::SeqCst);
+            }
         }
         // Whoever holds the session looks again after letting go; this only has to look
         // when something waits (an event, or a message that arrived while it was held).
-        if shared.rung.load(Ordering::SeqCst) || !lock(&shared.inbox).is_empty() {
+        if shared.rung.load(Ordering::SeqCst) || shared.unread.load(Ordering::SeqCst) {
             Arc::clone(shared).pump();
         }
     }
@@ -204,6 +212,16 @@ impl Shared {
         state.session.written(false);
     }
 
+    /// The oldest message in the inbox.
+    fn next_message(&self) -> Option<Box<str>> {
+        let mut inbox = lock(&self.inbox);
+        let text = inbox.pop_front();
+        if inbox.is_empty() {
+            self.unread.store(false, Ordering::SeqCst);
+        }
+        text
+    }
+
     /// Handles whatever waits (messages, events) until nothing does or someone else holds
     /// the session; whoever holds it looks again after letting go.
     fn pump(self: Arc<Self>) {
@@ -212,10 +230,7 @@ impl Shared {
                 return;
             };
             if state.closed.is_none() && !state.stalled {
-                loop {
-                    let Some(text) = lock(&self.inbox).pop_front() else {
-                        break;
-                    };
+                while let Some(text) = self.next_message() {
                     self.step(&mut state, Input::Message(&text));
                     if state.stalled || state.closed.is_some() {
                         break;
@@ -227,7 +242,7 @@ impl Shared {
             }
             let reads = state.closed.is_none() && !state.stalled;
             self.let_go(state);
-            let messages_wait = reads && !lock(&self.inbox).is_empty();
+            let messages_wait = reads && self.unread.load(Ordering::SeqCst);
             if !messages_wait && !self.rung.load(Ordering::SeqCst) {
                 return;
             }
@@ -251,8 +266,8 @@ impl Doorbell for Bell {
             shared.step(&mut state, Input::Event(event));
         }
         shared.let_go(state);
-        // Events queued while this held the session.
-        if shared.rung.load(Ordering::SeqCst) {
+        // Events queued, or messages that arrived, while this held the session.
+        if shared.rung.load(Ordering::SeqCst) || shared.unread.load(Ordering::SeqCst) {
             shared.pump();
         }
     }

@@ -33,6 +33,10 @@ pub enum Inbound {
     Text(Frame),
     /// A binary frame (not part of the protocol); its length.
     Binary(usize),
+    /// A frame of a message that has not arrived whole yet (it comes as `Text` or `Binary`
+    /// with its last frame). It counts against the message rate, like every frame, so
+    /// that a client cannot send frames without end by never finishing a message.
+    Fragment,
     /// A pong: the answer to an [`Outbound::Ping`], with the number it carried if the
     /// payload was eight bytes (big-endian); `None` for anything else (a client's own
     /// ping also shows it is there).
@@ -54,11 +58,21 @@ pub enum Outbound {
 
 /// The task's doorbell: the mailbox rings it, the loop awaits it.
 #[derive(Default)]
-struct Bell(Notify);
+struct Bell {
+    mail: Notify,
+    /// The session's backlog overflowed: awaited while a write blocks, so that a client
+    /// that does not read is closed at once rather than after the write timeout.
+    overflow: Notify,
+}
 
 impl Doorbell for Bell {
     fn ring(&self) {
-        self.0.notify_one();
+        self.mail.notify_one();
+    }
+
+    fn overflowed(&self) {
+        self.mail.notify_one();
+        self.overflow.notify_one();
     }
 }
 
@@ -161,138 +175,166 @@ impl Limits {
     }
 }
 
-async fn drive<I, O>(
+/// The session loop. Not an `async fn`: that would keep a second copy of its arguments
+/// (the session above all) in its future, which every client keeps for as long as it is
+/// connected; an `async` block uses what it captures in place.
+#[expect(
+    clippy::manual_async_fn,
+    reason = "an async fn would keep its arguments twice in the future"
+)]
+fn drive<I, O>(
     mut session: Session,
     bell: &Bell,
     mut limits: Limits,
     incoming: I,
     outgoing: O,
-) -> CloseReason
+) -> impl Future<Output = CloseReason>
 where
     I: Stream<Item = Inbound> + Send,
     O: Sink<Outbound> + Send,
 {
-    tracing::debug!("session started");
-    let mut incoming = pin!(incoming);
-    let mut outgoing = pin!(outgoing);
-    let mut running: FuturesUnordered<Awaited> = FuturesUnordered::new();
-    let mut blocking: Option<Awaited> = None;
-    // Only while an update waits; boxed, so an idle session does not carry a timer.
-    let mut timer: Option<Pin<Box<Sleep>>> = None;
-    // The message being handled; the session borrows its text.
-    let mut text = None;
+    async move {
+        tracing::debug!("session started");
+        let mut incoming = pin!(incoming);
+        let mut outgoing = pin!(outgoing);
+        // Made with the first call that runs concurrently: few sessions make one, and even an
+        // empty set allocates.
+        let mut running: Option<FuturesUnordered<Awaited>> = None;
+        let mut blocking: Option<Awaited> = None;
+        // Only while an update waits; boxed, so an idle session does not carry a timer.
+        let mut timer: Option<Pin<Box<Sleep>>> = None;
+        // The message being handled; the session borrows its text.
+        let mut text = None;
 
-    let reason = loop {
-        let woken = tokio::select! {
-            biased;
-            () = bell.0.notified() => Woken::Input(Input::Mail),
-            Some(resolved) = running.next(), if !running.is_empty() => {
-                Woken::Input(Input::Resolved(resolved))
-            }
-            resolved = async {
-                match blocking.as_mut() {
-                    Some(future) => future.await,
-                    None => std::future::pending().await,
+        let reason = loop {
+            let woken = tokio::select! {
+                biased;
+                () = bell.mail.notified() => Woken::Input(Input::Mail),
+                Some(resolved) = async {
+                    match running.as_mut() {
+                        Some(running) => running.next().await,
+                        None => None,
+                    }
+                }, if running.as_ref().is_some_and(|running| !running.is_empty()) => {
+                    Woken::Input(Input::Resolved(resolved))
                 }
-            }, if blocking.is_some() => {
-                blocking = None;
-                Woken::Input(Input::Resolved(resolved))
-            }
-            () = async {
-                match timer.as_mut() {
-                    Some(timer) => timer.await,
-                    None => std::future::pending().await,
+                resolved = async {
+                    match blocking.as_mut() {
+                        Some(future) => future.await,
+                        None => std::future::pending().await,
+                    }
+                }, if blocking.is_some() => {
+                    blocking = None;
+                    Woken::Input(Input::Resolved(resolved))
                 }
-            }, if timer.is_some() && blocking.is_none() => {
-                timer = None;
-                Woken::Input(Input::Timer)
+                () = async {
+                    match timer.as_mut() {
+                        Some(timer) => timer.await,
+                        None => std::future::pending().await,
+                    }
+                }, if timer.is_some() && blocking.is_none() => {
+                    timer = None;
+                    Woken::Input(Input::Timer)
+                }
+                message = incoming.next(), if blocking.is_none() => {
+                    let Some(message) = message else {
+                        break CloseReason::ClientClosed;
+                    };
+                    limits.liveness.heard();
+                    if let Inbound::Refused(reason) = message {
+                        break reason;
+                    }
+                    if !limits.take_message() {
+                        break CloseReason::RateExceeded;
+                    }
+                    match message {
+                        Inbound::Text(frame) => Woken::Heard(Some(Input::Message(text.insert(frame).as_str()))),
+                        Inbound::Binary(len) => Woken::Heard(Some(Input::Binary(len))),
+                        Inbound::Pong(echoed) => Woken::Heard(Some(Input::Pong(echoed))),
+                        Inbound::Refused(_) => Woken::Heard(None),
+                        // Counted; nothing to do or to answer until the message is whole.
+                        Inbound::Fragment => continue,
+                    }
+                }
+                // Only while the session reads: a client's answer may wait behind a stall.
+                due = limits.liveness.due(), if blocking.is_none() => match due {
+                    Due::Ping => {
+                        limits.liveness.pinged();
+                        Woken::Ping
+                    }
+                    Due::Probe => Woken::Ping,
+                    Due::Gone => break CloseReason::Unresponsive,
+                },
+            };
+            // Reading may have left the transport something to answer on its own (a pong),
+            // so hearing from the client always ends in a flush.
+            let (input, ping, heard) = match woken {
+                Woken::Input(input) => (Some(input), false, false),
+                Woken::Heard(input) => (input, false, true),
+                Woken::Ping => (None, true, false),
+            };
+            let mut close = None;
+            if let Some(input) = input {
+                let step = session.handle(input);
+                if let Some(future) = step.blocking {
+                    blocking = Some(future);
+                }
+                if let Some(future) = step.running {
+                    running
+                        .get_or_insert_with(FuturesUnordered::new)
+                        .push(future);
+                }
+                if timer.is_none()
+                    && let Some(at) = step.wake_at
+                {
+                    timer = Some(Box::pin(sleep_until(at)));
+                }
+                close = step.close;
             }
-            message = incoming.next(), if blocking.is_none() => {
-                let Some(message) = message else {
-                    break CloseReason::ClientClosed;
+            text = None;
+            let frames = session.transmit();
+            let any = !frames.is_empty();
+            let ping = ping || limits.liveness.probe_now(any);
+            if ping || heard || any || frames.reaches_checkpoint() {
+                let written = tokio::select! {
+                    biased;
+                    written = timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())) => written,
+                    () = bell.overflow.notified() => break CloseReason::Overflow,
                 };
-                limits.liveness.heard();
-                if let Inbound::Refused(reason) = message {
-                    break reason;
-                }
-                if !limits.take_message() {
-                    break CloseReason::RateExceeded;
-                }
-                match message {
-                    Inbound::Text(frame) => Woken::Heard(Some(Input::Message(text.insert(frame).as_str()))),
-                    Inbound::Binary(len) => Woken::Heard(Some(Input::Binary(len))),
-                    Inbound::Pong(echoed) => Woken::Heard(Some(Input::Pong(echoed))),
-                    Inbound::Refused(_) => Woken::Heard(None),
+                match written {
+                    Ok(Ok(())) => {
+                        session.written(ping);
+                        limits.liveness.wrote(any, ping);
+                    }
+                    Ok(Err(_)) => break CloseReason::TransportFailed,
+                    Err(_) => break CloseReason::Stalled,
                 }
             }
-            // Only while the session reads: a client's answer may wait behind a stall.
-            due = limits.liveness.due(), if blocking.is_none() => match due {
-                Due::Ping => {
-                    limits.liveness.pinged();
-                    Woken::Ping
-                }
-                Due::Probe => Woken::Ping,
-                Due::Gone => break CloseReason::Unresponsive,
-            },
+            if let Some(reason) = close {
+                break reason;
+            }
         };
-        // Reading may have left the transport something to answer on its own (a pong),
-        // so hearing from the client always ends in a flush.
-        let (input, ping, heard) = match woken {
-            Woken::Input(input) => (Some(input), false, false),
-            Woken::Heard(input) => (input, false, true),
-            Woken::Ping => (None, true, false),
-        };
-        let mut close = None;
-        if let Some(input) = input {
-            let step = session.handle(input);
-            if let Some(future) = step.blocking {
-                blocking = Some(future);
-            }
-            if let Some(future) = step.running {
-                running.push(future);
-            }
-            if timer.is_none()
-                && let Some(at) = step.wake_at
-            {
-                timer = Some(Box::pin(sleep_until(at)));
-            }
-            close = step.close;
-        }
-        text = None;
-        let frames = session.transmit();
-        let any = !frames.is_empty();
-        let ping = ping || limits.liveness.probe_now(any);
-        if ping || heard || any || frames.reaches_checkpoint() {
-            match timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())).await {
-                Ok(Ok(())) => {
-                    session.written(ping);
-                    limits.liveness.wrote(any, ping);
-                }
-                Ok(Err(_)) => break CloseReason::TransportFailed,
-                Err(_) => break CloseReason::Stalled,
-            }
-        }
-        if let Some(reason) = close {
-            break reason;
-        }
-    };
-    session.end(reason).tell_objects().await;
-    reason
+        session.end(reason).tell_objects().await;
+        reason
+    }
 }
 
 /// Writes every ready frame (and a ping if one is due), then flushes once; the flush also
-/// sends what the transport answers on its own (the pong to a client's ping).
+/// sends what the transport answers on its own (the pong to a client's ping). The frames
+/// count against the session's backlog until the flush is done.
 async fn write<O: Sink<Outbound>>(
-    frames: Transmit<'_>,
+    mut frames: Transmit<'_>,
     ping: bool,
     mut outgoing: Pin<&mut O>,
 ) -> Result<(), O::Error> {
     let carried = ping.then(|| frames.ping());
-    for frame in frames {
+    for frame in frames.by_ref() {
         outgoing.feed(Outbound::Text(frame)).await?;
     }
     if let Some(carried) = carried {
         outgoing.feed(Outbound::Ping(carried)).await?;
     }
-    outgoing.flush().await
+    outgoing.flush().await?;
+    drop(frames);
+    Ok(())
 }

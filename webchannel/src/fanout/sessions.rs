@@ -18,8 +18,8 @@ pub(crate) struct Sessions {
     all: Subscribers,
     activity: RwLock<HashMap<SessionId, Arc<Activity>>>,
     next: AtomicU64,
-    /// How many events a session may have queued before it is closed as too slow.
-    queue_limit: usize,
+    /// How many bytes a session's backlog may hold before it is closed as too slow.
+    backlog_limit: usize,
     /// The number of the latest checkpoint.
     checkpoints: AtomicU64,
     /// Held while a checkpoint is placed, so that every mailbox gets them in order.
@@ -34,12 +34,12 @@ pub(crate) struct Attached {
 }
 
 impl Sessions {
-    pub(crate) fn new(queue_limit: usize) -> Self {
+    pub(crate) fn new(backlog_limit: usize) -> Self {
         Self {
             all: Subscribers::default(),
             activity: RwLock::default(),
             next: AtomicU64::new(1),
-            queue_limit,
+            backlog_limit,
             checkpoints: AtomicU64::new(0),
             placing: Mutex::new(()),
         }
@@ -48,7 +48,7 @@ impl Sessions {
     /// A new session, whose mailbox rings `doorbell`.
     pub(crate) fn attach(&self, doorbell: Arc<dyn Doorbell>) -> Attached {
         let id = SessionId(self.next.fetch_add(1, Ordering::Relaxed));
-        let mailbox = Arc::new(Mailbox::new(self.queue_limit, doorbell));
+        let mailbox = Arc::new(Mailbox::new(self.backlog_limit, doorbell));
         self.all.insert(id, &mailbox);
         // Read once the mailbox is in: every later checkpoint reaches it.
         let activity = Arc::new(Activity::new(self.checkpoints.load(Ordering::SeqCst)));

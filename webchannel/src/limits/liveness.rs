@@ -48,7 +48,9 @@ struct Probes {
 impl Liveness {
     /// Pings after `interval` of silence and gives up `timeout` after the ping;
     /// a zero `interval` turns pings off. Probes every `probe` while there are frames
-    /// written since the last ping, if `probe` is given.
+    /// written since the last ping, if `probe` is given, the first one `probe` after the
+    /// start: a client that has just connected has read nothing worth showing, and a ping
+    /// it has to answer while it sends its first messages only costs both sides.
     pub(crate) fn new(interval: Duration, timeout: Duration, probe: Option<Duration>) -> Self {
         let now = Instant::now();
         Self {
@@ -59,7 +61,7 @@ impl Liveness {
             timer: Box::pin(sleep_until(now + interval)),
             probes: probe.map(|interval| Probes {
                 interval,
-                next: now,
+                next: now + interval,
                 unprobed: false,
             }),
         }
@@ -188,18 +190,19 @@ mod tests {
     async fn frames_written_since_the_last_ping_are_probed_at_most_every_interval() {
         let second = Duration::from_secs(1);
         let mut liveness = Liveness::new(Duration::ZERO, second, Some(second));
-        let start = Instant::now();
-        // The first frames may take a probe at once.
-        assert!(liveness.probe_now(true));
-        liveness.wrote(true, true);
-        // Frames soon after wait for the interval: the timer brings the probe.
-        tokio::time::advance(Duration::from_millis(100)).await;
-        assert!(!liveness.probe_now(true));
-        liveness.wrote(true, false);
-        assert_eq!(liveness.due().await, Due::Probe);
-        assert_eq!(start.elapsed(), second);
-        assert!(liveness.probe_now(false));
-        liveness.wrote(false, true);
+        // The first frames are not probed at once; the first probe comes an interval
+        // after the start. Frames soon after a probe wait for the interval too: the timer
+        // brings the next one.
+        for wait_before_frames in [Duration::ZERO, Duration::from_millis(100)] {
+            let start = Instant::now();
+            tokio::time::advance(wait_before_frames).await;
+            assert!(!liveness.probe_now(true));
+            liveness.wrote(true, false);
+            assert_eq!(liveness.due().await, Due::Probe);
+            assert_eq!(start.elapsed(), second);
+            assert!(liveness.probe_now(false));
+            liveness.wrote(false, true);
+        }
         // Nothing written since: nothing to probe.
         let waited = tokio::time::timeout(Duration::from_secs(600), liveness.due()).await;
         assert!(waited.is_err());

@@ -1,13 +1,16 @@
 //! [`Emitter`]: what generated signal methods emit through. A plain signal is serialized
 //! once and handed, as shared bytes, to the object's [`Outlet`](super::erased::Outlet);
 //! a notify signal marks the object's state as changed and hands over its arguments, and so
-//! does marking a bindable property, without arguments.
+//! does marking a bindable property, without arguments; a cluster signal is serialized once
+//! and handed over to go through the cluster's broker.
 
 use std::fmt;
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
 use serde::Serialize;
 
+use crate::cluster::{SendError, Sent};
+use crate::protocol::Frame;
 use crate::protocol::json::JsonBuf;
 
 use super::change::Change;
@@ -45,29 +48,72 @@ impl Emitter {
                 return;
             };
             let mut json = JsonBuf::with_capacity(16);
-            if let Some(objects) = write_args(&mut json, core, signal, args) {
-                let change = Change::Signal(signal, json.into_frame());
-                outlet.notify(&object, change, SharedFound::new(objects));
+            match write_args(&mut json, args) {
+                Ok(objects) => {
+                    let change = Change::Signal(signal, json.into_frame());
+                    outlet.notify(&object, change, SharedFound::new(objects));
+                }
+                Err(error) => not_serialized(core, signal, &error),
             }
             return;
         }
         let Some(outlet) = core.outlet().filter(|outlet| outlet.is_heard(signal)) else {
             return;
         };
-        let mut json = core.identity().signal_message(signal, 64);
-        let before_args = json.len();
-        json.raw(",\"args\":");
-        let args_start = json.len();
-        let Some(objects) = write_args(&mut json, core, signal, args) else {
-            return;
-        };
-        // Like Qt, leave `args` out when there are none.
-        if json.len() - args_start == 2 {
-            json.truncate(before_args);
+        match signal_frame(core, signal, args) {
+            Ok((frame, objects)) => outlet.signal(signal, frame, SharedFound::new(objects)),
+            Err(error) => not_serialized(core, signal, &error),
         }
-        json.raw("}");
-        outlet.signal(signal, json.into_frame(), SharedFound::new(objects));
     }
+
+    /// Emits the cluster signal at `signal` with `args` on every instance of the
+    /// object's channel: through the cluster's broker when the channel has one, else
+    /// like [`emit`](Self::emit). The broker is handed the signal now, before the caller
+    /// goes on, so one caller's signals keep their order.
+    #[doc(hidden)]
+    pub fn emit_cluster<A: Serialize + ?Sized>(&self, signal: usize, args: &A) -> Sent {
+        let Some(object) = self.0.upgrade() else {
+            return Sent::ready(Err(SendError::NotRegistered));
+        };
+        let core = object.core();
+        let outlet = match core.outlet() {
+            Some(outlet) if core.is_registered() && core.identity().is_notify(signal).is_some() => {
+                Arc::clone(outlet)
+            }
+            _ => return Sent::ready(Err(SendError::NotRegistered)),
+        };
+        if !outlet.is_clustered() && !outlet.is_heard(signal) {
+            return Sent::ready(Ok(()));
+        }
+        match signal_frame(core, signal, args) {
+            Ok((frame, objects)) => outlet.cluster_signal(signal, frame, SharedFound::new(objects)),
+            Err(error) => {
+                not_serialized(core, signal, &error);
+                Sent::ready(Err(SendError::Serialization(error.to_string())))
+            }
+        }
+    }
+}
+
+/// The `signal` message of the signal at `signal` with `args`, and the objects the
+/// arguments refer to.
+#[inline]
+fn signal_frame<A: Serialize + ?Sized>(
+    core: &ObjectCore,
+    signal: usize,
+    args: &A,
+) -> serde_json::Result<(Frame, Found)> {
+    let mut json = core.identity().signal_message(signal, 64);
+    let before_args = json.len();
+    json.raw(",\"args\":");
+    let args_start = json.len();
+    let objects = write_args(&mut json, args)?;
+    // Like Qt, leave `args` out when there are none.
+    if json.len() - args_start == 2 {
+        json.truncate(before_args);
+    }
+    json.raw("}");
+    Ok((json.into_frame(), objects))
 }
 
 impl Emitter {
@@ -94,19 +140,15 @@ impl Emitter {
 
 /// Serializes the arguments and collects the objects they refer to. Those become
 /// reachable by a client when its session announces them.
-fn write_args<A: Serialize + ?Sized>(
-    json: &mut JsonBuf,
-    core: &ObjectCore,
-    signal: usize,
-    args: &A,
-) -> Option<Found> {
+#[inline]
+fn write_args<A: Serialize + ?Sized>(json: &mut JsonBuf, args: &A) -> serde_json::Result<Found> {
     let (written, objects) = collecting(|| json.value(args));
-    if let Err(error) = written {
-        let name = core.meta().signals[signal].name;
-        tracing::error!(object = %core.name(), signal = name, %error, "signal arguments could not be serialized; not emitted");
-        return None;
-    }
-    Some(objects)
+    written.map(|()| objects)
+}
+
+fn not_serialized(core: &ObjectCore, signal: usize, error: &serde_json::Error) {
+    let name = core.meta().signals[signal].name;
+    tracing::error!(object = %core.name(), signal = name, %error, "signal arguments could not be serialized; not emitted");
 }
 
 impl fmt::Debug for Emitter {

@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::cluster::Sent;
 use crate::error::{InvokeError, InvokeErrorKind};
 use crate::ids::ObjectId;
 use crate::protocol::Frame;
@@ -80,6 +81,15 @@ pub(crate) trait Outlet: Send + Sync + 'static {
     /// Delivers a plain signal's message to the sessions connected to it.
     fn signal(&self, signal: usize, frame: Frame, objects: SharedFound);
 
+    /// Whether signals can reach other instances (the channel has a cluster): a cluster
+    /// signal is then serialized even when no session here hears it.
+    fn is_clustered(&self) -> bool;
+
+    /// Sends a cluster signal's message to every instance: through the cluster's broker,
+    /// then to the sessions here connected to it once the broker took it; without a
+    /// cluster, like [`signal`](Self::signal).
+    fn cluster_signal(self: Arc<Self>, signal: usize, frame: Frame, objects: SharedFound) -> Sent;
+
     /// `object`'s properties changed (its notify signal fired, or a bindable property was
     /// marked): every session that knows the object notes the change. `objects` are those
     /// a signal's arguments refer to.
@@ -105,6 +115,8 @@ pub(crate) struct ObjectCore {
     outlet: OnceLock<Arc<dyn Outlet>>,
 }
 
+// The accessors are `#[inline]`: sessions and the fan-out, in other codegen units, call
+// them for every property they read and every signal they pass on.
 impl ObjectCore {
     /// A new object: registered under `name`, or (without one) made with `Handle::new`.
     pub(crate) fn new(name: Option<Arc<str>>, meta: &'static ObjectMeta) -> Self {
@@ -117,19 +129,23 @@ impl ObjectCore {
         }
     }
 
+    #[inline]
     pub(crate) fn id(&self) -> ObjectId {
         self.identity.id()
     }
 
     /// The registered name, or the generated id of an object made with `Handle::new`.
+    #[inline]
     pub(crate) fn name(&self) -> &Arc<str> {
         self.identity.name()
     }
 
+    #[inline]
     pub(crate) fn meta(&self) -> &'static ObjectMeta {
         self.identity.meta()
     }
 
+    #[inline]
     pub(crate) fn identity(&self) -> &Identity {
         &self.identity
     }
@@ -144,15 +160,18 @@ impl ObjectCore {
     }
 
     /// The object's serializations, shared by every session.
+    #[inline]
     pub(crate) fn cache(&self) -> &ValueCache<dyn ErasedObject> {
         &self.cache
     }
 
     /// Records that the state may have changed, invalidating cached serializations.
+    #[inline]
     pub(crate) fn touch(&self) {
         self.cache.touch();
     }
 
+    #[inline]
     pub(crate) fn is_registered(&self) -> bool {
         self.registered.load(Ordering::Acquire)
     }
@@ -163,6 +182,7 @@ impl ObjectCore {
     }
 
     /// Where the object's signals go, once it is published.
+    #[inline]
     pub(crate) fn outlet(&self) -> Option<&Arc<dyn Outlet>> {
         self.outlet.get()
     }

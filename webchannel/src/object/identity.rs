@@ -52,20 +52,24 @@ impl Identity {
         }
     }
 
+    #[inline]
     pub(crate) fn id(&self) -> ObjectId {
         self.id
     }
 
+    #[inline]
     pub(crate) fn name(&self) -> &Arc<str> {
         &self.name
     }
 
+    #[inline]
     pub(crate) fn meta(&self) -> &'static ObjectMeta {
         self.meta
     }
 
     /// Whether the signal at `signal` notifies a property; `None` when there is no such
     /// signal.
+    #[inline]
     pub(crate) fn is_notify(&self, signal: usize) -> Option<bool> {
         self.is_notify.get(signal).copied()
     }

@@ -8,7 +8,8 @@ pub enum CloseReason {
     ClientClosed,
     /// Reading from or writing to the client failed.
     TransportFailed,
-    /// The client did not read fast enough and its queue overflowed.
+    /// The client did not read fast enough: more bytes waited for it than
+    /// [`Config::max_queued_bytes`](crate::Config::max_queued_bytes) allows.
     Overflow,
     /// Writing to the client blocked for longer than
     /// [`Config::write_timeout`](crate::Config::write_timeout).
@@ -18,6 +19,9 @@ pub enum CloseReason {
     MessageTooBig,
     /// The client sent a text frame that is not valid UTF-8.
     InvalidText,
+    /// The client sent a message in more frames than
+    /// [`Config::max_message_fragments`](crate::Config::max_message_fragments) allows.
+    TooManyFragments,
     /// The client broke the WebSocket protocol itself.
     ProtocolViolation,
     /// The client sent more messages than [`Config::message_rate`](crate::Config::message_rate)
@@ -26,6 +30,10 @@ pub enum CloseReason {
     /// The client did not answer a ping within
     /// [`Config::pong_timeout`](crate::Config::pong_timeout).
     Unresponsive,
+    /// The client sent no message within
+    /// [`Config::first_message_timeout`](crate::Config::first_message_timeout) of opening
+    /// its WebSocket.
+    NoFirstMessage,
     /// The server is shutting down.
     Shutdown,
 }
@@ -35,7 +43,12 @@ impl CloseReason {
     pub fn close_code(self) -> Option<u16> {
         match self {
             Self::ClientClosed | Self::TransportFailed => None,
-            Self::Overflow | Self::Stalled | Self::RateExceeded | Self::Unresponsive => Some(1008),
+            Self::Overflow
+            | Self::Stalled
+            | Self::RateExceeded
+            | Self::Unresponsive
+            | Self::NoFirstMessage
+            | Self::TooManyFragments => Some(1008),
             Self::MessageTooBig => Some(1009),
             Self::InvalidText => Some(1007),
             Self::ProtocolViolation => Some(1002),
@@ -48,13 +61,15 @@ impl CloseReason {
         match self {
             Self::ClientClosed => "client closed the connection",
             Self::TransportFailed => "connection failed",
-            Self::Overflow => "client too slow: outgoing queue overflowed",
+            Self::Overflow => "client too slow: too many bytes queued",
             Self::Stalled => "client too slow: not reading",
             Self::MessageTooBig => "message too big",
             Self::InvalidText => "text frame is not valid UTF-8",
+            Self::TooManyFragments => "message in too many frames",
             Self::ProtocolViolation => "WebSocket protocol violation",
             Self::RateExceeded => "too many messages per second",
             Self::Unresponsive => "no answer to ping",
+            Self::NoFirstMessage => "no message after connecting",
             Self::Shutdown => "server shutting down",
         }
     }
@@ -64,7 +79,11 @@ impl CloseReason {
     pub fn is_violation(self) -> bool {
         matches!(
             self,
-            Self::MessageTooBig | Self::InvalidText | Self::ProtocolViolation | Self::RateExceeded
+            Self::MessageTooBig
+                | Self::InvalidText
+                | Self::TooManyFragments
+                | Self::ProtocolViolation
+                | Self::RateExceeded
         )
     }
 }
@@ -80,6 +99,8 @@ mod tests {
         assert_eq!(CloseReason::ProtocolViolation.close_code(), Some(1002));
         assert_eq!(CloseReason::InvalidText.close_code(), Some(1007));
         assert_eq!(CloseReason::RateExceeded.close_code(), Some(1008));
+        assert_eq!(CloseReason::NoFirstMessage.close_code(), Some(1008));
+        assert_eq!(CloseReason::TooManyFragments.close_code(), Some(1008));
         assert_eq!(CloseReason::MessageTooBig.close_code(), Some(1009));
     }
 }

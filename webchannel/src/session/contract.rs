@@ -16,6 +16,7 @@ use tokio::time::Instant;
 
 use crate::error::InvokeError;
 use crate::fanout::event::Event;
+use crate::fanout::mailbox::Mailbox;
 use crate::object::erased::{BoxFuture, ErasedObject, Invocation, Reply};
 use crate::protocol::Frame;
 use crate::protocol::close::CloseReason;
@@ -90,18 +91,24 @@ pub(crate) struct Step {
     pub(crate) close: Option<CloseReason>,
 }
 
-/// The frames the session produced, in order, for the driver to write all of; then it
-/// calls [`Session::written`](super::Session::written). Once empty, the queue gives back
-/// capacity left over from a burst, so an idle session stays small.
+/// The frames the session produced, in order, for the driver to write; what is left
+/// unread stays for the next time. Drop it once the frames taken are written (then call
+/// [`Session::written`](super::Session::written)): if none is left, the mailbox stops
+/// counting them against the session's backlog limit, and the queue gives back capacity
+/// left over from a burst, so an idle session stays small.
 pub(crate) struct Transmit<'a> {
-    pub(super) frames: &'a mut VecDeque<Frame>,
+    pub(super) output: &'a mut VecDeque<Frame>,
+    pub(super) mailbox: &'a Mailbox,
+    /// Bytes of the messages the session holds back, which still count.
+    pub(super) held: usize,
     pub(super) traffic: &'a Traffic,
 }
 
 impl Transmit<'_> {
     /// Whether there is nothing to write.
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        self.frames.is_empty()
+        self.output.is_empty()
     }
 
     /// Whether writing these frames reaches a checkpoint's mark, even if there are none:
@@ -121,13 +128,18 @@ impl Transmit<'_> {
 impl Iterator for Transmit<'_> {
     type Item = Frame;
 
+    #[inline]
     fn next(&mut self) -> Option<Frame> {
-        self.frames.pop_front()
+        self.output.pop_front()
     }
 }
 
 impl Drop for Transmit<'_> {
+    #[inline]
     fn drop(&mut self) {
-        self.frames.shrink_when_empty();
+        if self.output.is_empty() {
+            self.mailbox.written(self.held);
+            self.output.shrink_when_empty();
+        }
     }
 }

@@ -9,6 +9,7 @@
 mod announce;
 pub(crate) mod contract;
 mod ending;
+mod held;
 pub(crate) mod pacing;
 mod resolve;
 mod traffic;
@@ -40,6 +41,7 @@ use crate::support::warnings::{Complaints, complain};
 
 use contract::{Awaited, Input, ReplyTo, Resolution, Resolved, Step, Transmit};
 pub(crate) use ending::Ending;
+use held::{Held, Outgoing};
 use pacing::UpdatePacing;
 use traffic::Traffic;
 use updates::PendingUpdates;
@@ -62,12 +64,6 @@ enum Work {
     Wait(crate::object::erased::BoxFuture<()>),
 }
 
-/// A message on its way to the client, with the objects it refers to.
-struct Outgoing {
-    text: Frame,
-    objects: SharedFound,
-}
-
 /// One client's protocol state.
 pub(crate) struct Session {
     id: SessionId,
@@ -84,7 +80,7 @@ pub(crate) struct Session {
     /// The id of an `init` that could not be answered yet.
     deferred_init: Option<Box<str>>,
     /// Messages held, in order, until `held_on` can be read to describe an object.
-    held: VecDeque<Outgoing>,
+    held: Held,
     held_on: Option<Arc<dyn ErasedObject>>,
     events: VecDeque<Event>,
     output: VecDeque<Frame>,
@@ -132,7 +128,7 @@ impl Session {
             known: HashMap::new(),
             pending: PendingUpdates::default(),
             deferred_init: None,
-            held: VecDeque::new(),
+            held: Held::default(),
             held_on: None,
             events: VecDeque::new(),
             output: VecDeque::new(),
@@ -154,6 +150,10 @@ impl Session {
 
     /// Takes one input and does everything it leads to; the step says what the driver
     /// must do next.
+    // Every delivery to every session passes here, and the drivers live in other codegen
+    // units: inlined into them, an event's path and its step stay in registers (likewise
+    // for the other `#[inline]`s on that path).
+    #[inline]
     pub(crate) fn handle(&mut self, input: Input<'_>) -> Step {
         let work = match input {
             Input::Message(text) => {
@@ -188,12 +188,15 @@ impl Session {
         self.settle(work)
     }
 
-    /// The frames to write to the client, in order.
+    /// The frames to write to the client, in order. Once all are written and the
+    /// transmit is dropped, the mailbox stops counting them against the backlog limit.
     #[inline]
     pub(crate) fn transmit(&mut self) -> Transmit<'_> {
         self.traffic.transmitting(self.output.len());
         Transmit {
-            frames: &mut self.output,
+            output: &mut self.output,
+            mailbox: &self.mailbox,
+            held: self.held.bytes(),
             traffic: &self.traffic,
         }
     }
@@ -214,6 +217,7 @@ impl Session {
 
     /// After an input: waits for what output is held on, sends or schedules property
     /// updates, and tells the driver what to await and when to come back.
+    #[inline]
     fn settle(&mut self, work: Option<Work>) -> Step {
         let mut step = Step {
             close: self.close,
@@ -369,6 +373,7 @@ impl Session {
     }
 
     /// Acts on one event (from the mailbox, or handed over directly).
+    #[inline]
     fn take(&mut self, event: Event) {
         match event {
             Event::Signal { frame, objects } => self.send(Outgoing {
@@ -604,6 +609,7 @@ impl Session {
 
     /// Sends a message, first announcing the objects it refers to that the client has not
     /// seen; keeps messages in order while one waits for an object's lock.
+    #[inline]
     fn send(&mut self, outgoing: Outgoing) {
         if self.held_on.is_some() {
             self.held.push_back(outgoing);

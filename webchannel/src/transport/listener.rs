@@ -1,6 +1,6 @@
 //! [`serve`]: the accept loop, with the limits that concern connections rather than
-//! sessions: how many there may be at once, how long one may take to become a WebSocket,
-//! and a shutdown that closes every session cleanly.
+//! sessions: how many there may be at once, in all and from one address, how long one may
+//! take to become a WebSocket, and a shutdown that closes every session cleanly.
 
 use std::future::Future;
 use std::io;
@@ -19,8 +19,9 @@ use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
-use tokio::time::{sleep, timeout};
+use tokio::time::{Instant, sleep, sleep_until, timeout, timeout_at};
 
+use super::addresses::{AddressPlace, AddressPlaces};
 use crate::channel::Channel;
 
 /// How many connections beyond [`Config::max_connections`](crate::Config::max_connections)
@@ -46,9 +47,12 @@ impl Channel {
 /// [`Config`](crate::Config), until `shutdown` resolves.
 ///
 /// At most [`max_connections`](crate::Config::max_connections) connections are served at
-/// once; a newcomer beyond them gets `503 Service Unavailable`. A connection that has not
-/// become a WebSocket within [`handshake_timeout`](crate::Config::handshake_timeout) is
-/// closed. On shutdown the listener closes, every session sends what is queued for it and
+/// once; a newcomer beyond them gets `503 Service Unavailable`. One client address holds
+/// at most [`max_connections_per_address`](crate::Config::max_connections_per_address) of
+/// them (and at most half); its newcomers beyond that get `429 Too Many
+/// Requests`. A connection that has not become a WebSocket within
+/// [`handshake_timeout`](crate::Config::handshake_timeout) is closed, whatever it is
+/// doing. On shutdown the listener closes, every session sends what is queued for it and
 /// closes with code 1001, and `serve` returns once every connection has ended, or after
 /// [`shutdown_timeout`](crate::Config::shutdown_timeout).
 pub async fn serve(
@@ -61,16 +65,20 @@ pub async fn serve(
     let capacity = config.max_connections.min(Semaphore::MAX_PERMITS);
     let connections = Arc::new(Semaphore::new(capacity));
     let refusals = Arc::new(Semaphore::new(REFUSALS_AT_ONCE));
+    // At most half of the places: one address must never be able to hold them all.
+    let per_address = config
+        .max_connections_per_address
+        .map(|limit| AddressPlaces::new(limit.min(capacity / 2)));
     let (stop, stopping) = watch::channel(false);
     let handshake_timeout = config.handshake_timeout;
     let mut shutdown = pin!(shutdown);
     // Logged once per spell over the limit, not once per newcomer.
     let mut refusing = false;
     loop {
-        let stream = tokio::select! {
+        let (stream, client) = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) if is_transient(&error) => continue,
                 Err(error) => {
                     tracing::error!(%error, "cannot accept connections; retrying");
@@ -79,9 +87,31 @@ pub async fn serve(
                 }
             },
         };
+        let place = match per_address.as_ref().map(|places| places.take(client.ip())) {
+            None => None,
+            Some(Ok(place)) => Some(place),
+            Some(Err(full)) => {
+                if full.first {
+                    tracing::warn!(
+                        client = %client.ip(),
+                        limit = per_address.as_ref().map(|places| places.limit()),
+                        "too many connections from one address; answering its newcomers with 429"
+                    );
+                }
+                if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
+                    let io = TokioIo::new(Counted::new(stream, permit, None));
+                    tokio::spawn(refuse_connection(
+                        io,
+                        Refusal::AddressFull,
+                        handshake_timeout,
+                    ));
+                }
+                continue;
+            }
+        };
         if let Ok(permit) = Arc::clone(&connections).try_acquire_owned() {
             refusing = false;
-            let io = TokioIo::new(Counted::new(stream, permit));
+            let io = TokioIo::new(Counted::new(stream, permit, place));
             let service = TowerToHyperService::new(app.clone());
             tokio::spawn(serve_connection(
                 io,
@@ -97,8 +127,8 @@ pub async fn serve(
                 );
                 refusing = true;
             }
-            let io = TokioIo::new(Counted::new(stream, permit));
-            tokio::spawn(refuse_connection(io, handshake_timeout));
+            let io = TokioIo::new(Counted::new(stream, permit, None));
+            tokio::spawn(refuse_connection(io, Refusal::Full, handshake_timeout));
         }
     }
     drop(listener);
@@ -134,12 +164,17 @@ fn is_transient(error: &io::Error) -> bool {
 
 /// Serves HTTP on one connection until it becomes a WebSocket (then the session owns the
 /// socket, and with it the connection's permit), closes, or runs out of time.
+///
+/// The deadline is one, for everything before the upgrade: a client cannot stretch it by
+/// sending its request slowly, starting another one just before it, or not reading an
+/// answer. At the deadline the connection is dropped as it is.
 async fn serve_connection(
     io: TokioIo<Counted>,
     service: TowerToHyperService<Router>,
     handshake_timeout: Duration,
     mut stopping: watch::Receiver<bool>,
 ) {
+    let deadline = Instant::now() + handshake_timeout;
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(handshake_timeout)
@@ -148,24 +183,41 @@ async fn serve_connection(
     let mut connection = pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => return,
-        () = sleep(handshake_timeout) => {
+        () = sleep_until(deadline) => {
             tracing::debug!("closing a connection that did not become a WebSocket in time");
+            return;
         }
         _ = stopping.wait_for(|stop| *stop) => {}
     }
-    // Answers a request in progress, then closes.
+    // Shutting down: answers a request in progress, then closes, still by the deadline.
     connection.as_mut().graceful_shutdown();
-    let _ = timeout(handshake_timeout, connection).await;
+    let _ = timeout_at(deadline, connection).await;
 }
 
-/// Answers every request on a connection over the limit with 503, then closes it.
-async fn refuse_connection(io: TokioIo<Counted>, handshake_timeout: Duration) {
-    let busy = service_fn(|_request| async {
+/// Why a connection is refused.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    /// Every place is taken.
+    Full,
+    /// The client's address holds as many places as it may.
+    AddressFull,
+}
+
+/// Answers every request on a refused connection (503 or 429), then closes it.
+async fn refuse_connection(io: TokioIo<Counted>, refusal: Refusal, handshake_timeout: Duration) {
+    let (status, text) = match refusal {
+        Refusal::Full => (StatusCode::SERVICE_UNAVAILABLE, "too many connections\n"),
+        Refusal::AddressFull => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many connections from your address\n",
+        ),
+    };
+    let busy = service_fn(move |_request| async move {
         Response::builder()
-            .status(StatusCode::SERVICE_UNAVAILABLE)
+            .status(status)
             .header(header::CONNECTION, "close")
             .header(header::RETRY_AFTER, "1")
-            .body(Body::from("too many connections\n"))
+            .body(Body::from(text))
     });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
@@ -175,18 +227,20 @@ async fn refuse_connection(io: TokioIo<Counted>, handshake_timeout: Duration) {
     let _ = timeout(handshake_timeout, connection).await;
 }
 
-/// A connection that holds its place under the limit for as long as it is open, also
+/// A connection that holds its place under the limits for as long as it is open, also
 /// once it has become a WebSocket.
 struct Counted {
     stream: TcpStream,
     _permit: OwnedSemaphorePermit,
+    _place: Option<AddressPlace>,
 }
 
 impl Counted {
-    fn new(stream: TcpStream, permit: OwnedSemaphorePermit) -> Self {
+    fn new(stream: TcpStream, permit: OwnedSemaphorePermit, place: Option<AddressPlace>) -> Self {
         Self {
             stream,
             _permit: permit,
+            _place: place,
         }
     }
 }

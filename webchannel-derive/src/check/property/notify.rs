@@ -103,6 +103,18 @@ fn check_notify(
         return None;
     };
     let declared = &signals[position];
+    if let Some(cluster) = declared.cluster {
+        errors.at(
+            cluster,
+            format_args!(
+                "`{}` notifies property `{}`, so it cannot be a `cluster` signal: a property \
+                 change is this instance's state, told to this instance's clients. Share the \
+                 state across instances (a `ClaimSet`, say) and emit the notify signal on each",
+                signal.unraw(),
+                f.sig.ident.unraw()
+            ),
+        );
+    }
     check_cfgs(f, declared, signal, errors);
     check_arguments(declared, ty, signal.span(), errors);
     Some(position)

@@ -7,13 +7,15 @@ use std::time::Duration;
 use futures_util::stream;
 use http::Extensions;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::time::timeout;
+use tokio::time::{Instant, timeout, timeout_at};
 
 use crate::channel::Channel;
 use crate::driver::task::Inbound;
+use crate::limits::inbound::ByteBudget;
 use crate::protocol::close::CloseReason;
 
 use super::reader::{FrameReader, ReadError, Received};
+use super::throttled::Throttled;
 use super::writer::{FrameWriter, Replies};
 
 /// How long the server reads on after sending its Close frame, for the client's answer.
@@ -27,40 +29,77 @@ where
 {
     // What this connection needs of the configuration; not a copy of all of it (every
     // byte of this future is kept for every client).
-    let (read_buffer, max_message, patience) = {
+    let (read_buffer, max_message, max_fragments, patience, first_message_timeout, budget) = {
         let config = channel.config();
         (
             config.websocket_read_buffer,
             config.max_message_size,
+            config.max_message_fragments,
             config.write_timeout,
+            config.first_message_timeout,
+            config
+                .inbound_byte_rate
+                .map(|rate| ByteBudget::new(rate, config.max_message_size)),
         )
     };
     let (read, write) = tokio::io::split(io);
     let replies = Replies::default();
-    let mut reader = FrameReader::new(read, read_buffer, max_message);
+    let mut reader = FrameReader::new(
+        Throttled::new(read, budget),
+        read_buffer,
+        max_message,
+        max_fragments,
+    );
     let mut writer = FrameWriter::new(write, replies.clone());
-    // The session loop stops reading at the first `Refused`.
-    let incoming = stream::unfold((&mut reader, replies), |(reader, replies)| async move {
-        let inbound = match reader.next().await {
-            Ok(Received::Text(text)) => Inbound::Text(text),
-            Ok(Received::Binary(len)) => Inbound::Binary(len),
-            Ok(Received::Ping(payload)) => {
-                replies.pong(payload);
-                Inbound::Pong(None)
-            }
-            Ok(Received::Pong(echoed)) => Inbound::Pong(echoed),
-            Ok(Received::Close(payload)) => {
-                // The closing handshake: echo the client's code.
-                replies.close(payload);
-                return None;
-            }
-            Err(ReadError::Ended) => return None,
-            Err(ReadError::TooBig) => Inbound::Refused(CloseReason::MessageTooBig),
-            Err(ReadError::InvalidText) => Inbound::Refused(CloseReason::InvalidText),
-            Err(ReadError::Protocol) => Inbound::Refused(CloseReason::ProtocolViolation),
-        };
-        Some((inbound, (reader, replies)))
-    });
+    // Until the first text message; a client that holds a connection without saying
+    // anything must not keep its place for ever (pings are answered by any WebSocket
+    // library, so they do not count).
+    let first_message_by =
+        (!first_message_timeout.is_zero()).then(|| Instant::now() + first_message_timeout);
+    // The session loop stops reading at the first `Refused`. Boxed: the session's futures
+    // pass the stream on by value, and each would keep a copy of it in place.
+    let state = (&mut reader, replies, first_message_by);
+    let incoming = Box::pin(stream::unfold(
+        state,
+        |(reader, replies, mut first_message_by)| async move {
+            let next = match first_message_by {
+                // Boxed: only the first read carries a timer, and every other read keeps the
+                // future of this block (kept for every client) small.
+                Some(deadline) => match Box::pin(timeout_at(deadline, reader.next())).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        let silent = Inbound::Refused(CloseReason::NoFirstMessage);
+                        return Some((silent, (reader, replies, None)));
+                    }
+                },
+                None => reader.next().await,
+            };
+            let inbound = match next {
+                Ok(Received::Text(text)) => {
+                    first_message_by = None;
+                    Inbound::Text(text)
+                }
+                Ok(Received::Binary(len)) => Inbound::Binary(len),
+                Ok(Received::Fragment) => Inbound::Fragment,
+                Ok(Received::Ping(payload)) => {
+                    replies.pong(payload);
+                    Inbound::Pong(None)
+                }
+                Ok(Received::Pong(echoed)) => Inbound::Pong(echoed),
+                Ok(Received::Close(payload)) => {
+                    // The closing handshake: echo the client's code.
+                    replies.close(payload);
+                    return None;
+                }
+                Err(ReadError::Ended) => return None,
+                Err(ReadError::TooBig) => Inbound::Refused(CloseReason::MessageTooBig),
+                Err(ReadError::TooManyFragments) => Inbound::Refused(CloseReason::TooManyFragments),
+                Err(ReadError::InvalidText) => Inbound::Refused(CloseReason::InvalidText),
+                Err(ReadError::Protocol) => Inbound::Refused(CloseReason::ProtocolViolation),
+            };
+            Some((inbound, (reader, replies, first_message_by)))
+        },
+    ));
     let reason = channel
         .run_session_with(extensions, incoming, &mut writer)
         .await;

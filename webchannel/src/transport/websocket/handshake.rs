@@ -148,8 +148,9 @@ fn is_upgrade(headers: &HeaderMap) -> bool {
 
 impl Channel {
     /// Opens the WebSocket `request` asks for and runs a session on it, if the request's
-    /// `Origin` is admitted ([`Config::allowed_origins`](crate::Config::allowed_origins));
-    /// otherwise answers 403 Forbidden.
+    /// `Origin` is admitted ([`Config::allowed_origins`](crate::Config::allowed_origins),
+    /// [`Config::allowed_hosts`](crate::Config::allowed_hosts)); otherwise answers 403
+    /// Forbidden.
     ///
     /// For applications that mount the channel on a route of their own, or serve a page
     /// and the WebSocket on the same path:
@@ -174,14 +175,13 @@ impl Channel {
     /// );
     /// ```
     pub fn accept(&self, request: WebSocketRequest) -> Response {
-        let config = self.config();
-        if !request.origin_headers.admitted(&config.allowed_origins) {
+        if let Err(refusal) = request.origin_headers.admitted(self.config()) {
             let origin = request
                 .origin_headers
                 .origin()
                 .and_then(|origin| origin.to_str().ok())
                 .map(crate::protocol::message::abbreviate);
-            tracing::warn!(?origin, "refused a WebSocket from a page of another origin");
+            tracing::warn!(?origin, "{}", refusal.explanation());
             return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
         }
         let accept = tungstenite::handshake::derive_accept_key(request.key.as_bytes());

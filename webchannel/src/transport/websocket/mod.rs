@@ -10,6 +10,7 @@ mod connection;
 mod handshake;
 mod origin;
 mod reader;
+mod throttled;
 mod writer;
 
 use axum::Router;

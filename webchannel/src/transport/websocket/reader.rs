@@ -1,16 +1,24 @@
 //! Reading WebSocket frames from a client: whole messages out of (possibly fragmented)
-//! frames, with the checks RFC 6455 asks of a server and the channel's size limit on a
-//! whole message, not just on one frame. Headers are parsed by tungstenite's
+//! frames, with the checks RFC 6455 asks of a server and the channel's limits on a whole
+//! message, not just on one frame: its size and how many frames it comes in. Every frame
+//! is reported, also one that only continues a message, so that every frame can count
+//! against the message rate. Headers are parsed by tungstenite's
 //! [`FrameHeader::parse`]; this file keeps the state a message needs across frames.
 
 use std::io::Cursor;
+use std::mem::MaybeUninit;
+use std::pin::Pin;
+use std::task::{Poll, ready};
 
 use bytes::{Buf, Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use tungstenite::protocol::frame::FrameHeader;
 use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
 use crate::protocol::Frame;
+
+/// Most bytes a read into an empty buffer takes (see [`FrameReader::read_into_empty`]).
+const LANDING: usize = 4096;
 
 /// What the client sent, as the connection acts on it.
 #[derive(Debug, PartialEq, Eq)]
@@ -18,6 +26,8 @@ pub(super) enum Received {
     Text(Frame),
     /// A binary message and its length.
     Binary(usize),
+    /// A frame of a message that is not complete yet.
+    Fragment,
     /// A ping and its payload, to be echoed in the pong.
     Ping(Bytes),
     /// A pong and the number its payload holds, if it is eight bytes.
@@ -33,6 +43,8 @@ pub(super) enum ReadError {
     Ended,
     /// A message larger than the limit.
     TooBig,
+    /// A message in more frames than the limit.
+    TooManyFragments,
     /// A text message that is not UTF-8.
     InvalidText,
     /// A frame that breaks the protocol.
@@ -45,7 +57,7 @@ pub(super) enum ReadError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Discard {
     Nothing,
-    /// The rest of an oversized frame; the frames after it are read as usual.
+    /// The rest of a refused frame; the frames after it are read as usual.
     Bytes(u64),
     /// Everything: after a frame that breaks the protocol, nothing after it can be framed.
     All,
@@ -55,6 +67,8 @@ enum Discard {
 struct Fragments {
     text: bool,
     data: BytesMut,
+    /// How many frames it came in so far.
+    frames: usize,
 }
 
 /// The receiving half of a WebSocket.
@@ -64,44 +78,69 @@ pub(super) struct FrameReader<R> {
     /// How much one read asks for; a larger message grows the buffer until it is whole.
     idle_capacity: usize,
     max_message: usize,
+    max_fragments: usize,
     fragments: Option<Fragments>,
     discard: Discard,
 }
 
 impl<R: AsyncRead + Unpin> FrameReader<R> {
-    pub(super) fn new(io: R, read_buffer: usize, max_message: usize) -> Self {
+    pub(super) fn new(io: R, read_buffer: usize, max_message: usize, max_fragments: usize) -> Self {
         let idle_capacity = read_buffer.max(64);
         Self {
             io,
             buffer: BytesMut::new(),
             idle_capacity,
             max_message,
+            max_fragments,
             fragments: None,
             discard: Discard::Nothing,
         }
     }
 
-    /// The next message or control frame. After an error, reading on skips what cannot
-    /// be used: the rest of an oversized frame, or (after a protocol error) everything.
+    /// The next message, control frame or fragment. After an error, reading on skips what
+    /// cannot be used: the rest of a refused frame, or (after a protocol error) everything.
     pub(super) async fn next(&mut self) -> Result<Received, ReadError> {
         loop {
             self.throw_away();
             if let Some(received) = self.parse_and_remember()? {
                 // Nothing more to parse: an idle connection keeps no buffer (the next read
-                // allocates one).
+                // allocates one once bytes arrive).
                 if self.buffer.is_empty() {
                     self.buffer = BytesMut::new();
                 }
                 return Ok(received);
             }
-            if self.buffer.capacity() == self.buffer.len() {
-                self.buffer.reserve(self.idle_capacity);
-            }
-            match self.io.read_buf(&mut self.buffer).await {
+            let read = if self.buffer.is_empty() {
+                self.read_into_empty().await
+            } else {
+                if self.buffer.capacity() == self.buffer.len() {
+                    self.buffer.reserve(self.idle_capacity);
+                }
+                self.io.read_buf(&mut self.buffer).await
+            };
+            match read {
                 Ok(0) | Err(_) => return Err(ReadError::Ended),
                 Ok(_) => {}
             }
         }
+    }
+
+    /// Reads into an empty buffer. A connection spends most of its life waiting here, so
+    /// the wait holds no buffer: each attempt reads into an array on the stack, and only
+    /// bytes that arrived are copied into a buffer of `idle_capacity`.
+    async fn read_into_empty(&mut self) -> std::io::Result<usize> {
+        std::future::poll_fn(|cx| {
+            let mut landing = [MaybeUninit::<u8>::uninit(); LANDING];
+            let mut read = ReadBuf::uninit(&mut landing[..self.idle_capacity.min(LANDING)]);
+            ready!(Pin::new(&mut self.io).poll_read(cx, &mut read))?;
+            let arrived = read.filled();
+            if !arrived.is_empty() {
+                self.buffer.reserve(self.idle_capacity.max(arrived.len()));
+                self.buffer.extend_from_slice(arrived);
+            }
+            Poll::Ready(Ok(arrived.len()))
+        })
+        .await
     }
 
     /// Drops what `discard` says from the buffer.
@@ -131,7 +170,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         self.parse().inspect_err(|error| {
             self.fragments = None;
             self.discard = match error {
-                ReadError::TooBig => self.oversized_frame(),
+                ReadError::TooBig | ReadError::TooManyFragments => self.refused_frame(),
                 ReadError::Protocol => Discard::All,
                 // The invalid frame has been taken whole: what follows is framed as usual.
                 ReadError::InvalidText | ReadError::Ended => Discard::Nothing,
@@ -139,9 +178,9 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         })
     }
 
-    /// The whole oversized frame at the front of the buffer (its header parsed again:
+    /// The whole refused frame at the front of the buffer (its header parsed again:
     /// `parse` refuses it before consuming anything).
-    fn oversized_frame(&self) -> Discard {
+    fn refused_frame(&self) -> Discard {
         let mut cursor = Cursor::new(&self.buffer[..]);
         match FrameHeader::parse(&mut cursor) {
             Ok(Some((_, length))) => Discard::Bytes(cursor.position().saturating_add(length)),
@@ -151,30 +190,26 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
 
     /// Takes one complete frame from the buffer, if there is one, and acts on it.
     fn parse(&mut self) -> Result<Option<Received>, ReadError> {
-        loop {
-            let mut cursor = Cursor::new(&self.buffer[..]);
-            let Some((header, length)) =
-                FrameHeader::parse(&mut cursor).map_err(|_| ReadError::Protocol)?
-            else {
-                return Ok(None);
-            };
-            let header_len = usize::try_from(cursor.position()).map_err(|_| ReadError::Protocol)?;
-            let length = usize::try_from(length).map_err(|_| ReadError::TooBig)?;
-            self.check(&header, length)?;
-            if self.buffer.len() < header_len + length {
-                self.buffer.reserve(header_len + length - self.buffer.len());
-                return Ok(None);
-            }
-            self.buffer.advance(header_len);
-            let mut payload = self.buffer.split_to(length);
-            // `check` refused a frame without a mask.
-            if let Some(mask) = header.mask {
-                unmask(&mut payload, mask);
-            }
-            if let Some(received) = self.accept(&header, payload)? {
-                return Ok(Some(received));
-            }
+        let mut cursor = Cursor::new(&self.buffer[..]);
+        let Some((header, length)) =
+            FrameHeader::parse(&mut cursor).map_err(|_| ReadError::Protocol)?
+        else {
+            return Ok(None);
+        };
+        let header_len = usize::try_from(cursor.position()).map_err(|_| ReadError::Protocol)?;
+        let length = usize::try_from(length).map_err(|_| ReadError::TooBig)?;
+        self.check(&header, length)?;
+        if self.buffer.len() < header_len + length {
+            self.buffer.reserve(header_len + length - self.buffer.len());
+            return Ok(None);
         }
+        self.buffer.advance(header_len);
+        let mut payload = self.buffer.split_to(length);
+        // `check` refused a frame without a mask.
+        if let Some(mask) = header.mask {
+            unmask(&mut payload, mask);
+        }
+        self.accept(&header, payload).map(Some)
     }
 
     /// What can be refused from the header alone, before waiting for the payload.
@@ -186,13 +221,15 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         match header.opcode {
             OpCode::Control(_) if !header.is_final || length > 125 => Err(ReadError::Protocol),
             OpCode::Control(_) => Ok(()),
-            OpCode::Data(_) => {
-                let before = self
+            OpCode::Data(data) => {
+                let (before, frames) = self
                     .fragments
                     .as_ref()
-                    .map_or(0, |message| message.data.len());
+                    .map_or((0, 0), |message| (message.data.len(), message.frames));
                 if before.saturating_add(length) > self.max_message {
                     Err(ReadError::TooBig)
+                } else if data == Data::Continue && frames >= self.max_fragments {
+                    Err(ReadError::TooManyFragments)
                 } else {
                     Ok(())
                 }
@@ -200,31 +237,28 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         }
     }
 
-    /// Acts on one frame; `None` while a fragmented message is incomplete.
-    fn accept(
-        &mut self,
-        header: &FrameHeader,
-        payload: BytesMut,
-    ) -> Result<Option<Received>, ReadError> {
+    /// Acts on one frame.
+    fn accept(&mut self, header: &FrameHeader, payload: BytesMut) -> Result<Received, ReadError> {
         match header.opcode {
-            OpCode::Control(Control::Ping) => Ok(Some(Received::Ping(payload.freeze()))),
-            OpCode::Control(Control::Pong) => Ok(Some(Received::Pong(
+            OpCode::Control(Control::Ping) => Ok(Received::Ping(payload.freeze())),
+            OpCode::Control(Control::Pong) => Ok(Received::Pong(
                 <[u8; 8]>::try_from(&payload[..])
                     .ok()
                     .map(u64::from_be_bytes),
-            ))),
-            OpCode::Control(Control::Close) => close(payload.freeze()).map(Some),
+            )),
+            OpCode::Control(Control::Close) => close(payload.freeze()),
             OpCode::Control(Control::Reserved(_)) | OpCode::Data(Data::Reserved(_)) => {
                 Err(ReadError::Protocol)
             }
             OpCode::Data(Data::Continue) => {
                 let message = self.fragments.as_mut().ok_or(ReadError::Protocol)?;
                 message.data.unsplit(payload);
+                message.frames += 1;
                 if !header.is_final {
-                    return Ok(None);
+                    return Ok(Received::Fragment);
                 }
                 let message = self.fragments.take().ok_or(ReadError::Protocol)?;
-                complete(message.text, message.data).map(Some)
+                complete(message.text, message.data)
             }
             OpCode::Data(data) => {
                 if self.fragments.is_some() {
@@ -232,13 +266,14 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 }
                 let text = data == Data::Text;
                 if header.is_final {
-                    return complete(text, payload).map(Some);
+                    return complete(text, payload);
                 }
                 self.fragments = Some(Fragments {
                     text,
                     data: payload,
+                    frames: 1,
                 });
-                Ok(None)
+                Ok(Received::Fragment)
             }
         }
     }
@@ -286,6 +321,9 @@ mod tests {
 
     const MASK: [u8; 4] = [0x12, 0x34, 0x56, 0x78];
 
+    /// The default limit on the frames of one message.
+    const FRAGMENTS: usize = 1024;
+
     /// A client frame as tungstenite (the reference encoder) writes it.
     fn frame(opcode: OpCode, is_final: bool, payload: &[u8]) -> Vec<u8> {
         let header = FrameHeader {
@@ -311,7 +349,7 @@ mod tests {
         chunk: usize,
         max_message: usize,
     ) -> Vec<Result<Received, ReadError>> {
-        read_until(bytes, chunk, max_message, Result::is_err).await
+        read_until(bytes, chunk, (max_message, FRAGMENTS), Result::is_err).await
     }
 
     /// Like [`read_all`], but reading on after errors, as the server does while it waits
@@ -320,18 +358,18 @@ mod tests {
         bytes: Vec<u8>,
         max_message: usize,
     ) -> Vec<Result<Received, ReadError>> {
-        read_until(bytes, 1024, max_message, |next| {
+        read_until(bytes, 1024, (max_message, FRAGMENTS), |next| {
             *next == Err(ReadError::Ended)
         })
         .await
     }
 
-    /// What the reader makes of `bytes`, up to and including the first result that `last`
-    /// accepts.
+    /// What the reader makes of `bytes`, with `limits` (message size, fragments), up to
+    /// and including the first result that `last` accepts.
     async fn read_until(
         bytes: Vec<u8>,
         chunk: usize,
-        max_message: usize,
+        (max_message, max_fragments): (usize, usize),
         last: impl Fn(&Result<Received, ReadError>) -> bool,
     ) -> Vec<Result<Received, ReadError>> {
         let (mut client, server) = tokio::io::duplex(chunk);
@@ -343,7 +381,7 @@ mod tests {
                 }
             }
         });
-        let mut reader = FrameReader::new(server, 16, max_message);
+        let mut reader = FrameReader::new(server, 16, max_message, max_fragments);
         let mut all = Vec::new();
         loop {
             let next = reader.next().await;
@@ -383,11 +421,52 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn every_frame_of_a_fragmented_message_is_reported() {
+        let mut bytes = frame(OpCode::Data(Data::Text), false, b"a");
+        for _ in 0..3 {
+            bytes.extend(frame(OpCode::Data(Data::Continue), false, b""));
+        }
+        bytes.extend(frame(OpCode::Data(Data::Continue), true, b"b"));
+        let all = read_all(bytes, 7, 1024).await;
+        let fragments = all
+            .iter()
+            .filter(|received| **received == Ok(Received::Fragment))
+            .count();
+        assert_eq!(fragments, 4);
+        assert_eq!(texts(&all), ["ab"]);
+    }
+
+    #[tokio::test]
+    async fn a_message_in_more_frames_than_the_limit_is_refused() {
+        let message = |frames: usize| {
+            let mut bytes = frame(OpCode::Data(Data::Text), false, b"a");
+            for _ in 2..frames {
+                bytes.extend(frame(OpCode::Data(Data::Continue), false, b""));
+            }
+            bytes.extend(frame(OpCode::Data(Data::Continue), true, b"b"));
+            bytes
+        };
+        let whole = read_until(message(4), 64, (1024, 4), Result::is_err).await;
+        assert_eq!(texts(&whole), ["ab"]);
+        let refused = read_until(message(5), 64, (1024, 4), Result::is_err).await;
+        assert_eq!(refused.last(), Some(&Err(ReadError::TooManyFragments)));
+        assert!(texts(&refused).is_empty());
+        // Empty fragments without end are refused at the limit, before the frames after it.
+        let mut endless = frame(OpCode::Data(Data::Text), false, b"");
+        for _ in 0..10 {
+            endless.extend(frame(OpCode::Data(Data::Continue), false, b""));
+        }
+        let all = read_until(endless, 64, (1024, 4), Result::is_err).await;
+        assert_eq!(all.len(), 5, "{all:?}");
+        assert_eq!(all.last(), Some(&Err(ReadError::TooManyFragments)));
+    }
+
+    #[tokio::test]
     async fn the_size_limit_counts_the_whole_message() {
         let mut bytes = frame(OpCode::Data(Data::Text), false, &[b'a'; 60]);
         bytes.extend(frame(OpCode::Data(Data::Continue), true, &[b'a'; 60]));
         let all = read_all(bytes, 1024, 100).await;
-        assert_eq!(all, [Err(ReadError::TooBig)]);
+        assert_eq!(all, [Ok(Received::Fragment), Err(ReadError::TooBig)]);
         let all = read_all(text(&"b".repeat(101)), 1024, 100).await;
         assert_eq!(all, [Err(ReadError::TooBig)]);
     }
@@ -415,9 +494,11 @@ mod tests {
         let mut fragmented = frame(OpCode::Data(Data::Text), false, &[b'a'; 60]);
         fragmented.extend(frame(OpCode::Data(Data::Continue), true, &[b'a'; 60]));
         fragmented.extend(&close);
-        for bytes in [single, fragmented] {
+        for (bytes, fragments) in [(single, 0), (fragmented, 1)] {
+            let all = read_past_errors(bytes, 100).await;
+            assert_eq!(all[..fragments], [Ok(Received::Fragment)][..fragments]);
             assert_eq!(
-                read_past_errors(bytes, 100).await,
+                all[fragments..],
                 [
                     Err(ReadError::TooBig),
                     Ok(Received::Close(Bytes::copy_from_slice(
@@ -502,8 +583,29 @@ mod tests {
         bytes.extend(frame(OpCode::Data(Data::Continue), true, b"a"));
         assert_eq!(
             read_all(bytes, 64, 1024).await,
-            [Err(ReadError::InvalidText)]
+            [Ok(Received::Fragment), Err(ReadError::InvalidText)]
         );
+    }
+
+    #[tokio::test]
+    async fn a_reader_waiting_for_its_client_holds_no_buffer() {
+        use futures_util::FutureExt;
+        use tokio::io::AsyncWriteExt;
+
+        let (mut client, server) = tokio::io::duplex(1024);
+        let mut reader = FrameReader::new(server, 1024, 1 << 20, FRAGMENTS);
+        assert!(reader.next().now_or_never().is_none());
+        assert_eq!(reader.buffer.capacity(), 0);
+        // Half a frame: the bytes wait in a buffer for the rest.
+        let whole = text("hello");
+        client.write_all(&whole[..4]).await.expect("writing");
+        assert!(reader.next().now_or_never().is_none());
+        assert!(reader.buffer.capacity() >= 1024);
+        client.write_all(&whole[4..]).await.expect("writing");
+        let received = reader.next().await.expect("the frame");
+        assert_eq!(received, Received::Text(Frame::from("hello")));
+        assert!(reader.next().now_or_never().is_none());
+        assert_eq!(reader.buffer.capacity(), 0);
     }
 
     #[tokio::test]
