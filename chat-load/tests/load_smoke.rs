@@ -197,6 +197,7 @@ fn javascript_like_clients_count_the_users_a_keep_alive_drops() {
         keep_alive: chatserver::KeepAlive {
             interval: Duration::from_millis(300),
             grace: Duration::from_millis(2),
+            ..chatserver::KeepAlive::default()
         },
         ..chatserver::Settings::default()
     });

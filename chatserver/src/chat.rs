@@ -4,11 +4,11 @@
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use webchannel::cluster::ClaimSet;
-use webchannel::{Checkpoint, Context, SessionId};
+use webchannel::{Checkpoint, Context};
 
 use crate::names::UserName;
 use crate::rules::is_valid_message;
-use crate::users::{Refusal, Users};
+use crate::users::{OwingUser, Refusal, Users};
 
 /// The chat room Qt's clients talk to, published as `chatserver`.
 ///
@@ -197,13 +197,21 @@ impl ChatServer {
         self.users().keep_alive_sent(checkpoint);
     }
 
-    /// Drops every user that owes an answer to a round whose checkpoint `overdue` says
-    /// the user's session should have answered by now; returns their names.
-    pub fn drop_overdue_users(
-        &self,
-        overdue: impl FnMut(SessionId, &Checkpoint) -> bool,
-    ) -> Vec<String> {
-        let dropped = self.users().drop_overdue(overdue);
+    /// The users logged in through this instance that owe an answer to a round whose
+    /// `keepAlive` was sent, with their sessions and the round's checkpoint.
+    pub fn owing_users(&self) -> Vec<OwingUser> {
+        self.users().owing()
+    }
+
+    /// How many users are logged in through this instance.
+    pub fn local_user_count(&self) -> usize {
+        self.users().count()
+    }
+
+    /// Drops those of `owing` that still owe that round from that session (they did not
+    /// answer, log out or log in again meanwhile); returns their names, sorted.
+    pub fn drop_owing_users(&self, owing: &[OwingUser]) -> Vec<String> {
+        let dropped = self.users().drop_owing(owing);
         for user in &dropped {
             self.release_in_background(user);
         }

@@ -21,6 +21,15 @@
 //! A user whose `keepAlive` has not been written yet is left to the runtime's own limits
 //! on a client that does not read (write timeout, queue limit: the connection closes, and
 //! the user is logged out at once).
+//!
+//! Clients die one by one; when many fall silent at the same sweep the cause is common to
+//! them — the server, the network, or the one overloaded machine their clients run on —
+//! and logging them all out is the worst answer. So when more users than
+//! [`KeepAlive::mass_silence_percent`] of those logged in (and more than
+//! [`MASS_SILENCE_MIN_USERS`]) are silent at one sweep, the first rule drops none of them:
+//! the connection's own liveness check (a ping after `ping_interval` of silence, a close
+//! `pong_timeout` later) ends those that are really gone, which logs them out. The second
+//! rule always applies: its users showed they read the question.
 use std::time::Duration;
 
 use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
@@ -31,6 +40,10 @@ use crate::ChatServer;
 /// The shortest time between two sweeps, whatever the grace.
 const MIN_SWEEP_PERIOD: Duration = Duration::from_millis(50);
 
+/// Silent users at one sweep that are dropped however small the room: a room of a few
+/// still loses its one dead user.
+pub const MASS_SILENCE_MIN_USERS: usize = 5;
+
 /// Timing of the keep-alive check. Qt's example uses 10 s and 2 s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeepAlive {
@@ -39,6 +52,11 @@ pub struct KeepAlive {
     /// How long a client has to answer, counted from when the `keepAlive` could have
     /// reached it (see the module's documentation).
     pub grace: Duration,
+    /// The most users, in percent of those logged in, that one sweep drops for silence:
+    /// when more than this share (and more than [`MASS_SILENCE_MIN_USERS`]) are silent at
+    /// once, none of them is dropped by the keep-alive, and the connections' liveness
+    /// check decides. 10 by default; 100 turns the brake off.
+    pub mass_silence_percent: u8,
 }
 
 impl Default for KeepAlive {
@@ -46,8 +64,20 @@ impl Default for KeepAlive {
         Self {
             interval: Duration::from_secs(10),
             grace: Duration::from_secs(2),
+            mass_silence_percent: 10,
         }
     }
+}
+
+/// Why a user that owes a round is overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overdue {
+    /// Nothing heard from its client since the `keepAlive` was written, for longer than
+    /// it has lately kept a ping waiting plus the grace.
+    Silent,
+    /// A pong showed it read the `keepAlive` more than the grace ago, and it did not
+    /// answer.
+    Unanswered,
 }
 
 impl KeepAlive {
@@ -64,26 +94,34 @@ impl KeepAlive {
         self.grace / 4
     }
 
-    /// Whether a user whose session shows `activity` and who owes the round emitted
-    /// before `checkpoint` is overdue at `now`. Never while the `keepAlive` has not been
-    /// written to the client: the runtime's limits end a connection that does not read.
+    /// Whether, and why, a user whose session shows `activity` and who owes the round
+    /// emitted before `checkpoint` is overdue at `now`. Never while the `keepAlive` has not
+    /// been written to the client: the runtime's limits end a connection that does not
+    /// read.
     pub fn overdue(
         &self,
         activity: &SessionActivity,
         checkpoint: &Checkpoint,
         now: Instant,
-    ) -> bool {
-        let Some(written) = activity.reached(checkpoint) else {
-            return false;
-        };
-        let heard = activity
-            .last_heard()
-            .map_or(written, |heard| heard.max(written));
-        let silent = now > heard + activity.longest_wait() + self.grace;
+    ) -> Option<Overdue> {
+        let written = activity.reached(checkpoint)?;
         let unanswered = activity
             .read(checkpoint)
             .is_some_and(|read| now > read + self.grace);
-        silent || unanswered
+        if unanswered {
+            return Some(Overdue::Unanswered);
+        }
+        let heard = activity
+            .last_heard()
+            .map_or(written, |heard| heard.max(written));
+        (now > heard + activity.longest_wait() + self.grace).then_some(Overdue::Silent)
+    }
+
+    /// Whether `silent` users out of `logged_in` falling silent at one sweep is a mass
+    /// silence, which the keep-alive does not drop.
+    pub fn is_mass_silence(&self, silent: usize, logged_in: usize) -> bool {
+        silent > MASS_SILENCE_MIN_USERS
+            && silent * 100 > usize::from(self.mass_silence_percent) * logged_in
     }
 
     /// Runs the keep-alive rounds and sweeps for `chat`, published on `channel`, until
@@ -93,6 +131,7 @@ impl KeepAlive {
         rounds.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut sweeps = interval(self.sweep_period());
         sweeps.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut braking = false;
         loop {
             tokio::select! {
                 _ = rounds.tick() => {
@@ -101,38 +140,84 @@ impl KeepAlive {
                     let checkpoint = channel.checkpoint();
                     chat.read().await.keep_alive_sent(checkpoint);
                 }
-                _ = sweeps.tick() => self.sweep(&channel, &chat).await,
+                _ = sweeps.tick() => braking = self.sweep(&channel, &chat, braking).await,
             }
         }
     }
 
-    /// Drops the users that are overdue, and tells everyone once if there were any.
-    async fn sweep(&self, channel: &Channel, chat: &Handle<ChatServer>) {
+    /// Drops the users that are overdue — those found silent only if they are not a mass
+    /// silence — and tells everyone once if there were any. Returns whether it braked;
+    /// `braking`: whether the sweep before did, so that an episode is logged once.
+    async fn sweep(&self, channel: &Channel, chat: &Handle<ChatServer>, braking: bool) -> bool {
         let now = Instant::now();
-        let dropped = chat
-            .read()
-            .await
-            .drop_overdue_users(|session, checkpoint| {
-                // A session that has ended logs its user out through the disconnect hook.
-                let Some(activity) = channel.session_activity(session) else {
-                    return false;
-                };
-                let overdue = self.overdue(&activity, checkpoint, now);
-                if overdue {
-                    tracing::debug!(
-                        %session,
-                        reached_ago = ?activity.reached(checkpoint).map(|at| now - at),
-                        heard_ago = ?activity.last_heard().map(|at| now - at),
-                        read_ago = ?activity.read(checkpoint).map(|at| now - at),
-                        longest_wait = ?activity.longest_wait(),
-                        "keep-alive overdue"
-                    );
-                }
-                overdue
-            });
+        let chat_state = chat.read().await;
+        let mut unanswered = Vec::new();
+        let mut silent = Vec::new();
+        for owing in chat_state.owing_users() {
+            // A session that has ended logs its user out through the disconnect hook.
+            let Some(activity) = channel.session_activity(owing.session) else {
+                continue;
+            };
+            let Some(overdue) = self.overdue(&activity, &owing.checkpoint, now) else {
+                continue;
+            };
+            tracing::debug!(
+                session = %owing.session,
+                ?overdue,
+                reached_ago = ?activity.reached(&owing.checkpoint).map(|at| now - at),
+                heard_ago = ?activity.last_heard().map(|at| now - at),
+                read_ago = ?activity.read(&owing.checkpoint).map(|at| now - at),
+                longest_wait = ?activity.longest_wait(),
+                "keep-alive overdue"
+            );
+            match overdue {
+                Overdue::Unanswered => unanswered.push(owing),
+                Overdue::Silent => silent.push(owing),
+            }
+        }
+        let logged_in = chat_state.local_user_count();
+        let brakes = self.is_mass_silence(silent.len(), logged_in);
+        if brakes && !braking {
+            tracing::info!(
+                silent = silent.len(),
+                logged_in,
+                "many users fell silent at once; the keep-alive drops none of them while it lasts: \
+                 their connections' liveness check closes those that are really gone, which logs them out"
+            );
+        } else if !brakes && braking {
+            tracing::info!("the mass silence is over; the keep-alive drops silent users again");
+        }
+        if !brakes {
+            unanswered.append(&mut silent);
+        }
+        let dropped = chat_state.drop_owing_users(&unanswered);
+        drop(chat_state);
         if !dropped.is_empty() {
             tracing::info!(users = ?dropped, "dropped users that did not answer the keep-alive");
             chat.users_changed();
         }
+        brakes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mass_silence_is_more_than_the_share_and_more_than_the_minimum() {
+        let keep_alive = KeepAlive::default();
+        // A small room still drops its dead: at most five at once, whatever the share.
+        assert!(!keep_alive.is_mass_silence(1, 3));
+        assert!(!keep_alive.is_mass_silence(MASS_SILENCE_MIN_USERS, 10));
+        // Above five, more than 10 % of the room.
+        assert!(keep_alive.is_mass_silence(6, 59));
+        assert!(!keep_alive.is_mass_silence(6, 60));
+        assert!(keep_alive.is_mass_silence(800, 1000));
+        let off = KeepAlive {
+            mass_silence_percent: 100,
+            ..keep_alive
+        };
+        assert!(!off.is_mass_silence(1000, 1000));
     }
 }

@@ -17,5 +17,6 @@ mod web;
 
 pub use chat::{ChatServer, ChatServerSignals};
 pub use cluster::{Membership, publish_on_cluster};
-pub use keepalive::KeepAlive;
+pub use keepalive::{KeepAlive, MASS_SILENCE_MIN_USERS, Overdue};
 pub use server::{Settings, publish, serve};
+pub use users::OwingUser;

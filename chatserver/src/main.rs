@@ -38,6 +38,14 @@ struct Cli {
     #[arg(long, default_value = "2s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     keep_alive_grace: Duration,
 
+    /// When more than this percentage of the logged-in users (and more than 5) fall silent
+    /// at once, the keep-alive drops none of them: the cause is common to them (the server,
+    /// the network, an overloaded client machine). Their connections' liveness check then
+    /// closes those that are really gone (ping_interval + pong_timeout of silence, 50 s),
+    /// which logs them out. 100 turns this off.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=100), value_name = "PERCENT")]
+    mass_silence_percent: u8,
+
     /// Also admit browser pages from this origin (for example https://chat.example.org;
     /// "null" admits pages opened from a file, such as Qt's HTML ChatClient, and with them
     /// sandboxed frames of any site; "*" admits every page). Repeat for more. Clients that
@@ -270,6 +278,7 @@ async fn run(cli: Cli) -> ExitCode {
         keep_alive: KeepAlive {
             interval: cli.keep_alive_interval,
             grace: cli.keep_alive_grace,
+            mass_silence_percent: cli.mass_silence_percent,
         },
         channel,
     };

@@ -160,27 +160,44 @@ impl<S: Copy + Eq + Hash> Users<S> {
         }
     }
 
-    /// Drops every user that owes an answer to a round whose checkpoint `overdue` says
-    /// the user's session should have answered by now; returns their names, sorted.
-    pub(crate) fn drop_overdue(
-        &mut self,
-        mut overdue: impl FnMut(S, &Checkpoint) -> bool,
-    ) -> Vec<String> {
-        let mut dropped: Vec<String> = self
-            .owed
+    /// The users that owe an answer to a round whose `keepAlive` was sent, with the
+    /// session each logged in from and the round's checkpoint.
+    pub(crate) fn owing(&self) -> Vec<OwingUser<S>> {
+        self.owed
             .iter()
             .filter_map(|(user, owed)| match owed {
-                Owed::Since(checkpoint) => Some((user, checkpoint)),
+                Owed::Since(checkpoint) => Some((user, *checkpoint)),
                 Owed::Emitting => None,
             })
-            .filter(|(user, checkpoint)| {
-                self.users
-                    .get(*user)
-                    .is_some_and(|session| overdue(*session, checkpoint))
+            .filter_map(|(user, checkpoint)| {
+                let session = *self.users.get(user)?;
+                Some(OwingUser {
+                    name: user.clone(),
+                    session,
+                    checkpoint,
+                })
             })
-            .map(|(user, _)| user.clone())
+            .collect()
+    }
+
+    /// How many users are logged in here.
+    pub(crate) fn count(&self) -> usize {
+        self.users.len()
+    }
+
+    /// Drops those of `owing` that still owe the same round from the same session (they
+    /// did not answer, log out or log in again since); returns their names, sorted.
+    pub(crate) fn drop_owing(&mut self, owing: &[OwingUser<S>]) -> Vec<String> {
+        let mut dropped: Vec<String> = owing
+            .iter()
+            .filter(|user| {
+                self.users.get(&user.name) == Some(&user.session)
+                    && matches!(self.owed.get(&user.name), Some(Owed::Since(checkpoint)) if *checkpoint == user.checkpoint)
+            })
+            .map(|user| user.name.clone())
             .collect();
         dropped.sort();
+        dropped.dedup();
         for user in &dropped {
             self.remove(user);
         }
@@ -195,6 +212,17 @@ impl<S: Copy + Eq + Hash> Users<S> {
             }
         }
     }
+}
+
+/// A user that owes an answer to a keep-alive round whose `keepAlive` was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwingUser<S = SessionId> {
+    /// The name, as shown.
+    pub name: String,
+    /// The session it logged in from.
+    pub session: S,
+    /// The checkpoint taken right behind the round's `keepAlive`.
+    pub checkpoint: Checkpoint,
 }
 
 /// The keep-alive round a user has not answered yet. A user that missed a round keeps
@@ -259,7 +287,7 @@ mod tests {
     }
 
     #[test]
-    fn keep_alive_rounds_drop_the_overdue_that_owe_one() {
+    fn keep_alive_rounds_drop_those_that_still_owe_one() {
         let (first, second, third) = (1, 2, 3);
         let mut users = Users::<u8>::default();
         for (session, typed) in [(first, "alice"), (second, "bob")] {
@@ -268,21 +296,25 @@ mod tests {
         }
         users.begin_keep_alive_round();
         assert!(
-            users.drop_overdue(|_, _| true).is_empty(),
+            users.owing().is_empty(),
             "nobody is timed before the round's checkpoint is taken"
         );
-        users.keep_alive_sent(webchannel::Channel::new().checkpoint());
-        users.mark_alive("alice");
+        let checkpoint = webchannel::Channel::new().checkpoint();
+        users.keep_alive_sent(checkpoint);
         users.reserve(third, &name("carol")).expect("free");
         assert!(users.confirm(third));
-        let mut asked = Vec::new();
-        let dropped = users.drop_overdue(|session, _| {
-            asked.push(session);
-            true
-        });
-        assert_eq!(dropped, ["bob"]);
-        assert_eq!(asked, [second], "who answered or came later owes nothing");
+        let mut owing = users.owing();
+        owing.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(
+            owing.iter().map(|user| user.session).collect::<Vec<_>>(),
+            [first, second],
+            "who came later owes nothing"
+        );
+        assert_eq!(users.count(), 3);
+        // Alice answers between the look and the drop: she is kept.
+        users.mark_alive("alice");
+        assert_eq!(users.drop_owing(&owing), ["bob"]);
         assert_eq!(users.names(), ["alice", "carol"]);
-        assert!(users.contains("alice") && !users.contains("bob"));
+        assert!(users.owing().is_empty());
     }
 }

@@ -217,12 +217,10 @@ async fn a_name_typed_with_padding_is_shown_normalized_and_still_works_as_typed(
     chat.write().await.keep_alive_sent(channel.checkpoint());
     typed.call("keepAliveResponse", json!([as_typed])).await;
     watcher.call("keepAliveResponse", json!(["watcher"])).await;
-    assert!(
-        chat.write()
-            .await
-            .drop_overdue_users(|_, _| true)
-            .is_empty()
-    );
+    {
+        let chat = chat.read().await;
+        assert!(chat.drop_owing_users(&chat.owing_users()).is_empty());
+    }
     // Another session cannot use any form of the name.
     assert_eq!(
         watcher.call("sendMessage", json!([as_typed, "fake"])).await,
@@ -279,7 +277,8 @@ async fn nobody_speaks_logs_out_or_answers_keep_alives_for_someone_else() {
     impostor
         .call("keepAliveResponse", json!(["impostor"]))
         .await;
-    let dropped = chat.write().await.drop_overdue_users(|_, _| true);
+    let chat = chat.read().await;
+    let dropped = chat.drop_owing_users(&chat.owing_users());
     assert_eq!(dropped, vec!["victim".to_owned()]);
 }
 
@@ -337,6 +336,7 @@ async fn a_user_dropped_by_the_keep_alive_check_is_announced_like_a_logout() {
     let keep_alive = KeepAlive {
         interval: Duration::from_secs(10),
         grace: Duration::from_secs(2),
+        ..KeepAlive::default()
     };
     let timer = tokio::spawn(keep_alive.run(channel.clone(), chat.clone()));
     let keep_alive_signal = answers.signal("keepAlive");

@@ -1,7 +1,8 @@
 //! When the keep-alive drops a user, on tokio's paused clock: a client that never answers
 //! `keepAlive`, or stops answering anything, is dropped within the bound the README gives,
 //! and a slow client that answers everything in order, later than the grace after each
-//! `keepAlive` or far behind, is not.
+//! `keepAlive` or far behind, is not. Many users falling silent at once are left to their
+//! connections' liveness check.
 //!
 //! Clients are scripted over `Channel::run_session` on a channel that probes busy clients,
 //! as the chat server's does: each handles what the server writes strictly in order, at a
@@ -23,6 +24,7 @@ use webchannel::{Channel, Config, Handle, Inbound, Outbound};
 const KEEP_ALIVE: KeepAlive = KeepAlive {
     interval: Duration::from_secs(10),
     grace: Duration::from_secs(2),
+    mass_silence_percent: 10,
 };
 
 /// How a scripted client behaves.
@@ -45,6 +47,12 @@ impl Behaviour {
         answers_keep_alive: true,
         paused: false,
         link: Duration::ZERO,
+    };
+
+    /// Takes every frame and answers nothing once logged in, over a prompt connection.
+    const PAUSED: Self = Self {
+        paused: true,
+        ..Self::PROMPT
     };
 }
 
@@ -195,6 +203,26 @@ async fn logged_in(chat: &Handle<ChatServer>, user: &str) -> bool {
     chat.read().await.is_logged_in(user)
 }
 
+/// Waits until `deadline`, checking that `user` is still logged in just before it, and
+/// that the first sweep after it dropped the user.
+async fn assert_dropped_by_the_sweep_after(
+    chat: &Handle<ChatServer>,
+    user: &str,
+    deadline: Instant,
+) {
+    sleep_until(deadline - Duration::from_millis(1)).await;
+    assert!(
+        logged_in(chat, user).await,
+        "{user} was dropped before its keepAlive had been written for the grace"
+    );
+    sleep_until(deadline + KEEP_ALIVE.sweep_period()).await;
+    sleep(Duration::from_millis(1)).await;
+    assert!(
+        !logged_in(chat, user).await,
+        "{user} was not dropped within the first sweep after its deadline"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_client_that_answers_pings_but_not_keep_alive_is_dropped_a_grace_after_reading_it() {
     let started = Instant::now();
@@ -272,18 +300,7 @@ async fn a_paused_client_is_dropped_within_the_bound_once_its_queue_is_written()
     const BACKLOG: u32 = 20;
     talker.say("talker", "backlog", BACKLOG as usize);
     let queued = (BACKLOG + 2) * link - Duration::from_millis(500);
-    let deadline = emitted + queued + KEEP_ALIVE.grace;
-    sleep_until(deadline - Duration::from_millis(1)).await;
-    assert!(
-        logged_in(&chat, "paused").await,
-        "dropped before its keepAlive had been written for the grace"
-    );
-    sleep_until(deadline + KEEP_ALIVE.sweep_period()).await;
-    sleep(Duration::from_millis(1)).await;
-    assert!(
-        !logged_in(&chat, "paused").await,
-        "not dropped within interval + queued frames + grace + one sweep"
-    );
+    assert_dropped_by_the_sweep_after(&chat, "paused", emitted + queued + KEEP_ALIVE.grace).await;
     assert!(logged_in(&chat, "talker").await);
 }
 
@@ -341,4 +358,88 @@ async fn a_client_that_falls_far_behind_but_reads_in_order_is_kept() {
         "the slow client was only {behind} frames (of 120 ms) behind"
     );
     assert!(logged_in(&chat, "slow").await);
+}
+
+/// Logs in `count` clients behaving as `behaviour`, named `label 0`, `label 1`, ...
+async fn log_in_many(
+    channel: &Channel,
+    label: &str,
+    count: usize,
+    behaviour: Behaviour,
+) -> Vec<Client> {
+    let mut clients = Vec::new();
+    for n in 0..count {
+        clients.push(Client::log_in(channel, &format!("{label} {n}"), behaviour).await);
+    }
+    clients
+}
+
+async fn logged_in_of(chat: &Handle<ChatServer>, label: &str, count: usize) -> usize {
+    let mut count_in = 0;
+    for n in 0..count {
+        if logged_in(chat, &format!("{label} {n}")).await {
+            count_in += 1;
+        }
+    }
+    count_in
+}
+
+#[tokio::test(start_paused = true)]
+async fn many_users_silent_at_once_are_left_to_their_connections_liveness_check() {
+    const ACTIVE: usize = 3;
+    const SILENT: usize = 12;
+    let started = Instant::now();
+    let (channel, chat) = chat();
+    let _active = log_in_many(&channel, "active", ACTIVE, Behaviour::PROMPT).await;
+    // Silent from their login on: to the keep-alive, 12 of 16 users fall silent at the
+    // same sweep, 12 s in. One more reads and answers pings, but not keepAlive.
+    let _silent = log_in_many(&channel, "silent", SILENT, Behaviour::PAUSED).await;
+    let mute = Behaviour {
+        answers_keep_alive: false,
+        ..Behaviour::PROMPT
+    };
+    let _mute = Client::log_in(&channel, "mute", mute).await;
+    let last_heard = Instant::now();
+    assert!(KEEP_ALIVE.is_mass_silence(SILENT, ACTIVE + SILENT + 1));
+
+    // Their connections are pinged after ping_interval of silence and closed pong_timeout
+    // later; until then the keep-alive drops none of them.
+    let config = Config::default();
+    let closed = last_heard + config.ping_interval + config.pong_timeout;
+    sleep_until(started + KEEP_ALIVE.interval + KEEP_ALIVE.grace + Duration::from_secs(3)).await;
+    assert!(
+        !logged_in(&chat, "mute").await,
+        "a client that read the keepAlive and did not answer is dropped all the same"
+    );
+    while Instant::now() < closed - Duration::from_millis(100) {
+        assert_eq!(
+            logged_in_of(&chat, "silent", SILENT).await,
+            SILENT,
+            "a silent user was dropped at {:?}, before its connection was closed",
+            started.elapsed()
+        );
+        sleep(Duration::from_millis(500)).await;
+    }
+    sleep_until(closed + Duration::from_millis(100)).await;
+    assert_eq!(
+        logged_in_of(&chat, "silent", SILENT).await,
+        0,
+        "not logged out once their connections were closed"
+    );
+    assert_eq!(logged_in_of(&chat, "active", ACTIVE).await, ACTIVE);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lone_silent_user_among_active_ones_is_dropped_within_the_bound() {
+    const ACTIVE: usize = 10;
+    let started = Instant::now();
+    let (channel, chat) = chat();
+    let _active = log_in_many(&channel, "active", ACTIVE, Behaviour::PROMPT).await;
+    let _paused = Client::log_in(&channel, "paused", Behaviour::PAUSED).await;
+
+    // Nothing queued for it: its keepAlive is written as the round starts, and it has
+    // sent nothing since its login.
+    let deadline = started + KEEP_ALIVE.interval + KEEP_ALIVE.grace;
+    assert_dropped_by_the_sweep_after(&chat, "paused", deadline).await;
+    assert_eq!(logged_in_of(&chat, "active", ACTIVE).await, ACTIVE);
 }
