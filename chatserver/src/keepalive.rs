@@ -26,10 +26,11 @@
 //! them — the server, the network, or the one overloaded machine their clients run on —
 //! and logging them all out is the worst answer. So when more users than
 //! [`KeepAlive::mass_silence_percent`] of those logged in (and more than
-//! [`MASS_SILENCE_MIN_USERS`]) are silent at one sweep, the first rule drops none of them:
-//! the connection's own liveness check (a ping after `ping_interval` of silence, a close
-//! `pong_timeout` later) ends those that are really gone, which logs them out. The second
-//! rule always applies: its users showed they read the question.
+//! [`MASS_SILENCE_MIN_USERS`]) are silent at one sweep, the first rule drops none of them
+//! until a sweep finds nobody silent: the connection's own liveness check (a ping after
+//! `ping_interval` of silence, a close `pong_timeout` later) ends those that are really
+//! gone, which logs them out. The second rule always applies: its users showed they read
+//! the question.
 use std::time::Duration;
 
 use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
@@ -124,6 +125,18 @@ impl KeepAlive {
             && silent * 100 > usize::from(self.mass_silence_percent) * logged_in
     }
 
+    /// Whether a sweep that finds `silent` of `logged_in` users silent drops none of them;
+    /// `braking`: whether the sweep before did. A mass silence ends only when nobody is
+    /// silent: its stragglers (the last connections an overloaded machine comes back to,
+    /// or the ones really gone, until their connections are closed) belong to it.
+    pub fn brakes(&self, braking: bool, silent: usize, logged_in: usize) -> bool {
+        if braking {
+            silent > 0
+        } else {
+            self.is_mass_silence(silent, logged_in)
+        }
+    }
+
     /// Runs the keep-alive rounds and sweeps for `chat`, published on `channel`, until
     /// the task is dropped.
     pub async fn run(self, channel: Channel, chat: Handle<ChatServer>) {
@@ -176,7 +189,7 @@ impl KeepAlive {
             }
         }
         let logged_in = chat_state.local_user_count();
-        let brakes = self.is_mass_silence(silent.len(), logged_in);
+        let brakes = self.brakes(braking, silent.len(), logged_in);
         if brakes && !braking {
             tracing::info!(
                 silent = silent.len(),
@@ -185,7 +198,9 @@ impl KeepAlive {
                  their connections' liveness check closes those that are really gone, which logs them out"
             );
         } else if !brakes && braking {
-            tracing::info!("the mass silence is over; the keep-alive drops silent users again");
+            tracing::info!(
+                "the mass silence is over: nobody is silent; the keep-alive drops silent users again"
+            );
         }
         if !brakes {
             unanswered.append(&mut silent);
@@ -219,5 +234,16 @@ mod tests {
             ..keep_alive
         };
         assert!(!off.is_mass_silence(1000, 1000));
+    }
+
+    #[test]
+    fn a_mass_silence_lasts_until_nobody_is_silent() {
+        let keep_alive = KeepAlive::default();
+        assert!(keep_alive.brakes(false, 505, 1000));
+        // Its last 48 stragglers are not dropped as if they had fallen silent alone.
+        assert!(keep_alive.brakes(true, 48, 1000));
+        assert!(keep_alive.brakes(true, 1, 1000));
+        assert!(!keep_alive.brakes(true, 0, 1000));
+        assert!(!keep_alive.brakes(false, 1, 1000));
     }
 }
