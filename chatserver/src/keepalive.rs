@@ -26,11 +26,13 @@
 //! them — the server, the network, or the one overloaded machine their clients run on —
 //! and logging them all out is the worst answer. So when more users than
 //! [`KeepAlive::mass_silence_percent`] of those logged in (and more than
-//! [`MASS_SILENCE_MIN_USERS`]) are silent at one sweep, the first rule drops none of them
+//! [`MASS_SILENCE_MIN_USERS`]) are silent at one sweep (those dropped for silence within
+//! the last interval count with them), the first rule drops none of them
 //! until a sweep finds nobody silent: the connection's own liveness check (a ping after
 //! `ping_interval` of silence, a close `pong_timeout` later) ends those that are really
 //! gone, which logs them out. The second rule always applies: its users showed they read
 //! the question.
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
@@ -144,7 +146,7 @@ impl KeepAlive {
         rounds.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut sweeps = interval(self.sweep_period());
         sweeps.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        let mut braking = false;
+        let mut silences = Silences::default();
         loop {
             tokio::select! {
                 _ = rounds.tick() => {
@@ -153,16 +155,16 @@ impl KeepAlive {
                     let checkpoint = channel.checkpoint();
                     chat.read().await.keep_alive_sent(checkpoint);
                 }
-                _ = sweeps.tick() => braking = self.sweep(&channel, &chat, braking).await,
+                _ = sweeps.tick() => self.sweep(&channel, &chat, &mut silences).await,
             }
         }
     }
 
-    /// Drops the users that are overdue — those found silent only if they are not a mass
-    /// silence — and tells everyone once if there were any. Returns whether it braked;
-    /// `braking`: whether the sweep before did, so that an episode is logged once.
-    async fn sweep(&self, channel: &Channel, chat: &Handle<ChatServer>, braking: bool) -> bool {
+    /// Drops the users that are overdue — those found silent only if they are not part
+    /// of a mass silence — and tells everyone once if there were any.
+    async fn sweep(&self, channel: &Channel, chat: &Handle<ChatServer>, silences: &mut Silences) {
         let now = Instant::now();
+        let braking = silences.braking;
         let chat_state = chat.read().await;
         let mut unanswered = Vec::new();
         let mut silent = Vec::new();
@@ -189,7 +191,8 @@ impl KeepAlive {
             }
         }
         let logged_in = chat_state.local_user_count();
-        let brakes = self.brakes(braking, silent.len(), logged_in);
+        let counted = silences.count(silent.len(), now, self.interval);
+        let brakes = self.brakes(braking, counted, logged_in);
         if brakes && !braking {
             tracing::info!(
                 silent = silent.len(),
@@ -203,15 +206,42 @@ impl KeepAlive {
             );
         }
         if !brakes {
+            silences.dropped.extend(silent.iter().map(|_| now));
             unanswered.append(&mut silent);
         }
+        silences.braking = brakes;
         let dropped = chat_state.drop_owing_users(&unanswered);
         drop(chat_state);
         if !dropped.is_empty() {
             tracing::info!(users = ?dropped, "dropped users that did not answer the keep-alive");
             chat.users_changed();
         }
-        brakes
+    }
+}
+
+/// What the sweeps remember of silences.
+#[derive(Debug, Default)]
+struct Silences {
+    /// Whether the last sweep braked.
+    braking: bool,
+    /// When each user dropped for silence within the last interval was dropped.
+    dropped: VecDeque<Instant>,
+}
+
+impl Silences {
+    /// The silent users a sweep at `now` that found `silent` weighs. Outside a mass
+    /// silence, a silence that spreads over several sweeps is one silence: the users
+    /// dropped for silence within the last `interval` count with those silent now. Within
+    /// one, only those silent now: it ends when nobody is.
+    fn count(&mut self, silent: usize, now: Instant, interval: Duration) -> usize {
+        while self.dropped.front().is_some_and(|at| *at + interval < now) {
+            self.dropped.pop_front();
+        }
+        if self.braking {
+            silent
+        } else {
+            silent + self.dropped.len()
+        }
     }
 }
 
@@ -234,6 +264,30 @@ mod tests {
             ..keep_alive
         };
         assert!(!off.is_mass_silence(1000, 1000));
+    }
+
+    #[test]
+    fn users_dropped_for_silence_within_the_interval_count_with_those_silent_now() {
+        let interval = Duration::from_secs(10);
+        let start = Instant::now();
+        let mut silences = Silences::default();
+        assert_eq!(silences.count(8, start, interval), 8);
+        silences.dropped.extend([start; 8]);
+        let later = start + Duration::from_millis(500);
+        assert_eq!(silences.count(34, later, interval), 42);
+        silences.braking = true;
+        assert_eq!(
+            silences.count(3, later, interval),
+            3,
+            "while braking: silent now"
+        );
+        silences.braking = false;
+        let gone = start + interval + Duration::from_millis(1);
+        assert_eq!(
+            silences.count(1, gone, interval),
+            1,
+            "older than the interval"
+        );
     }
 
     #[test]
