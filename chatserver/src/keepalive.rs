@@ -196,6 +196,7 @@ impl KeepAlive {
         if brakes && !braking {
             tracing::info!(
                 silent = silent.len(),
+                dropped_for_silence_lately = counted - silent.len(),
                 logged_in,
                 "many users fell silent at once; the keep-alive drops none of them while it lasts: \
                  their connections' liveness check closes those that are really gone, which logs them out"
