@@ -25,6 +25,14 @@
 //! `chat-load flood` is another scenario: a flood of the largest messages at clients that
 //! never read, measuring the server's memory ([`flood`]).
 
+/// mimalloc rather than glibc's malloc: JavaScript-like clients build a JSON tree of
+/// every frame, a string per user name of each user-list update, and glibc's allocator
+/// spent over half of the generator's time on them where a JavaScript engine allocates
+/// from a nursery at little cost. The generator should model the client, not the
+/// allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod client;
 mod connection;

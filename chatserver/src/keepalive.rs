@@ -22,16 +22,19 @@
 //! on a client that does not read (write timeout, queue limit: the connection closes, and
 //! the user is logged out at once).
 //!
-//! Clients die one by one; when many fall silent at the same sweep the cause is common to
+//! Clients die one by one; when many fall silent at the same time the cause is common to
 //! them — the server, the network, or the one overloaded machine their clients run on —
-//! and logging them all out is the worst answer. So when more users than
-//! [`KeepAlive::mass_silence_percent`] of those logged in (and more than
-//! [`MASS_SILENCE_MIN_USERS`]) are silent at one sweep (those dropped for silence within
-//! the last interval count with them), the first rule drops none of them
-//! until a sweep finds nobody silent: the connection's own liveness check (a ping after
-//! `ping_interval` of silence, a close `pong_timeout` later) ends those that are really
-//! gone, which logs them out. The second rule always applies: its users showed they read
-//! the question.
+//! and logging them all out is the worst answer. A sweep therefore also counts the users
+//! that are *late*: silent since the `keepAlive` was written (or since they were last
+//! heard from) for more than half the grace. A stall that reaches many clients makes them
+//! late together, before the first of them is overdue, however differently long each has
+//! lately kept a ping waiting. When more users than [`KeepAlive::mass_silence_percent`]
+//! of those logged in (and more than [`MASS_SILENCE_MIN_USERS`]) are late at one sweep
+//! (those dropped for silence within the last interval count with them), the first rule
+//! drops nobody, and goes on dropping nobody until a sweep finds no user it would drop:
+//! the connection's own liveness check (a ping after `ping_interval` of silence, a close
+//! `pong_timeout` later) ends those that are really gone, which logs them out. The second
+//! rule always applies: its users showed they read the question.
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -120,23 +123,39 @@ impl KeepAlive {
         (now > heard + activity.longest_wait() + self.grace).then_some(Overdue::Silent)
     }
 
-    /// Whether `silent` users out of `logged_in` falling silent at one sweep is a mass
-    /// silence, which the keep-alive does not drop.
-    pub fn is_mass_silence(&self, silent: usize, logged_in: usize) -> bool {
-        silent > MASS_SILENCE_MIN_USERS
-            && silent * 100 > usize::from(self.mass_silence_percent) * logged_in
+    /// Whether a user whose session shows `activity` and who owes the round emitted
+    /// before `checkpoint` is late at `now`: its client has sent nothing since the
+    /// `keepAlive` was written, or since it was last heard from, for more than half the
+    /// grace. Every user that is overdue for silence is late first; many late at once
+    /// are a mass silence.
+    pub fn is_late(
+        &self,
+        activity: &SessionActivity,
+        checkpoint: &Checkpoint,
+        now: Instant,
+    ) -> bool {
+        activity.reached(checkpoint).is_some_and(|written| {
+            let heard = activity
+                .last_heard()
+                .map_or(written, |heard| heard.max(written));
+            now > heard + self.grace / 2
+        })
     }
 
-    /// Whether a sweep that finds `silent` of `logged_in` users silent drops none of them;
-    /// `braking`: whether the sweep before did. A mass silence ends only when nobody is
-    /// silent: its stragglers (the last connections an overloaded machine comes back to,
-    /// or the ones really gone, until their connections are closed) belong to it.
-    pub fn brakes(&self, braking: bool, silent: usize, logged_in: usize) -> bool {
-        if braking {
-            silent > 0
-        } else {
-            self.is_mass_silence(silent, logged_in)
-        }
+    /// Whether `late` users out of `logged_in` at one sweep are a mass silence, whose
+    /// silent users the keep-alive does not drop.
+    pub fn is_mass_silence(&self, late: usize, logged_in: usize) -> bool {
+        late > MASS_SILENCE_MIN_USERS
+            && late * 100 > usize::from(self.mass_silence_percent) * logged_in
+    }
+
+    /// Whether a sweep that finds `late` of `logged_in` users late, `silent` of them
+    /// overdue for silence, drops none of those; `braking`: whether the sweep before did.
+    /// A mass silence ends only when no user is overdue for silence: its stragglers (the
+    /// last connections an overloaded machine comes back to, or the ones really gone,
+    /// until their connections are closed) belong to it.
+    pub fn brakes(&self, braking: bool, late: usize, silent: usize, logged_in: usize) -> bool {
+        self.is_mass_silence(late, logged_in) || (braking && silent > 0)
     }
 
     /// Runs the keep-alive rounds and sweeps for `chat`, published on `channel`, until
@@ -168,11 +187,15 @@ impl KeepAlive {
         let chat_state = chat.read().await;
         let mut unanswered = Vec::new();
         let mut silent = Vec::new();
+        let mut late = 0;
         for owing in chat_state.owing_users() {
             // A session that has ended logs its user out through the disconnect hook.
             let Some(activity) = channel.session_activity(owing.session) else {
                 continue;
             };
+            if self.is_late(&activity, &owing.checkpoint, now) {
+                late += 1;
+            }
             let Some(overdue) = self.overdue(&activity, &owing.checkpoint, now) else {
                 continue;
             };
@@ -191,19 +214,20 @@ impl KeepAlive {
             }
         }
         let logged_in = chat_state.local_user_count();
-        let counted = silences.count(silent.len(), now, self.interval);
-        let brakes = self.brakes(braking, counted, logged_in);
+        let counted = silences.count(late, now, self.interval);
+        let brakes = self.brakes(braking, counted, silent.len(), logged_in);
         if brakes && !braking {
             tracing::info!(
+                late,
                 silent = silent.len(),
-                dropped_for_silence_lately = counted - silent.len(),
+                dropped_for_silence_lately = counted - late,
                 logged_in,
                 "many users fell silent at once; the keep-alive drops none of them while it lasts: \
                  their connections' liveness check closes those that are really gone, which logs them out"
             );
         } else if !brakes && braking {
             tracing::info!(
-                "the mass silence is over: nobody is silent; the keep-alive drops silent users again"
+                "the mass silence is over: no user is overdue for silence; the keep-alive drops silent users again"
             );
         }
         if !brakes {
@@ -230,18 +254,18 @@ struct Silences {
 }
 
 impl Silences {
-    /// The silent users a sweep at `now` that found `silent` weighs. Outside a mass
+    /// The late users a sweep at `now` that found `late` weighs. Outside a mass
     /// silence, a silence that spreads over several sweeps is one silence: the users
-    /// dropped for silence within the last `interval` count with those silent now. Within
-    /// one, only those silent now: it ends when nobody is.
-    fn count(&mut self, silent: usize, now: Instant, interval: Duration) -> usize {
+    /// dropped for silence within the last `interval` count with those late now. Within
+    /// one, only those late now.
+    fn count(&mut self, late: usize, now: Instant, interval: Duration) -> usize {
         while self.dropped.front().is_some_and(|at| *at + interval < now) {
             self.dropped.pop_front();
         }
         if self.braking {
-            silent
+            late
         } else {
-            silent + self.dropped.len()
+            late + self.dropped.len()
         }
     }
 }
@@ -292,13 +316,16 @@ mod tests {
     }
 
     #[test]
-    fn a_mass_silence_lasts_until_nobody_is_silent() {
+    fn a_mass_silence_lasts_until_nobody_is_overdue_for_silence() {
         let keep_alive = KeepAlive::default();
-        assert!(keep_alive.brakes(false, 505, 1000));
+        assert!(keep_alive.brakes(false, 505, 0, 1000));
         // Its last 48 stragglers are not dropped as if they had fallen silent alone.
-        assert!(keep_alive.brakes(true, 48, 1000));
-        assert!(keep_alive.brakes(true, 1, 1000));
-        assert!(!keep_alive.brakes(true, 0, 1000));
-        assert!(!keep_alive.brakes(false, 1, 1000));
+        assert!(keep_alive.brakes(true, 48, 48, 1000));
+        assert!(keep_alive.brakes(true, 1, 1, 1000));
+        assert!(!keep_alive.brakes(true, 3, 0, 1000));
+        assert!(!keep_alive.brakes(false, 1, 1, 1000));
+        // Many late users brake even before any of them is overdue, and keep braking.
+        assert!(keep_alive.brakes(false, 200, 0, 1000));
+        assert!(keep_alive.brakes(true, 200, 0, 1000));
     }
 }

@@ -38,6 +38,16 @@ struct Behaviour {
     paused: bool,
     /// Time its connection takes to write each frame to it.
     link: Duration,
+    /// Times, counted from its login, when it handles nothing, then everything that came
+    /// meanwhile, in order: a page whose event loop is busy elsewhere.
+    stalls: &'static [Stall],
+}
+
+/// From `from` until `until` after its login, a client handles nothing.
+#[derive(Clone, Copy)]
+struct Stall {
+    from: Duration,
+    until: Duration,
 }
 
 impl Behaviour {
@@ -47,6 +57,7 @@ impl Behaviour {
         answers_keep_alive: true,
         paused: false,
         link: Duration::ZERO,
+        stalls: &[],
     };
 
     /// Takes every frame and answers nothing once logged in, over a prompt connection.
@@ -123,10 +134,19 @@ impl Client {
         let handled = Arc::clone(&client.handled);
         let keep_alive_read = Arc::clone(&client.keep_alive_read);
         let name = name.to_owned();
+        let logged_in_at = Instant::now();
         tokio::spawn(async move {
             while let Some(outbound) = from_session.recv().await {
                 if behaviour.paused {
                     continue;
+                }
+                let since = logged_in_at.elapsed();
+                let stalled = behaviour
+                    .stalls
+                    .iter()
+                    .find(|stall| stall.from <= since && since < stall.until);
+                if let Some(stall) = stalled {
+                    sleep_until(logged_in_at + stall.until).await;
                 }
                 let frame = match outbound {
                     Outbound::Ping(echoed) => {
@@ -427,6 +447,59 @@ async fn many_users_silent_at_once_are_left_to_their_connections_liveness_check(
         "not logged out once their connections were closed"
     );
     assert_eq!(logged_in_of(&chat, "active", ACTIVE).await, ACTIVE);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stall_many_users_share_is_braked_before_the_quickest_of_them_are_overdue() {
+    const ACTIVE: usize = 40;
+    const SEASONED: usize = 20;
+    const FRESH: usize = 4;
+    let started = Instant::now();
+    let (channel, chat) = chat();
+    let mut talker = Client::log_in(&channel, "talker", Behaviour::PROMPT).await;
+    let _active = log_in_many(&channel, "active", ACTIVE, Behaviour::PROMPT).await;
+    // The clients of one busy machine: all stall from 9.5 s to 14 s, across the round at
+    // 10 s. The seasoned ones stalled for 3 s before, so the server has seen them keep a
+    // ping waiting for seconds; the fresh ones never did. Alone, the fresh ones are
+    // overdue 2 s after their keepAlive was written, at 12 s, and four users are not a
+    // mass silence; but by then all 24 have been late for a second.
+    const SHARED: Stall = Stall {
+        from: Duration::from_millis(9_500),
+        until: Duration::from_secs(14),
+    };
+    const EARLIER: Stall = Stall {
+        from: Duration::from_secs(1),
+        until: Duration::from_secs(4),
+    };
+    let seasoned = Behaviour {
+        stalls: &[EARLIER, SHARED],
+        ..Behaviour::PROMPT
+    };
+    let fresh = Behaviour {
+        stalls: &[SHARED],
+        ..Behaviour::PROMPT
+    };
+    let _seasoned = log_in_many(&channel, "seasoned", SEASONED, seasoned).await;
+    let _fresh = log_in_many(&channel, "fresh", FRESH, fresh).await;
+    assert!(!KEEP_ALIVE.is_mass_silence(FRESH, ACTIVE + SEASONED + FRESH + 1));
+
+    // Chatter keeps every client busy, so that probes measure the first stall.
+    let mut n = 0;
+    while Instant::now() < started + Duration::from_secs(25) {
+        if Instant::now() < started + Duration::from_secs(5) {
+            talker.call("sendMessage", json!(["talker", format!("chatter {n}")]));
+            n += 1;
+        }
+        sleep(Duration::from_millis(200)).await;
+        for (label, count) in [("seasoned", SEASONED), ("fresh", FRESH), ("active", ACTIVE)] {
+            assert_eq!(
+                logged_in_of(&chat, label, count).await,
+                count,
+                "{label} users were dropped at {:?}",
+                started.elapsed()
+            );
+        }
+    }
 }
 
 #[tokio::test(start_paused = true)]
