@@ -96,6 +96,11 @@ pub(crate) struct Cli {
     #[arg(long, default_value = "0s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub(crate) frame_cost: Duration,
 
+    /// `js` clients never answer `keepAlive`, as a page that does not handle it: the
+    /// server should drop every user, and the run counts them.
+    #[arg(long)]
+    pub(crate) ignore_keep_alive: bool,
+
     /// User names are this prefix, a dash and the client's number.
     #[arg(long, default_value = "load", value_name = "PREFIX")]
     pub(crate) name_prefix: String,
@@ -143,6 +148,9 @@ impl Cli {
         }
         if self.client_mode != ClientMode::Js && !self.frame_cost.is_zero() {
             return Err("--frame-cost needs --client-mode js".to_owned());
+        }
+        if self.client_mode != ClientMode::Js && self.ignore_keep_alive {
+            return Err("--ignore-keep-alive needs --client-mode js".to_owned());
         }
         if self.threads == Some(0) {
             return Err("--threads must be at least 1".to_owned());
@@ -271,6 +279,11 @@ mod tests {
         assert_eq!(js.validate(), Ok(()));
         let costly_fast = cli(&[&base[..], &["--frame-cost", "20us"]].concat());
         assert!(costly_fast.validate().is_err());
+        let mute_js = cli(&[&base[..], &["--client-mode", "js", "--ignore-keep-alive"]].concat());
+        assert!(mute_js.ignore_keep_alive);
+        assert_eq!(mute_js.validate(), Ok(()));
+        let mute_fast = cli(&[&base[..], &["--ignore-keep-alive"]].concat());
+        assert!(mute_fast.validate().is_err());
         assert!(parse(&[&base[..], &["--client-mode", "python"]].concat()).is_err());
     }
 

@@ -37,6 +37,9 @@ pub(crate) struct ClientConfig {
     pub(crate) mode: ClientMode,
     /// `Js` clients: busy time spent on every received frame after parsing it.
     pub(crate) frame_cost: Duration,
+    /// Whether logged-in clients answer `keepAlive` (always, but for `Js` clients run with
+    /// `--ignore-keep-alive`).
+    pub(crate) answers_keep_alive: bool,
 }
 
 /// When a paced sender sends (`--rate`): its first message `offset` after messaging
@@ -164,7 +167,7 @@ impl Client {
             Frame::KeepAlive => {
                 // Qt adds every answer to its list of live users, so a client that
                 // is not logged in yet must not answer.
-                if self.logged_in {
+                if self.logged_in && self.config.answers_keep_alive {
                     self.outbox.push(wire::keep_alive_response(&self.user));
                 }
             }
@@ -409,6 +412,7 @@ mod tests {
             sample_every: 1,
             mode: ClientMode::Fast,
             frame_cost: Duration::ZERO,
+            answers_keep_alive: true,
         }
     }
 
@@ -429,6 +433,7 @@ mod tests {
         ClientConfig {
             mode: ClientMode::Js,
             frame_cost,
+            answers_keep_alive: true,
             ..config(expected)
         }
     }
@@ -489,6 +494,23 @@ mod tests {
         let keep_alive = br#"{"object":"chatserver","signal":6,"type":1}"#;
         assert_eq!(client.on_frame(keep_alive, 0, &tally), Ok(None));
         assert!(sent(&mut client).is_empty());
+    }
+
+    #[test]
+    fn a_client_told_to_ignore_keep_alive_never_answers_it() {
+        let tally = Tally::new(1);
+        let config = ClientConfig {
+            answers_keep_alive: false,
+            ..js_config(1, Duration::ZERO)
+        };
+        let mut client = logged_in_with(config, 0, &tally);
+        let keep_alive = br#"{"object":"chatserver","signal":6,"type":1}"#;
+        assert_eq!(client.on_frame(keep_alive, 0, &tally), Ok(None));
+        assert!(sent(&mut client).is_empty());
+        // Everything else is answered as before.
+        let update = user_list_update(&["load-0"]);
+        assert_eq!(client.on_frame(update.as_bytes(), 0, &tally), Ok(None));
+        assert_eq!(sent(&mut client), [json!({"type": 4})]);
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub(crate) async fn run(cli: &Cli, plan: Plan) -> io::Result<Report> {
         sample_every: cli.sample_every,
         mode: cli.client_mode,
         frame_cost: cli.frame_cost,
+        answers_keep_alive: !cli.ignore_keep_alive,
     };
     let (phase, phase_receiver) = watch::channel(Phase::Login);
     let mut tasks = JoinSet::new();
