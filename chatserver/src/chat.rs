@@ -4,7 +4,7 @@
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use webchannel::cluster::ClaimSet;
-use webchannel::{Checkpoint, Context};
+use webchannel::{Checkpoint, Context, SessionId};
 
 use crate::names::UserName;
 use crate::rules::is_valid_message;
@@ -201,6 +201,14 @@ impl ChatServer {
     /// `keepAlive` was sent, with their sessions and the round's checkpoint.
     pub fn owing_users(&self) -> Vec<OwingUser> {
         self.users().owing()
+    }
+
+    /// Shows `visit` each user logged in through this instance that owes an answer to a
+    /// round whose `keepAlive` was sent: its name, its session and the round's checkpoint;
+    /// what [`owing_users`](Self::owing_users) gives, without copying it. Logins and
+    /// answers wait while it runs.
+    pub fn for_each_owing_user(&self, visit: impl FnMut(&str, SessionId, Checkpoint)) {
+        self.users().for_each_owing(visit);
     }
 
     /// How many users are logged in through this instance.

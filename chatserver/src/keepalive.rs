@@ -41,7 +41,7 @@ use std::time::Duration;
 use tokio::time::{Instant, MissedTickBehavior, interval, interval_at};
 use webchannel::{Channel, Checkpoint, Handle, SessionActivity};
 
-use crate::ChatServer;
+use crate::{ChatServer, OwingUser};
 
 /// The shortest time between two sweeps, whatever the grace.
 const MIN_SWEEP_PERIOD: Duration = Duration::from_millis(50);
@@ -188,31 +188,36 @@ impl KeepAlive {
         let mut unanswered = Vec::new();
         let mut silent = Vec::new();
         let mut late = 0;
-        for owing in chat_state.owing_users() {
+        chat_state.for_each_owing_user(|name, session, checkpoint| {
             // A session that has ended logs its user out through the disconnect hook.
-            let Some(activity) = channel.session_activity(owing.session) else {
-                continue;
+            let Some(activity) = channel.session_activity(session) else {
+                return;
             };
-            if self.is_late(&activity, &owing.checkpoint, now) {
+            if self.is_late(&activity, &checkpoint, now) {
                 late += 1;
             }
-            let Some(overdue) = self.overdue(&activity, &owing.checkpoint, now) else {
-                continue;
+            let Some(overdue) = self.overdue(&activity, &checkpoint, now) else {
+                return;
             };
             tracing::debug!(
-                session = %owing.session,
+                %session,
                 ?overdue,
-                reached_ago = ?activity.reached(&owing.checkpoint).map(|at| now - at),
+                reached_ago = ?activity.reached(&checkpoint).map(|at| now - at),
                 heard_ago = ?activity.last_heard().map(|at| now - at),
-                read_ago = ?activity.read(&owing.checkpoint).map(|at| now - at),
+                read_ago = ?activity.read(&checkpoint).map(|at| now - at),
                 longest_wait = ?activity.longest_wait(),
                 "keep-alive overdue"
             );
+            let owing = OwingUser {
+                name: name.to_owned(),
+                session,
+                checkpoint,
+            };
             match overdue {
                 Overdue::Unanswered => unanswered.push(owing),
                 Overdue::Silent => silent.push(owing),
             }
-        }
+        });
         let logged_in = chat_state.local_user_count();
         let counted = silences.count(late, now, self.interval);
         let brakes = self.brakes(braking, counted, silent.len(), logged_in);

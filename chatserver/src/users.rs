@@ -26,15 +26,13 @@ pub(crate) enum Refusal {
 /// logged in from.
 #[derive(Debug)]
 pub(crate) struct Users<S = SessionId> {
-    /// Everyone logged in here, with the session they logged in from.
-    users: BTreeMap<String, S>,
+    /// Everyone logged in here, with the session they logged in from and the keep-alive
+    /// round they owe.
+    users: BTreeMap<String, User<S>>,
     /// The user each session is logged in as.
     sessions: HashMap<S, String>,
     /// Logins being decided, by session.
     logging_in: HashMap<S, String>,
-    /// The keep-alive round each user has not answered yet; users that owe none are not
-    /// in it.
-    owed: HashMap<String, Owed>,
     /// The look-alike keys of every name logged in or logging in here: a name with one of
     /// them is taken.
     look_alikes: HashSet<String>,
@@ -46,7 +44,6 @@ impl<S> Default for Users<S> {
             users: BTreeMap::new(),
             sessions: HashMap::new(),
             logging_in: HashMap::new(),
-            owed: HashMap::new(),
             look_alikes: HashSet::new(),
         }
     }
@@ -75,7 +72,13 @@ impl<S: Copy + Eq + Hash> Users<S> {
         };
         // A user who just logged in owes no round sent before.
         self.sessions.insert(session, name.clone());
-        self.users.insert(name, session);
+        self.users.insert(
+            name,
+            User {
+                session,
+                owed: None,
+            },
+        );
         true
     }
 
@@ -116,7 +119,9 @@ impl<S: Copy + Eq + Hash> Users<S> {
 
     /// `user` answered a keep-alive: it owes none.
     pub(crate) fn mark_alive(&mut self, user: &str) {
-        self.owed.remove(user);
+        if let Some(user) = self.users.get_mut(user) {
+            user.owed = None;
+        }
     }
 
     /// The session ended: forgets its login, decided or not; returns the user it was
@@ -130,11 +135,10 @@ impl<S: Copy + Eq + Hash> Users<S> {
 
     /// Forgets `user` and the session it logged in from; `false` if it was not logged in.
     pub(crate) fn remove(&mut self, user: &str) -> bool {
-        let Some(session) = self.users.remove(user) else {
+        let Some(User { session, .. }) = self.users.remove(user) else {
             return false;
         };
         self.sessions.remove(&session);
-        self.owed.remove(user);
         self.free_look_alikes(user);
         true
     }
@@ -143,19 +147,29 @@ impl<S: Copy + Eq + Hash> Users<S> {
     /// here that owes no answer now owes one to this round. `keepAliveResponse`, or
     /// logging in again, settles it.
     pub(crate) fn begin_keep_alive_round(&mut self) {
-        for user in self.users.keys() {
-            if !self.owed.contains_key(user) {
-                self.owed.insert(user.clone(), Owed::Emitting);
-            }
+        for user in self.users.values_mut() {
+            user.owed.get_or_insert(Owed::Emitting);
         }
     }
 
     /// The round's `keepAlive` was emitted before `checkpoint` (taken right after it):
     /// the users that owe this round are timed from it.
     pub(crate) fn keep_alive_sent(&mut self, checkpoint: Checkpoint) {
-        for owed in self.owed.values_mut() {
-            if let Owed::Emitting = owed {
+        for user in self.users.values_mut() {
+            if let Some(owed @ Owed::Emitting) = &mut user.owed {
                 *owed = Owed::Since(checkpoint);
+            }
+        }
+    }
+
+    /// Shows `visit` every user that owes an answer to a round whose `keepAlive` was sent,
+    /// with the session it logged in from and the round's checkpoint. Nothing is copied:
+    /// the keep-alive looks at every owing user several times a second, and keeps only
+    /// the few it drops.
+    pub(crate) fn for_each_owing(&self, mut visit: impl FnMut(&str, S, Checkpoint)) {
+        for (name, user) in &self.users {
+            if let Some(Owed::Since(checkpoint)) = user.owed {
+                visit(name, user.session, checkpoint);
             }
         }
     }
@@ -163,21 +177,15 @@ impl<S: Copy + Eq + Hash> Users<S> {
     /// The users that owe an answer to a round whose `keepAlive` was sent, with the
     /// session each logged in from and the round's checkpoint.
     pub(crate) fn owing(&self) -> Vec<OwingUser<S>> {
-        self.owed
-            .iter()
-            .filter_map(|(user, owed)| match owed {
-                Owed::Since(checkpoint) => Some((user, *checkpoint)),
-                Owed::Emitting => None,
-            })
-            .filter_map(|(user, checkpoint)| {
-                let session = *self.users.get(user)?;
-                Some(OwingUser {
-                    name: user.clone(),
-                    session,
-                    checkpoint,
-                })
-            })
-            .collect()
+        let mut owing = Vec::new();
+        self.for_each_owing(|name, session, checkpoint| {
+            owing.push(OwingUser {
+                name: name.to_owned(),
+                session,
+                checkpoint,
+            });
+        });
+        owing
     }
 
     /// How many users are logged in here.
@@ -190,9 +198,11 @@ impl<S: Copy + Eq + Hash> Users<S> {
     pub(crate) fn drop_owing(&mut self, owing: &[OwingUser<S>]) -> Vec<String> {
         let mut dropped: Vec<String> = owing
             .iter()
-            .filter(|user| {
-                self.users.get(&user.name) == Some(&user.session)
-                    && matches!(self.owed.get(&user.name), Some(Owed::Since(checkpoint)) if *checkpoint == user.checkpoint)
+            .filter(|owing| {
+                self.users.get(&owing.name).is_some_and(|user| {
+                    user.session == owing.session
+                        && matches!(user.owed, Some(Owed::Since(checkpoint)) if checkpoint == owing.checkpoint)
+                })
             })
             .map(|user| user.name.clone())
             .collect();
@@ -223,6 +233,15 @@ pub struct OwingUser<S = SessionId> {
     pub session: S,
     /// The checkpoint taken right behind the round's `keepAlive`.
     pub checkpoint: Checkpoint,
+}
+
+/// A user logged in here.
+#[derive(Debug)]
+struct User<S> {
+    /// The session it logged in from.
+    session: S,
+    /// The keep-alive round it has not answered yet, if any.
+    owed: Option<Owed>,
 }
 
 /// The keep-alive round a user has not answered yet. A user that missed a round keeps

@@ -36,7 +36,8 @@ pub use config::{ByteRate, MessageRate};
 pub use driver::direct::DirectSession;
 pub use driver::task::{Inbound, Outbound};
 pub use error::{InvokeError, InvokeErrorKind, RegisterError};
-pub use fanout::activity::{Checkpoint, SessionActivity};
+pub use fanout::activity::Checkpoint;
+pub use fanout::session_activity::SessionActivity;
 /// What a session was opened with, which its calls read through
 /// [`Context::extensions`]: `http`'s type map, the one axum requests carry.
 pub use http::Extensions;

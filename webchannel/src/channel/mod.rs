@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::RegisterError;
-use crate::fanout::activity::{Checkpoint, SessionActivity};
+use crate::fanout::activity::Checkpoint;
 use crate::fanout::event::Event;
+use crate::fanout::session_activity::SessionActivity;
 use crate::ids::SessionId;
 use crate::object::erased::ErasedObject;
 use crate::object::in_values::Lookup;
@@ -112,7 +113,7 @@ impl Channel {
     /// What is known about the traffic of `session` (when it was last heard from, which
     /// checkpoints it reached and read); `None` once it has ended.
     pub fn session_activity(&self, session: SessionId) -> Option<SessionActivity> {
-        self.shared.sessions.activity(session).map(SessionActivity)
+        self.shared.sessions.mailbox(session).map(SessionActivity)
     }
 
     /// Ends every session: each flushes what is already queued for it and closes with

@@ -25,6 +25,7 @@ use crate::protocol::close::CloseReason;
 use crate::session::Session;
 use crate::session::contract::{Awaited, Input, Transmit};
 use crate::session::pacing::UpdatePacing;
+use crate::support::nanos::Nanos;
 
 /// One message from a client, as a transport hands it to [`Channel::run_session`].
 #[derive(Debug, Clone)]
@@ -144,7 +145,7 @@ struct Limits {
     liveness: Liveness,
     #[cfg(feature = "server")]
     budget: MessageBudget,
-    write_timeout: std::time::Duration,
+    write_timeout: Nanos,
 }
 
 impl Limits {
@@ -157,7 +158,7 @@ impl Limits {
             ),
             #[cfg(feature = "server")]
             budget: MessageBudget::new(config.message_rate),
-            write_timeout: config.write_timeout,
+            write_timeout: Nanos::of(config.write_timeout),
         }
     }
 
@@ -298,7 +299,7 @@ where
             if ping || heard || any || frames.reaches_checkpoint() {
                 let written = tokio::select! {
                     biased;
-                    written = timeout(limits.write_timeout, write(frames, ping, outgoing.as_mut())) => written,
+                    written = timeout(limits.write_timeout.get(), write(frames, ping, outgoing.as_mut())) => written,
                     () = bell.overflow.notified() => break CloseReason::Overflow,
                 };
                 match written {
@@ -327,12 +328,13 @@ async fn write<O: Sink<Outbound>>(
     ping: bool,
     mut outgoing: Pin<&mut O>,
 ) -> Result<(), O::Error> {
-    let carried = ping.then(|| frames.ping());
     for frame in frames.by_ref() {
         outgoing.feed(Outbound::Text(frame)).await?;
     }
-    if let Some(carried) = carried {
-        outgoing.feed(Outbound::Ping(carried)).await?;
+    if ping {
+        // Every frame was counted as handed out when the transmit began, so the ping
+        // carries the same checkpoint now as it would have before them.
+        outgoing.feed(Outbound::Ping(frames.ping())).await?;
     }
     outgoing.flush().await?;
     drop(frames);

@@ -1,17 +1,17 @@
-//! [`SessionActivity`]: what the runtime knows about one session's traffic — when its
-//! client last sent anything, how long it has lately kept a ping waiting before it did,
-//! when the output before each [`Checkpoint`] had been written to it, and when its pongs
-//! showed it had read that far — kept in atomics that the session writes and anyone
-//! holding the channel reads, without a lock.
+//! [`Activity`]: the record of what the runtime knows about one session's traffic — when
+//! its client last sent anything, how long it has lately kept a ping waiting before it
+//! did, when the output before each [`Checkpoint`] had been written to it, and when its
+//! pongs showed it had read that far — kept in atomics that the session writes and anyone
+//! holding the channel reads, without a lock (through
+//! [`SessionActivity`](super::session_activity::SessionActivity)).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 /// How many of its latest checkpoints a session remembers exactly.
-const REMEMBERED: u64 = 4;
+const REMEMBERED: u64 = 2;
 
 /// The longest wait is the largest of the current window of this length and the one
 /// before: of the last 30 to 60 seconds. Long enough to span several keep-alive rounds,
@@ -19,80 +19,14 @@ const REMEMBERED: u64 = 4;
 const WAIT_WINDOW: Duration = Duration::from_secs(30);
 
 /// A mark [`Channel::checkpoint`](crate::Channel::checkpoint) placed in every session's
-/// output, behind everything emitted before it; ask a session's [`SessionActivity`] when
+/// output, behind everything emitted before it; ask a session's
+/// [`SessionActivity`](crate::SessionActivity) when
 /// it got there. Later checkpoints compare greater.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Checkpoint(pub(crate) u64);
 
-/// What the runtime knows about one session's traffic, from
-/// [`Channel::session_activity`](crate::Channel::session_activity): what an application
-/// that checks whether its clients are still there (a keep-alive) can base its deadlines
-/// on, instead of on when it asked.
-///
-/// A snapshot read from atomics the session updates as it goes: cheap to read, and
-/// current within the step the session is in. Instants are tokio's (`tokio::time::Instant`),
-/// so tests with paused time see them move with their clock.
-#[derive(Clone)]
-pub struct SessionActivity(pub(crate) Arc<Activity>);
-
-impl SessionActivity {
-    /// When the client last sent anything: a message (an `idle`, a call, ...), a binary
-    /// frame or a pong; `None` before its first. Kept from the session's first
-    /// [`Checkpoint`] on, since it only means something measured against one (a channel
-    /// that takes none reads no clock per message); pongs are always kept.
-    pub fn last_heard(&self) -> Option<Instant> {
-        self.0.instant(self.0.last_heard.load(Ordering::Relaxed))
-    }
-
-    /// The longest the client has lately (in the last 30 to 60 seconds) kept the server
-    /// waiting: from writing it a ping to hearing anything from it. Zero without pings. A
-    /// client whose process is busy elsewhere (one event loop shared by many connections)
-    /// is silent that long between its turns, however promptly it reads when its turn
-    /// comes; a silent peer stops adding to it.
-    pub fn longest_wait(&self) -> Duration {
-        self.0.longest_wait(Instant::now())
-    }
-
-    /// When everything emitted to this session before `checkpoint` had been written to its
-    /// transport (a write to the socket completed; for a
-    /// [`DirectSession`](crate::DirectSession), handed to its callback); `None` while it
-    /// has not. Property changes are state, not history: the `propertyUpdate` carrying
-    /// them goes out when the client is idle, which may be after the checkpoint.
-    ///
-    /// Exact for the session's four latest checkpoints; for an older one, the time the
-    /// oldest of those was reached, by which the older one had been too. A checkpoint
-    /// taken before the session started counts as reached when it started. Checkpoints of
-    /// another channel mean nothing here.
-    pub fn reached(&self, checkpoint: &Checkpoint) -> Option<Instant> {
-        let activity = &self.0;
-        activity.at(&activity.reached, &activity.latest_reached, checkpoint)
-    }
-
-    /// When the client showed it had read everything before `checkpoint`: its pong to the
-    /// first ping written after that arrived. `None` while none has; always `None` where
-    /// no pings are sent (a [`DirectSession`](crate::DirectSession), a channel without
-    /// [`Config::probe_interval`](crate::Config::probe_interval) whose client was not
-    /// quiet long enough for a liveness ping). A client answers a ping once it has read
-    /// the frames before it if it reads in order, as WebSocket clients do.
-    ///
-    /// Exact and approximate like [`reached`](Self::reached): for an old checkpoint, a
-    /// later time than it was read.
-    pub fn read(&self, checkpoint: &Checkpoint) -> Option<Instant> {
-        let activity = &self.0;
-        activity.at(&activity.read, &activity.latest_read, checkpoint)
-    }
-}
-
-impl std::fmt::Debug for SessionActivity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionActivity")
-            .field("last_heard", &self.last_heard())
-            .field("longest_wait", &self.longest_wait())
-            .finish_non_exhaustive()
-    }
-}
-
-/// The record behind a [`SessionActivity`]. Only its session writes it. Times are
+/// The record behind a [`SessionActivity`](crate::SessionActivity). Only its session
+/// writes it. Times are
 /// nanoseconds after `started`, plus one, so that zero means never.
 pub(crate) struct Activity {
     started: Instant,
@@ -108,9 +42,12 @@ pub(crate) struct Activity {
     /// When it showed it read each of the latest ones, in the same slots.
     read: [AtomicU64; REMEMBERED as usize],
     /// The window the waits below belong to, counted from `started`.
-    wait_window: AtomicU64,
-    wait_current: AtomicU64,
-    wait_previous: AtomicU64,
+    wait_window: AtomicU32,
+    /// The longest waits of that window and the one before, in microseconds (71 minutes
+    /// at most: longer than any client stays connected without a pong). Four bytes each:
+    /// every connected client carries them.
+    wait_current: AtomicU32,
+    wait_previous: AtomicU32,
 }
 
 impl Activity {
@@ -124,9 +61,9 @@ impl Activity {
             reached: Default::default(),
             latest_read: AtomicU64::new(joined_after),
             read: Default::default(),
-            wait_window: AtomicU64::new(0),
-            wait_current: AtomicU64::new(0),
-            wait_previous: AtomicU64::new(0),
+            wait_window: AtomicU32::new(0),
+            wait_current: AtomicU32::new(0),
+            wait_previous: AtomicU32::new(0),
         }
     }
 
@@ -135,7 +72,7 @@ impl Activity {
         let window = self.window(now);
         let known = self.wait_window.load(Ordering::Relaxed);
         if window != known {
-            let carried = if window == known + 1 {
+            let carried = if window == known.saturating_add(1) {
                 self.wait_current.load(Ordering::Relaxed)
             } else {
                 0
@@ -144,22 +81,42 @@ impl Activity {
             self.wait_current.store(0, Ordering::Relaxed);
             self.wait_window.store(window, Ordering::Release);
         }
-        self.wait_current.fetch_max(nanos(wait), Ordering::Relaxed);
+        let micros = u32::try_from(wait.as_micros()).unwrap_or(u32::MAX);
+        self.wait_current.fetch_max(micros, Ordering::Relaxed);
     }
 
-    fn longest_wait(&self, now: Instant) -> Duration {
+    /// When the client last sent anything (see `SessionActivity::last_heard`).
+    pub(crate) fn last_heard_at(&self) -> Option<Instant> {
+        self.instant(self.last_heard.load(Ordering::Relaxed))
+    }
+
+    /// When the output before `checkpoint` had been written (see
+    /// `SessionActivity::reached`).
+    pub(crate) fn reached_at(&self, checkpoint: &Checkpoint) -> Option<Instant> {
+        self.at(&self.reached, &self.latest_reached, checkpoint)
+    }
+
+    /// When the client showed it had read up to `checkpoint` (see
+    /// `SessionActivity::read`).
+    pub(crate) fn read_at(&self, checkpoint: &Checkpoint) -> Option<Instant> {
+        self.at(&self.read, &self.latest_read, checkpoint)
+    }
+
+    /// The longest the client lately kept a ping waiting, as of `now`.
+    pub(crate) fn longest_wait(&self, now: Instant) -> Duration {
         let known = self.wait_window.load(Ordering::Acquire);
         let current = self.wait_current.load(Ordering::Relaxed);
         let previous = self.wait_previous.load(Ordering::Relaxed);
-        Duration::from_nanos(match self.window(now).saturating_sub(known) {
+        Duration::from_micros(u64::from(match self.window(now).saturating_sub(known) {
             0 => current.max(previous),
             1 => current,
             _ => 0,
-        })
+        }))
     }
 
-    fn window(&self, now: Instant) -> u64 {
-        nanos(now.saturating_duration_since(self.started)) / nanos(WAIT_WINDOW)
+    fn window(&self, now: Instant) -> u32 {
+        let window = nanos(now.saturating_duration_since(self.started)) / nanos(WAIT_WINDOW);
+        u32::try_from(window).unwrap_or(u32::MAX)
     }
 
     /// The client sent something at `now`.
@@ -245,8 +202,8 @@ fn nanos(duration: Duration) -> u64 {
 mod tests {
     use super::*;
 
-    fn record(joined_after: u64) -> SessionActivity {
-        SessionActivity(Arc::new(Activity::new(joined_after)))
+    fn record(joined_after: u64) -> Activity {
+        Activity::new(joined_after)
     }
 
     fn seconds(n: u64) -> Duration {
@@ -256,10 +213,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn last_heard_is_the_latest_frame() {
         let activity = record(0);
-        assert_eq!(activity.last_heard(), None);
+        assert_eq!(activity.last_heard_at(), None);
         tokio::time::advance(seconds(2)).await;
-        activity.0.heard(Instant::now());
-        assert_eq!(activity.last_heard(), Some(Instant::now()));
+        activity.heard(Instant::now());
+        assert_eq!(activity.last_heard_at(), Some(Instant::now()));
     }
 
     #[tokio::test(start_paused = true)]
@@ -267,26 +224,27 @@ mod tests {
         let started = Instant::now();
         let activity = record(2);
         // Taken before the session joined: nothing of its output came before them.
-        assert_eq!(activity.reached(&Checkpoint(2)), Some(started));
-        assert_eq!(activity.reached(&Checkpoint(3)), None);
+        assert_eq!(activity.reached_at(&Checkpoint(2)), Some(started));
+        assert_eq!(activity.reached_at(&Checkpoint(3)), None);
         for n in 3..=9 {
             tokio::time::advance(seconds(1)).await;
-            activity.0.reached(n, Instant::now());
+            activity.reached(n, Instant::now());
         }
         let at = |n: u64| started + seconds(n - 2);
-        for n in 6..=9 {
+        for n in 8..=9 {
             assert_eq!(
-                activity.reached(&Checkpoint(n)),
+                activity.reached_at(&Checkpoint(n)),
                 Some(at(n)),
                 "checkpoint {n}"
             );
         }
         // Older ones: the oldest remembered, by which they had been reached too.
-        assert_eq!(activity.reached(&Checkpoint(3)), Some(at(6)));
-        assert_eq!(activity.reached(&Checkpoint(10)), None);
+        assert_eq!(activity.reached_at(&Checkpoint(3)), Some(at(8)));
+        assert_eq!(activity.reached_at(&Checkpoint(7)), Some(at(8)));
+        assert_eq!(activity.reached_at(&Checkpoint(10)), None);
         // A mark seen twice changes nothing.
-        activity.0.reached(9, Instant::now() + seconds(5));
-        assert_eq!(activity.reached(&Checkpoint(9)), Some(at(9)));
+        activity.reached(9, Instant::now() + seconds(5));
+        assert_eq!(activity.reached_at(&Checkpoint(9)), Some(at(9)));
     }
 
     #[tokio::test(start_paused = true)]
@@ -294,39 +252,39 @@ mod tests {
         let started = Instant::now();
         let activity = record(0);
         for n in 1..=3 {
-            activity.0.reached(n, started);
+            activity.reached(n, started);
         }
         tokio::time::advance(seconds(1)).await;
-        activity.0.read_up_to(2, Instant::now());
-        assert_eq!(activity.read(&Checkpoint(1)), Some(started + seconds(1)));
-        assert_eq!(activity.read(&Checkpoint(2)), Some(started + seconds(1)));
-        assert_eq!(activity.read(&Checkpoint(3)), None);
+        activity.read_up_to(2, Instant::now());
+        assert_eq!(activity.read_at(&Checkpoint(1)), Some(started + seconds(1)));
+        assert_eq!(activity.read_at(&Checkpoint(2)), Some(started + seconds(1)));
+        assert_eq!(activity.read_at(&Checkpoint(3)), None);
         // A claim past what was written counts only up to it.
         tokio::time::advance(seconds(1)).await;
-        activity.0.read_up_to(40, Instant::now());
-        assert_eq!(activity.read(&Checkpoint(3)), Some(started + seconds(2)));
-        assert_eq!(activity.read(&Checkpoint(4)), None);
+        activity.read_up_to(40, Instant::now());
+        assert_eq!(activity.read_at(&Checkpoint(3)), Some(started + seconds(2)));
+        assert_eq!(activity.read_at(&Checkpoint(4)), None);
         // An older pong changes nothing.
-        activity.0.read_up_to(1, Instant::now() + seconds(5));
-        assert_eq!(activity.read(&Checkpoint(1)), Some(started + seconds(1)));
+        activity.read_up_to(1, Instant::now() + seconds(5));
+        assert_eq!(activity.read_at(&Checkpoint(1)), Some(started + seconds(1)));
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_longest_wait_is_the_largest_recent_one_and_decays() {
         let activity = record(0);
-        assert_eq!(activity.longest_wait(), Duration::ZERO);
-        activity.0.waited(seconds(3), Instant::now());
-        activity.0.waited(seconds(1), Instant::now());
-        assert_eq!(activity.longest_wait(), seconds(3));
+        assert_eq!(activity.longest_wait(Instant::now()), Duration::ZERO);
+        activity.waited(seconds(3), Instant::now());
+        activity.waited(seconds(1), Instant::now());
+        assert_eq!(activity.longest_wait(Instant::now()), seconds(3));
         // In the next window the old maximum still counts...
         tokio::time::advance(WAIT_WINDOW).await;
-        activity.0.waited(seconds(2), Instant::now());
-        assert_eq!(activity.longest_wait(), seconds(3));
+        activity.waited(seconds(2), Instant::now());
+        assert_eq!(activity.longest_wait(Instant::now()), seconds(3));
         // ...one window later only the newer ones do...
         tokio::time::advance(WAIT_WINDOW).await;
-        assert_eq!(activity.longest_wait(), seconds(2));
+        assert_eq!(activity.longest_wait(Instant::now()), seconds(2));
         // ...and without any, nothing does.
         tokio::time::advance(WAIT_WINDOW).await;
-        assert_eq!(activity.longest_wait(), Duration::ZERO);
+        assert_eq!(activity.longest_wait(Instant::now()), Duration::ZERO);
     }
 }

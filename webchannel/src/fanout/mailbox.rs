@@ -10,6 +10,7 @@ use crate::protocol::close::CloseReason;
 use crate::support::locks::lock;
 use crate::support::shrink::ShrinkWhenEmpty;
 
+use super::activity::Activity;
 use super::event::Event;
 
 /// How a mailbox reaches the driver of its session. The driver installs one when it makes
@@ -43,12 +44,17 @@ pub(crate) struct Mailbox {
     queue: Mutex<Queue>,
     doorbell: Arc<dyn Doorbell>,
     /// Most bytes the session's backlog may hold (see [`Mailbox::push`]).
-    limit: usize,
+    /// Four bytes, not eight: every connected client has a mailbox, and with its activity
+    /// record it then fits a smaller allocation. Limits above 4 GiB count as 4 GiB.
+    limit: u32,
     /// Whether events wait in the queue; kept under its lock, read without taking it.
     waiting: AtomicBool,
     /// Bytes of events the session has taken and not yet written to its client (or holds
     /// back). Written by the session only; read under the queue's lock.
     unwritten: AtomicUsize,
+    /// What is known of the session's traffic; kept here, where the channel finds each
+    /// session, rather than in an allocation and a map of its own.
+    activity: Activity,
 }
 
 #[derive(Default)]
@@ -71,17 +77,27 @@ struct Queue {
 
 impl Mailbox {
     /// A mailbox ringing `doorbell`, whose session's backlog may hold `limit` bytes.
-    pub(crate) fn new(limit: usize, doorbell: Arc<dyn Doorbell>) -> Self {
+    pub(crate) fn new(limit: usize, doorbell: Arc<dyn Doorbell>, activity: Activity) -> Self {
         Self {
             queue: Mutex::new(Queue {
                 notify_rings: true,
                 ..Queue::default()
             }),
             doorbell,
-            limit,
+            limit: u32::try_from(limit).unwrap_or(u32::MAX),
             waiting: AtomicBool::new(false),
             unwritten: AtomicUsize::new(0),
+            activity,
         }
+    }
+
+    fn limit(&self) -> usize {
+        usize::try_from(self.limit).unwrap_or(usize::MAX)
+    }
+
+    /// The record of the session's traffic.
+    pub(crate) fn activity(&self) -> &Activity {
+        &self.activity
     }
 
     /// Sets whether notify signals ring the doorbell; turning it on rings for those that
@@ -141,7 +157,7 @@ impl Mailbox {
             _ => {
                 let backlog = queue.bytes + self.unwritten.load(Ordering::Relaxed);
                 let cost = cost(&event);
-                if backlog + cost > self.limit && backlog > 0 {
+                if backlog + cost > self.limit() && backlog > 0 {
                     drop(event);
                     self.overflow(queue);
                     return;
@@ -245,7 +261,11 @@ mod tests {
     fn bounded(limit: usize) -> (Mailbox, Arc<Counted>) {
         let bell = Arc::new(Counted::default());
         (
-            Mailbox::new(limit, Arc::clone(&bell) as Arc<dyn Doorbell>),
+            Mailbox::new(
+                limit,
+                Arc::clone(&bell) as Arc<dyn Doorbell>,
+                Activity::new(0),
+            ),
             bell,
         )
     }
@@ -295,6 +315,13 @@ mod tests {
         assert_eq!(bell.overflows.load(Ordering::Relaxed), 0);
         mailbox.push(signal(0));
         assert_eq!(bell.overflows.load(Ordering::Relaxed), 1);
+    }
+
+    /// Every connected client has a mailbox, in an `Arc`: with its two counts, 224 bytes
+    /// is an allocator size class, and the next one is 256.
+    #[test]
+    fn a_mailbox_fits_its_allocation_class() {
+        assert!(std::mem::size_of::<Mailbox>() + 2 * std::mem::size_of::<usize>() <= 224);
     }
 
     #[test]

@@ -9,5 +9,6 @@ pub(crate) mod activity;
 pub(crate) mod audience;
 pub(crate) mod event;
 pub(crate) mod mailbox;
+pub(crate) mod session_activity;
 pub(crate) mod sessions;
 pub(crate) mod subscribers;

@@ -1,12 +1,11 @@
 //! [`Sessions`]: every session of one channel, by id, each with its mailbox and the
 //! record of its traffic; and the checkpoints placed in all of them.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use crate::ids::SessionId;
-use crate::support::locks::{lock, read, write};
+use crate::support::locks::lock;
 
 use super::activity::Activity;
 use super::event::Event;
@@ -15,8 +14,8 @@ use super::subscribers::Subscribers;
 
 /// The sessions of a channel, and the ids it hands out.
 pub(crate) struct Sessions {
+    /// Every session's mailbox, which also holds the record of its traffic.
     all: Subscribers,
-    activity: RwLock<HashMap<SessionId, Arc<Activity>>>,
     next: AtomicU64,
     /// How many bytes a session's backlog may hold before it is closed as too slow.
     backlog_limit: usize,
@@ -26,18 +25,10 @@ pub(crate) struct Sessions {
     placing: Mutex<()>,
 }
 
-/// What a new session gets from the channel.
-pub(crate) struct Attached {
-    pub(crate) id: SessionId,
-    pub(crate) mailbox: Arc<Mailbox>,
-    pub(crate) activity: Arc<Activity>,
-}
-
 impl Sessions {
     pub(crate) fn new(backlog_limit: usize) -> Self {
         Self {
             all: Subscribers::default(),
-            activity: RwLock::default(),
             next: AtomicU64::new(1),
             backlog_limit,
             checkpoints: AtomicU64::new(0),
@@ -46,23 +37,19 @@ impl Sessions {
     }
 
     /// A new session, whose mailbox rings `doorbell`.
-    pub(crate) fn attach(&self, doorbell: Arc<dyn Doorbell>) -> Attached {
+    pub(crate) fn attach(&self, doorbell: Arc<dyn Doorbell>) -> (SessionId, Arc<Mailbox>) {
         let id = SessionId(self.next.fetch_add(1, Ordering::Relaxed));
-        let mailbox = Arc::new(Mailbox::new(self.backlog_limit, doorbell));
+        // No checkpoint is placed between reading the latest and the mailbox going in: the
+        // session is told of every later one, and none of the earlier ones.
+        let _in_order = lock(&self.placing);
+        let activity = Activity::new(self.checkpoints.load(Ordering::SeqCst));
+        let mailbox = Arc::new(Mailbox::new(self.backlog_limit, doorbell, activity));
         self.all.insert(id, &mailbox);
-        // Read once the mailbox is in: every later checkpoint reaches it.
-        let activity = Arc::new(Activity::new(self.checkpoints.load(Ordering::SeqCst)));
-        write(&self.activity).insert(id, Arc::clone(&activity));
-        Attached {
-            id,
-            mailbox,
-            activity,
-        }
+        (id, mailbox)
     }
 
     pub(crate) fn detach(&self, id: SessionId) {
         self.all.remove(id);
-        write(&self.activity).remove(&id);
     }
 
     pub(crate) fn count(&self) -> usize {
@@ -82,8 +69,9 @@ impl Sessions {
         n
     }
 
-    /// The traffic record of the session `id`, while it is connected.
-    pub(crate) fn activity(&self, id: SessionId) -> Option<Arc<Activity>> {
-        read(&self.activity).get(&id).cloned()
+    /// The mailbox of the session `id`, with the record of its traffic, while it is
+    /// connected.
+    pub(crate) fn mailbox(&self, id: SessionId) -> Option<Arc<Mailbox>> {
+        self.all.get(id)
     }
 }

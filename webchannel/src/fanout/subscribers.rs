@@ -32,6 +32,10 @@ impl Subscribers {
         write(&self.0).swap_remove(&session).is_some()
     }
 
+    pub(crate) fn get(&self, session: SessionId) -> Option<Arc<Mailbox>> {
+        read(&self.0).get(&session).cloned()
+    }
+
     pub(crate) fn contains(&self, session: SessionId) -> bool {
         read(&self.0).contains_key(&session)
     }

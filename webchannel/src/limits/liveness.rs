@@ -9,6 +9,8 @@ use std::pin::Pin;
 
 use tokio::time::{Instant, Sleep, sleep_until};
 
+use crate::support::nanos::Nanos;
+
 /// What [`Liveness::due`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Due {
@@ -25,10 +27,14 @@ pub(crate) enum Due {
 /// The timer is lazy: hearing from the client only notes the time, and the timer, when it
 /// fires, re-arms itself from that note. A busy session so never touches the timer wheel
 /// per message, and with probes on, at most once per probe interval.
+///
+/// Every connected client carries one, so spans are kept in nanoseconds (a `u64` holds
+/// 584 years) and the probe interval in microseconds (71 minutes, more than any probe
+/// wants), not in 16-byte `Duration`s.
 #[derive(Debug)]
 pub(crate) struct Liveness {
-    interval: Duration,
-    timeout: Duration,
+    interval: Nanos,
+    timeout: Nanos,
     last_heard: Instant,
     ping_sent: Option<Instant>,
     timer: Pin<Box<Sleep>>,
@@ -38,11 +44,18 @@ pub(crate) struct Liveness {
 /// When the next probe may go, and whether one is wanted.
 #[derive(Debug)]
 struct Probes {
-    interval: Duration,
     /// The earliest time for the next probe: the last ping plus the interval.
     next: Instant,
+    /// The interval, in microseconds.
+    interval_us: u32,
     /// Whether frames were written after the last ping.
     unprobed: bool,
+}
+
+impl Probes {
+    fn interval(&self) -> Duration {
+        Duration::from_micros(u64::from(self.interval_us))
+    }
 }
 
 impl Liveness {
@@ -54,15 +67,18 @@ impl Liveness {
     pub(crate) fn new(interval: Duration, timeout: Duration, probe: Option<Duration>) -> Self {
         let now = Instant::now();
         Self {
-            interval,
-            timeout,
+            interval: Nanos::of(interval),
+            timeout: Nanos::of(timeout),
             last_heard: now,
             ping_sent: None,
             timer: Box::pin(sleep_until(now + interval)),
-            probes: probe.map(|interval| Probes {
-                interval,
-                next: now + interval,
-                unprobed: false,
+            probes: probe.map(|interval| {
+                let interval_us = u32::try_from(interval.as_micros()).unwrap_or(u32::MAX);
+                Probes {
+                    next: now + Duration::from_micros(u64::from(interval_us)),
+                    interval_us,
+                    unprobed: false,
+                }
             }),
         }
     }
@@ -77,7 +93,7 @@ impl Liveness {
     pub(crate) fn pinged(&mut self) {
         let now = Instant::now();
         self.ping_sent = Some(now);
-        self.timer.as_mut().reset(now + self.timeout);
+        self.timer.as_mut().reset(now + self.timeout.get());
     }
 
     /// Whether a probe should follow the frames about to be written (`frames`: whether
@@ -101,7 +117,7 @@ impl Liveness {
         };
         if pinged {
             probes.unprobed = false;
-            probes.next = Instant::now() + probes.interval;
+            probes.next = Instant::now() + probes.interval();
         } else if frames && !probes.unprobed {
             probes.unprobed = true;
             // The timer may be set far later, for a liveness ping.
@@ -121,8 +137,8 @@ impl Liveness {
             self.timer.as_mut().await;
             let now = Instant::now();
             let liveness = (!self.interval.is_zero()).then(|| match self.ping_sent {
-                None => (self.last_heard + self.interval, Due::Ping),
-                Some(sent) => (sent + self.timeout, Due::Gone),
+                None => (self.last_heard + self.interval.get(), Due::Ping),
+                Some(sent) => (sent + self.timeout.get(), Due::Gone),
             });
             let probe = self
                 .probes

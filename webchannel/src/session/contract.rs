@@ -121,7 +121,7 @@ impl Transmit<'_> {
     /// latest checkpoint whose mark is ahead of it. Its pong then shows the client read
     /// that far.
     pub(crate) fn ping(&self) -> u64 {
-        self.traffic.ping()
+        self.traffic.ping(self.mailbox.activity())
     }
 }
 

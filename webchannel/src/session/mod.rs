@@ -27,7 +27,6 @@ use crate::channel::shared::Publication;
 use crate::error::{InvokeError, InvokeErrorKind};
 use crate::fanout::event::Event;
 use crate::fanout::mailbox::{Doorbell, Mailbox};
-use crate::fanout::sessions::Attached;
 use crate::ids::{ObjectId, SessionId};
 use crate::object::caller::Caller;
 use crate::object::erased::{ErasedObject, Invocation, Reply, SharedFound};
@@ -113,11 +112,7 @@ impl Session {
         pacing: Option<UpdatePacing>,
         extensions: Extensions,
     ) -> Self {
-        let Attached {
-            id,
-            mailbox,
-            activity,
-        } = channel.shared().sessions.attach(doorbell);
+        let (id, mailbox) = channel.shared().sessions.attach(doorbell);
         Self {
             id,
             caller: Caller::new(id, extensions),
@@ -138,7 +133,7 @@ impl Session {
             flush_at: None,
             awaiting: false,
             notify_rings: true,
-            traffic: Traffic::new(activity),
+            traffic: Traffic::default(),
             concluding: false,
             destroyed_after_answer: Vec::new(),
         }
@@ -157,16 +152,16 @@ impl Session {
     pub(crate) fn handle(&mut self, input: Input<'_>) -> Step {
         let work = match input {
             Input::Message(text) => {
-                self.traffic.heard();
+                self.traffic.heard(self.mailbox.activity());
                 self.receive(text)
             }
             Input::Binary(len) => {
-                self.traffic.heard();
+                self.traffic.heard(self.mailbox.activity());
                 complain!(self.complaints, session = %self.id, len, "dropped a binary frame; the protocol uses text frames");
                 None
             }
             Input::Pong(echoed) => {
-                self.traffic.pong(echoed);
+                self.traffic.pong(self.mailbox.activity(), echoed);
                 None
             }
             Input::Mail => {
@@ -206,7 +201,7 @@ impl Session {
     /// behind those frames are reached, and the client's next frame ends the wait.
     #[inline]
     pub(crate) fn written(&mut self, pinged: bool) {
-        self.traffic.written(pinged);
+        self.traffic.written(self.mailbox.activity(), pinged);
     }
 
     /// Ends the session for `reason`: logs how it ended, and gives what tells the

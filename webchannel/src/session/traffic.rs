@@ -10,9 +10,6 @@
 //! last heard from is only of use measured against a checkpoint, so it is stamped from the
 //! session's first one on: a channel that takes none reads no clock per message.
 
-use std::collections::VecDeque;
-use std::sync::Arc;
-
 use tokio::time::Instant;
 
 use crate::fanout::activity::Activity;
@@ -25,11 +22,12 @@ struct Mark {
     ahead: usize,
 }
 
-/// One session's report of its traffic.
+/// One session's report of its traffic to its activity record (which the session's
+/// mailbox holds, and every call is given). Kept small: every connected client carries it.
+#[derive(Default)]
 pub(super) struct Traffic {
-    activity: Arc<Activity>,
-    /// Checkpoint marks in output order.
-    marks: VecDeque<Mark>,
+    /// Checkpoint marks in output order; a few at most.
+    marks: Vec<Mark>,
     /// Whether a mark has had all frames ahead of it handed out, and waits for the driver
     /// to say they were written.
     passed: bool,
@@ -41,38 +39,28 @@ pub(super) struct Traffic {
 }
 
 impl Traffic {
-    pub(super) fn new(activity: Arc<Activity>) -> Self {
-        Self {
-            activity,
-            marks: VecDeque::new(),
-            passed: false,
-            stamps_heard: false,
-            waiting_since: None,
-        }
-    }
-
     /// The client sent something.
     // Called for every message: without checkpoints it is one branch where it is called.
     #[inline]
-    pub(super) fn heard(&mut self) {
+    pub(super) fn heard(&mut self, activity: &Activity) {
         if self.stamps_heard || self.waiting_since.is_some() {
-            self.note_heard(Instant::now());
+            self.note_heard(activity, Instant::now());
         }
     }
 
-    fn note_heard(&mut self, now: Instant) {
-        self.activity.heard(now);
+    fn note_heard(&mut self, activity: &Activity, now: Instant) {
+        activity.heard(now);
         if let Some(since) = self.waiting_since.take() {
-            self.activity.waited(now - since, now);
+            activity.waited(now - since, now);
         }
     }
 
     /// The client answered a ping; `echoed` is what the pong carried, if it was ours.
-    pub(super) fn pong(&mut self, echoed: Option<u64>) {
+    pub(super) fn pong(&mut self, activity: &Activity, echoed: Option<u64>) {
         let now = Instant::now();
-        self.note_heard(now);
+        self.note_heard(activity, now);
         if let Some(checkpoint) = echoed {
-            self.activity.read_up_to(checkpoint, now);
+            activity.read_up_to(checkpoint, now);
         }
     }
 
@@ -80,7 +68,7 @@ impl Traffic {
     /// out yet.
     pub(super) fn checkpoint(&mut self, n: u64, ahead: usize) {
         self.stamps_heard = true;
-        self.marks.push_back(Mark {
+        self.marks.push(Mark {
             checkpoint: n,
             ahead,
         });
@@ -104,13 +92,13 @@ impl Traffic {
 
     /// What a ping written after the frames handed out so far carries: the latest
     /// checkpoint whose mark is ahead of it.
-    pub(super) fn ping(&self) -> u64 {
+    pub(super) fn ping(&self, activity: &Activity) -> u64 {
         // Marks are in order, and those all of whose frames were handed out come first.
         self.marks
             .iter()
             .take_while(|mark| mark.ahead == 0)
             .last()
-            .map_or_else(|| self.activity.latest_reached(), |mark| mark.checkpoint)
+            .map_or_else(|| activity.latest_reached(), |mark| mark.checkpoint)
     }
 
     /// Whether a mark has had all frames ahead of it handed out and waits for them to be
@@ -122,13 +110,13 @@ impl Traffic {
     /// What was handed to the driver has been written, and a ping after it if `pinged`.
     // Called for every write, as `transmitting` is.
     #[inline]
-    pub(super) fn written(&mut self, pinged: bool) {
+    pub(super) fn written(&mut self, activity: &Activity, pinged: bool) {
         if self.passed || (pinged && self.waiting_since.is_none()) {
-            self.note_written(pinged);
+            self.note_written(activity, pinged);
         }
     }
 
-    fn note_written(&mut self, pinged: bool) {
+    fn note_written(&mut self, activity: &Activity, pinged: bool) {
         let now = Instant::now();
         if pinged {
             self.waiting_since.get_or_insert(now);
@@ -136,13 +124,13 @@ impl Traffic {
         if !std::mem::take(&mut self.passed) {
             return;
         }
-        while let Some(mark) = self.marks.front().filter(|mark| mark.ahead == 0) {
-            self.activity.reached(mark.checkpoint, now);
-            self.marks.pop_front();
+        let reached = self.marks.iter().take_while(|mark| mark.ahead == 0).count();
+        for mark in self.marks.drain(..reached) {
+            activity.reached(mark.checkpoint, now);
         }
         if self.marks.is_empty() {
             // Checkpoints are rare: between them, hold no buffer.
-            self.marks = VecDeque::new();
+            self.marks = Vec::new();
         }
     }
 }

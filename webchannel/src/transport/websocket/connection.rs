@@ -124,3 +124,26 @@ where
         let _ = timeout(CLOSE_DRAIN, answered).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every connected client keeps this future for as long as it is connected, inside a
+    /// tokio task whose cell is aligned to 128 bytes and whose allocation the allocator
+    /// rounds up again. At 2,136 bytes here (with an in-memory stream; hyper's upgraded
+    /// connection adds 112) the task fits the allocator's 2,560-byte class; 216 bytes more
+    /// cost half a kilobyte per client. Grow it only on purpose, with the memory per client
+    /// measured again (docs/benchmarks.md, "memory per idle client").
+    #[test]
+    fn the_connection_future_stays_within_its_budget() {
+        const BUDGET: usize = 2_136;
+        let (io, _peer) = tokio::io::duplex(64);
+        let future = serve_connection(Channel::new(), io, Extensions::new());
+        let size = std::mem::size_of_val(&future);
+        assert!(
+            size <= BUDGET,
+            "the connection future grew to {size} bytes, over its budget of {BUDGET}"
+        );
+    }
+}
