@@ -58,10 +58,10 @@ pub struct KeepAlive {
     /// How long a client has to answer, counted from when the `keepAlive` could have
     /// reached it (see the module's documentation).
     pub grace: Duration,
-    /// The most users, in percent of those logged in, that one sweep drops for silence:
-    /// when more than this share (and more than [`MASS_SILENCE_MIN_USERS`]) are silent at
-    /// once, none of them is dropped by the keep-alive, and the connections' liveness
-    /// check decides. 10 by default; 100 turns the brake off.
+    /// The share of users, in percent of those logged in, that may be late at once (silent
+    /// for more than half the grace) before the keep-alive stops dropping anyone for
+    /// silence: when more than this share (and more than [`MASS_SILENCE_MIN_USERS`]) are,
+    /// the connections' liveness check decides. 10 by default; 100 turns the brake off.
     pub mass_silence_percent: u8,
 }
 
