@@ -110,17 +110,14 @@ impl KeepAlive {
         checkpoint: &Checkpoint,
         now: Instant,
     ) -> Option<Overdue> {
-        let written = activity.reached(checkpoint)?;
+        let silent_since = silent_since(activity, checkpoint)?;
         let unanswered = activity
             .read(checkpoint)
             .is_some_and(|read| now > read + self.grace);
         if unanswered {
             return Some(Overdue::Unanswered);
         }
-        let heard = activity
-            .last_heard()
-            .map_or(written, |heard| heard.max(written));
-        (now > heard + activity.longest_wait() + self.grace).then_some(Overdue::Silent)
+        (now > silent_since + activity.longest_wait() + self.grace).then_some(Overdue::Silent)
     }
 
     /// Whether a user whose session shows `activity` and who owes the round emitted
@@ -134,12 +131,7 @@ impl KeepAlive {
         checkpoint: &Checkpoint,
         now: Instant,
     ) -> bool {
-        activity.reached(checkpoint).is_some_and(|written| {
-            let heard = activity
-                .last_heard()
-                .map_or(written, |heard| heard.max(written));
-            now > heard + self.grace / 2
-        })
+        silent_since(activity, checkpoint).is_some_and(|since| now > since + self.grace / 2)
     }
 
     /// Whether `late` users out of `logged_in` at one sweep are a mass silence, whose
@@ -247,6 +239,18 @@ impl KeepAlive {
             chat.users_changed();
         }
     }
+}
+
+/// Since when the client of `activity` has been silent about the round emitted before
+/// `checkpoint`: the later of when its `keepAlive` was written and when it was last heard
+/// from; `None` while the `keepAlive` has not been written.
+fn silent_since(activity: &SessionActivity, checkpoint: &Checkpoint) -> Option<Instant> {
+    let written = activity.reached(checkpoint)?;
+    Some(
+        activity
+            .last_heard()
+            .map_or(written, |heard| heard.max(written)),
+    )
 }
 
 /// What the sweeps remember of silences.
