@@ -53,6 +53,17 @@ struct Probes {
 }
 
 impl Probes {
+    /// Probes every `interval` (at most 71 minutes), the first one `interval` after `now`.
+    fn first(interval: Duration, now: Instant) -> Self {
+        let mut probes = Self {
+            next: now,
+            interval_us: u32::try_from(interval.as_micros()).unwrap_or(u32::MAX),
+            unprobed: false,
+        };
+        probes.next = now + probes.interval();
+        probes
+    }
+
     fn interval(&self) -> Duration {
         Duration::from_micros(u64::from(self.interval_us))
     }
@@ -72,14 +83,7 @@ impl Liveness {
             last_heard: now,
             ping_sent: None,
             timer: Box::pin(sleep_until(now + interval)),
-            probes: probe.map(|interval| {
-                let interval_us = u32::try_from(interval.as_micros()).unwrap_or(u32::MAX);
-                Probes {
-                    next: now + Duration::from_micros(u64::from(interval_us)),
-                    interval_us,
-                    unprobed: false,
-                }
-            }),
+            probes: probe.map(|interval| Probes::first(interval, now)),
         }
     }
 
