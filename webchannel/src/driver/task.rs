@@ -116,6 +116,22 @@ impl Channel {
         I: Stream<Item = Inbound> + Send,
         O: Sink<Outbound> + Send,
     {
+        self.session_loop(extensions, incoming, outgoing).await
+    }
+
+    /// The session and its loop, put together before they run. Not in the `async fn`
+    /// above: a local that is borrowed there (the session, for its id) would keep a place
+    /// in its future, next to the moved session's own, for as long as the client stays.
+    pub(crate) fn session_loop<I, O>(
+        &self,
+        extensions: Extensions,
+        incoming: I,
+        outgoing: O,
+    ) -> impl Future<Output = CloseReason> + use<I, O>
+    where
+        I: Stream<Item = Inbound> + Send,
+        O: Sink<Outbound> + Send,
+    {
         let bell = Arc::new(Bell::default());
         let pacing = UpdatePacing::new(self.config());
         let session = Session::new(
@@ -129,13 +145,12 @@ impl Channel {
         let span = tracing::debug_span!("session", id = %session.id());
         drive(
             session,
-            &bell,
+            bell,
             Limits::new(self.config()),
             incoming,
             outgoing,
         )
         .instrument(span)
-        .await
     }
 }
 
@@ -185,7 +200,7 @@ impl Limits {
 )]
 fn drive<I, O>(
     mut session: Session,
-    bell: &Bell,
+    bell: Arc<Bell>,
     mut limits: Limits,
     incoming: I,
     outgoing: O,
@@ -208,90 +223,95 @@ where
         let mut text = None;
 
         let reason = loop {
-            let woken = tokio::select! {
-                biased;
-                () = bell.mail.notified() => Woken::Input(Input::Mail),
-                Some(resolved) = async {
-                    match running.as_mut() {
-                        Some(running) => running.next().await,
-                        None => None,
+            // In a block of its own: what woke the loop must not keep a place in the
+            // future while the frames are written.
+            let (ping, heard, close) = {
+                let woken = tokio::select! {
+                    biased;
+                    () = bell.mail.notified() => Woken::Input(Input::Mail),
+                    Some(resolved) = async {
+                        match running.as_mut() {
+                            Some(running) => running.next().await,
+                            None => None,
+                        }
+                    }, if running.as_ref().is_some_and(|running| !running.is_empty()) => {
+                        Woken::Input(Input::Resolved(resolved))
                     }
-                }, if running.as_ref().is_some_and(|running| !running.is_empty()) => {
-                    Woken::Input(Input::Resolved(resolved))
+                    resolved = async {
+                        match blocking.as_mut() {
+                            Some(future) => future.await,
+                            None => std::future::pending().await,
+                        }
+                    }, if blocking.is_some() => {
+                        blocking = None;
+                        Woken::Input(Input::Resolved(resolved))
+                    }
+                    () = async {
+                        match timer.as_mut() {
+                            Some(timer) => timer.await,
+                            None => std::future::pending().await,
+                        }
+                    }, if timer.is_some() && blocking.is_none() => {
+                        timer = None;
+                        Woken::Input(Input::Timer)
+                    }
+                    message = incoming.next(), if blocking.is_none() => {
+                        let Some(message) = message else {
+                            break CloseReason::ClientClosed;
+                        };
+                        limits.liveness.heard();
+                        if let Inbound::Refused(reason) = message {
+                            break reason;
+                        }
+                        if !limits.take_message() {
+                            break CloseReason::RateExceeded;
+                        }
+                        match message {
+                            Inbound::Text(frame) => Woken::Heard(Some(Input::Message(text.insert(frame).as_str()))),
+                            Inbound::Binary(len) => Woken::Heard(Some(Input::Binary(len))),
+                            Inbound::Pong(echoed) => Woken::Heard(Some(Input::Pong(echoed))),
+                            Inbound::Refused(_) => Woken::Heard(None),
+                            // Counted; nothing to do or to answer until the message is whole.
+                            Inbound::Fragment => continue,
+                        }
+                    }
+                    // Only while the session reads: a client's answer may wait behind a stall.
+                    due = limits.liveness.due(), if blocking.is_none() => match due {
+                        Due::Ping => {
+                            limits.liveness.pinged();
+                            Woken::Ping
+                        }
+                        Due::Probe => Woken::Ping,
+                        Due::Gone => break CloseReason::Unresponsive,
+                    },
+                };
+                // Reading may have left the transport something to answer on its own (a pong),
+                // so hearing from the client always ends in a flush.
+                let (input, ping, heard) = match woken {
+                    Woken::Input(input) => (Some(input), false, false),
+                    Woken::Heard(input) => (input, false, true),
+                    Woken::Ping => (None, true, false),
+                };
+                let mut close = None;
+                if let Some(input) = input {
+                    let step = session.handle(input);
+                    if let Some(future) = step.blocking {
+                        blocking = Some(future);
+                    }
+                    if let Some(future) = step.running {
+                        running
+                            .get_or_insert_with(FuturesUnordered::new)
+                            .push(future);
+                    }
+                    if timer.is_none()
+                        && let Some(at) = step.wake_at
+                    {
+                        timer = Some(Box::pin(sleep_until(at)));
+                    }
+                    close = step.close;
                 }
-                resolved = async {
-                    match blocking.as_mut() {
-                        Some(future) => future.await,
-                        None => std::future::pending().await,
-                    }
-                }, if blocking.is_some() => {
-                    blocking = None;
-                    Woken::Input(Input::Resolved(resolved))
-                }
-                () = async {
-                    match timer.as_mut() {
-                        Some(timer) => timer.await,
-                        None => std::future::pending().await,
-                    }
-                }, if timer.is_some() && blocking.is_none() => {
-                    timer = None;
-                    Woken::Input(Input::Timer)
-                }
-                message = incoming.next(), if blocking.is_none() => {
-                    let Some(message) = message else {
-                        break CloseReason::ClientClosed;
-                    };
-                    limits.liveness.heard();
-                    if let Inbound::Refused(reason) = message {
-                        break reason;
-                    }
-                    if !limits.take_message() {
-                        break CloseReason::RateExceeded;
-                    }
-                    match message {
-                        Inbound::Text(frame) => Woken::Heard(Some(Input::Message(text.insert(frame).as_str()))),
-                        Inbound::Binary(len) => Woken::Heard(Some(Input::Binary(len))),
-                        Inbound::Pong(echoed) => Woken::Heard(Some(Input::Pong(echoed))),
-                        Inbound::Refused(_) => Woken::Heard(None),
-                        // Counted; nothing to do or to answer until the message is whole.
-                        Inbound::Fragment => continue,
-                    }
-                }
-                // Only while the session reads: a client's answer may wait behind a stall.
-                due = limits.liveness.due(), if blocking.is_none() => match due {
-                    Due::Ping => {
-                        limits.liveness.pinged();
-                        Woken::Ping
-                    }
-                    Due::Probe => Woken::Ping,
-                    Due::Gone => break CloseReason::Unresponsive,
-                },
+                (ping, heard, close)
             };
-            // Reading may have left the transport something to answer on its own (a pong),
-            // so hearing from the client always ends in a flush.
-            let (input, ping, heard) = match woken {
-                Woken::Input(input) => (Some(input), false, false),
-                Woken::Heard(input) => (input, false, true),
-                Woken::Ping => (None, true, false),
-            };
-            let mut close = None;
-            if let Some(input) = input {
-                let step = session.handle(input);
-                if let Some(future) = step.blocking {
-                    blocking = Some(future);
-                }
-                if let Some(future) = step.running {
-                    running
-                        .get_or_insert_with(FuturesUnordered::new)
-                        .push(future);
-                }
-                if timer.is_none()
-                    && let Some(at) = step.wake_at
-                {
-                    timer = Some(Box::pin(sleep_until(at)));
-                }
-                close = step.close;
-            }
             text = None;
             let frames = session.transmit();
             let any = !frames.is_empty();

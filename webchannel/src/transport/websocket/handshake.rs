@@ -11,9 +11,8 @@ use axum::http::request::Parts;
 use axum::http::{Extensions, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hyper::upgrade::OnUpgrade;
-use hyper_util::rt::TokioIo;
 
-use super::connection::serve_connection;
+use super::connection::serve_upgrade;
 use super::origin::OriginHeaders;
 use crate::channel::Channel;
 
@@ -188,14 +187,7 @@ impl Channel {
         let channel = self.clone();
         let on_upgrade = request.on_upgrade;
         let extensions = request.extensions;
-        tokio::spawn(async move {
-            match on_upgrade.await {
-                Ok(upgraded) => {
-                    serve_connection(channel, TokioIo::new(upgraded), extensions).await;
-                }
-                Err(error) => tracing::debug!(%error, "the WebSocket upgrade did not complete"),
-            }
-        });
+        tokio::spawn(serve_upgrade(channel, on_upgrade, extensions));
         let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
         let headers = response.headers_mut();
         headers.insert(CONNECTION, HeaderValue::from_static("upgrade"));
