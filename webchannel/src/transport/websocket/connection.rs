@@ -2,9 +2,10 @@
 //! become inbound messages, outbound ones are written), then the connection is closed
 //! properly, with the close code that says why.
 
+use std::pin::Pin;
 use std::time::Duration;
 
-use futures_util::stream;
+use futures_util::{Stream, stream};
 use http::Extensions;
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
@@ -92,52 +93,7 @@ where
     let first_message_by =
         (!first_message_timeout.is_zero()).then(|| Instant::now() + first_message_timeout);
     async move {
-        // The session loop stops reading at the first `Refused`. Boxed: the session's futures
-        // pass the stream on by value, and each would keep a copy of it in place.
-        let state = (&mut reader, replies, first_message_by);
-        let incoming = Box::pin(stream::unfold(
-            state,
-            |(reader, replies, mut first_message_by)| async move {
-                let next = match first_message_by {
-                    // Boxed: only the first read carries a timer, and every other read keeps the
-                    // future of this block (kept for every client) small.
-                    Some(deadline) => match Box::pin(timeout_at(deadline, reader.next())).await {
-                        Ok(next) => next,
-                        Err(_) => {
-                            let silent = Inbound::Refused(CloseReason::NoFirstMessage);
-                            return Some((silent, (reader, replies, None)));
-                        }
-                    },
-                    None => reader.next().await,
-                };
-                let inbound = match next {
-                    Ok(Received::Text(text)) => {
-                        first_message_by = None;
-                        Inbound::Text(text)
-                    }
-                    Ok(Received::Binary(len)) => Inbound::Binary(len),
-                    Ok(Received::Fragment) => Inbound::Fragment,
-                    Ok(Received::Ping(payload)) => {
-                        replies.pong(payload);
-                        Inbound::Pong(None)
-                    }
-                    Ok(Received::Pong(echoed)) => Inbound::Pong(echoed),
-                    Ok(Received::Close(payload)) => {
-                        // The closing handshake: echo the client's code.
-                        replies.close(payload);
-                        return None;
-                    }
-                    Err(ReadError::Ended) => return None,
-                    Err(ReadError::TooBig) => Inbound::Refused(CloseReason::MessageTooBig),
-                    Err(ReadError::TooManyFragments) => {
-                        Inbound::Refused(CloseReason::TooManyFragments)
-                    }
-                    Err(ReadError::InvalidText) => Inbound::Refused(CloseReason::InvalidText),
-                    Err(ReadError::Protocol) => Inbound::Refused(CloseReason::ProtocolViolation),
-                };
-                Some((inbound, (reader, replies, first_message_by)))
-            },
-        ));
+        let incoming = inbound(&mut reader, replies, first_message_by);
         let reason = channel
             .session_loop(extensions, incoming, &mut writer)
             .await;
@@ -162,6 +118,63 @@ where
             let _ = timeout(CLOSE_DRAIN, answered).await;
         }
     }
+}
+
+/// What the client sends, as the session loop reads it: frames become [`Inbound`]s, a
+/// ping's pong and a Close's echo are left with `replies` for the writer, and without a
+/// first text message by `first_message_by` the client is refused. The loop stops
+/// reading at the first `Refused`. Boxed: the session's futures pass the stream on by
+/// value, and each would keep a copy of it in place.
+fn inbound<R>(
+    reader: &mut FrameReader<R>,
+    replies: Replies,
+    first_message_by: Option<Instant>,
+) -> Pin<Box<impl Stream<Item = Inbound> + Send + '_>>
+where
+    R: AsyncRead + Unpin + Send,
+{
+    let state = (reader, replies, first_message_by);
+    Box::pin(stream::unfold(
+        state,
+        |(reader, replies, mut first_message_by)| async move {
+            let next = match first_message_by {
+                // Boxed: only the first read carries a timer, and every other read keeps the
+                // future of this block (kept for every client) small.
+                Some(deadline) => match Box::pin(timeout_at(deadline, reader.next())).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        let silent = Inbound::Refused(CloseReason::NoFirstMessage);
+                        return Some((silent, (reader, replies, None)));
+                    }
+                },
+                None => reader.next().await,
+            };
+            let inbound = match next {
+                Ok(Received::Text(text)) => {
+                    first_message_by = None;
+                    Inbound::Text(text)
+                }
+                Ok(Received::Binary(len)) => Inbound::Binary(len),
+                Ok(Received::Fragment) => Inbound::Fragment,
+                Ok(Received::Ping(payload)) => {
+                    replies.pong(payload);
+                    Inbound::Pong(None)
+                }
+                Ok(Received::Pong(echoed)) => Inbound::Pong(echoed),
+                Ok(Received::Close(payload)) => {
+                    // The closing handshake: echo the client's code.
+                    replies.close(payload);
+                    return None;
+                }
+                Err(ReadError::Ended) => return None,
+                Err(ReadError::TooBig) => Inbound::Refused(CloseReason::MessageTooBig),
+                Err(ReadError::TooManyFragments) => Inbound::Refused(CloseReason::TooManyFragments),
+                Err(ReadError::InvalidText) => Inbound::Refused(CloseReason::InvalidText),
+                Err(ReadError::Protocol) => Inbound::Refused(CloseReason::ProtocolViolation),
+            };
+            Some((inbound, (reader, replies, first_message_by)))
+        },
+    ))
 }
 
 #[cfg(test)]
